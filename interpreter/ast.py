@@ -1,0 +1,151 @@
+"""Syntax tree of the expression language.
+
+Nodes are plain dataclasses. Each carries ``span``: the start and end offsets of
+its text inside the formula string, which the loader maps back to a line and
+column of the YAML file. The type checker fills ``type`` in place; the
+evaluator reads it (for example to know whether ``d + n`` adds trading days or
+calendar days).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .types import Type
+
+
+@dataclass(eq=False)
+class Node:
+    """Base of every node: a span in its formula and, once checked, a type."""
+
+    span: tuple[int, int]
+    type: Type | None = field(default=None, init=False, repr=False)
+
+
+@dataclass(eq=False)
+class Literal(Node):
+    """A literal; ``value`` is already exact (Fraction, date, time or bool)."""
+
+    value: Any
+    literal_type: Type
+
+
+@dataclass(eq=False)
+class Name(Node):
+    """A reference to a parameter, definition, input, interpretation or series."""
+
+    name: str
+
+
+@dataclass(eq=False)
+class Negate(Node):
+    operand: Node
+
+
+@dataclass(eq=False)
+class Binary(Node):
+    """Arithmetic: ``op`` is one of + - * /."""
+
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(eq=False)
+class Compare(Node):
+    """Comparison: ``op`` is one of < <= > >= = !=."""
+
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(eq=False)
+class Logical(Node):
+    """``and`` / ``or``, evaluated left to right with short circuit."""
+
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass(eq=False)
+class Not(Node):
+    operand: Node
+
+
+@dataclass(eq=False)
+class If(Node):
+    condition: Node
+    then: Node
+    otherwise: Node
+
+
+@dataclass(eq=False)
+class Round(Node):
+    """Rounding written in the formula.
+
+    ``direction`` is up, down or nearest (half away from zero); ``step`` is
+    ``whole`` (whole units) or ``cent`` (hundredths of a dollar).
+    """
+
+    direction: str
+    step: str
+    operand: Node
+
+
+@dataclass(eq=False)
+class Index(Node):
+    """``series[date]``: the value of a time series on one date."""
+
+    target: Node
+    index: Node
+
+
+@dataclass(eq=False)
+class Keyword:
+    """A ``name: expr`` argument of a call."""
+
+    name: str
+    value: Node
+    span: tuple[int, int]
+
+
+@dataclass(eq=False)
+class Call(Node):
+    """A call of a built-in function, or of a term with some names rebound.
+
+    ``premium(conversion_date = redemption_notice_date)`` evaluates the term
+    ``premium`` as if ``conversion_date`` were the given value.
+    """
+
+    function: str
+    args: list[Node]
+    keywords: list[Keyword]
+
+
+def children(node: Node) -> list[Node]:
+    """The direct sub-expressions of ``node``, in source order."""
+    if isinstance(node, (Negate, Not)):
+        return [node.operand]
+    if isinstance(node, Round):
+        return [node.operand]
+    if isinstance(node, (Binary, Compare, Logical)):
+        return [node.left, node.right]
+    if isinstance(node, If):
+        return [node.condition, node.then, node.otherwise]
+    if isinstance(node, Index):
+        return [node.target, node.index]
+    if isinstance(node, Call):
+        return [*node.args, *(k.value for k in node.keywords)]
+    return []
+
+
+def walk(node: Node) -> list[Node]:
+    """Every node of the tree rooted at ``node``, parents before children."""
+    out = [node]
+    for child in children(node):
+        out.extend(walk(child))
+    return out

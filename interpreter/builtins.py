@@ -1,0 +1,103 @@
+"""Signatures of the built-in functions: names, parameters and typing rules.
+
+The type checker uses these; each evaluation back end supplies its own
+implementation for every name listed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .types import BOOLEAN, DATE, DAYS_T, RATIO, TRADING_DAYS_T, List, Quantity, Series, Type
+
+TypeRule = Callable[[list[Type]], "Type | str"]
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """A built-in: its parameter names (for keywords), a typing rule and a one-line help."""
+
+    name: str
+    params: tuple[str, ...]
+    rule: TypeRule
+    help: str
+    variadic: bool = False
+
+
+def _extreme(args: list[Type]) -> Type | str:
+    if len(args) < 2:
+        return "needs at least two values"
+    first = args[0]
+    if not (isinstance(first, Quantity) or first == DATE):
+        return f"compares quantities or dates, not {first}"
+    for other in args[1:]:
+        if other != first:
+            return f"cannot compare {first} with {other}"
+    return first
+
+
+def _list_of_quantity(t: Type, what: str) -> Type | str:
+    if isinstance(t, (List, Series)) and isinstance(t.element, Quantity):
+        return t.element
+    return f"{what} must be a list or series of quantities, not {t}"
+
+
+def _aggregate(args: list[Type]) -> Type | str:
+    return _list_of_quantity(args[0], "the argument")
+
+
+def _count(args: list[Type]) -> Type | str:
+    if isinstance(args[0], (List, Series)):
+        return RATIO
+    return f"counts a list or series, not {args[0]}"
+
+
+def _select(args: list[Type]) -> Type | str:
+    if args[0] != RATIO:
+        return f"the count must be a number, not {args[0]}"
+    element = _list_of_quantity(args[1], "the values")
+    return element if isinstance(element, str) else List(element)
+
+
+def _window(args: list[Type]) -> Type | str:
+    series, length, ending = args
+    if not isinstance(series, Series):
+        return f"the first argument must be a series, not {series}"
+    if length != TRADING_DAYS_T:
+        return f"the length must be in trading days (like 10 trading days), not {length}"
+    if ending != DATE:
+        return f"ending must be a date, not {ending}"
+    return List(series.element)
+
+
+def _days_between(args: list[Type]) -> Type | str:
+    if args != [DATE, DATE]:
+        return f"takes two dates, not {', '.join(map(str, args))}"
+    return DAYS_T
+
+
+def _is_day(args: list[Type]) -> Type | str:
+    return BOOLEAN if args == [DATE] else f"takes a date, not {args[0]}"
+
+
+BUILTINS: dict[str, Builtin] = {
+    b.name: b
+    for b in [
+        Builtin("lesser_of", ("values",), _extreme, "the smallest of two or more values",
+                variadic=True),
+        Builtin("greater_of", ("values",), _extreme, "the largest of two or more values",
+                variadic=True),
+        Builtin("average", ("values",), _aggregate, "arithmetic mean of a list, exact"),
+        Builtin("sum", ("values",), _aggregate, "total of a list"),
+        Builtin("count", ("values",), _count, "number of values in a list"),
+        Builtin("lowest", ("count", "values"), _select, "the k lowest values of a list"),
+        Builtin("highest", ("count", "values"), _select, "the k highest values of a list"),
+        Builtin("window", ("series", "length", "ending"), _window,
+                "values of a series over N trading days ending on a date (included if trading)"),
+        Builtin("days_between", ("start", "end"), _days_between,
+                "calendar days from start to end (end − start)"),
+        Builtin("is_business_day", ("day",), _is_day, "true on a business day"),
+        Builtin("is_trading_day", ("day",), _is_day, "true on a date of the market data"),
+    ]
+}

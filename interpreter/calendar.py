@@ -1,0 +1,154 @@
+"""Business days and trading days.
+
+Business days are weekdays that are not holidays of the calendars a contract
+names (the ``holidays`` package's financial calendars such as FED and XNYS, or
+a country code such as US or US-NY). Trading days are the dates of the market
+data; an exchange calendar is used only to notice dates the data is missing,
+which is an error naming the dates, never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any
+
+import holidays as holidays_lib
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+class CalendarError(Exception):
+    """A date computation the calendars cannot answer without guessing."""
+
+
+@lru_cache(maxsize=None)
+def _holiday_calendar(code: str) -> Any:
+    if code in holidays_lib.list_supported_financial():
+        return holidays_lib.financial_holidays(code)
+    country, _, subdivision = code.partition("-")
+    return holidays_lib.country_holidays(country, subdiv=subdivision or None)
+
+
+def unknown_calendar(code: str) -> str | None:
+    """A message if ``code`` names no holiday calendar, else None."""
+    try:
+        _holiday_calendar(code)
+    except (NotImplementedError, KeyError, ValueError, AttributeError):
+        return (f"unknown holiday calendar {code!r}: use a financial calendar (FED, XNYS, XNAS, ...) "
+                "or a country code (US, US-NY, ...) of the 'holidays' package")
+    return None
+
+
+class BusinessCalendar:
+    """Weekdays other than the holidays of the named calendars."""
+
+    def __init__(self, codes: Iterable[str]) -> None:
+        self.codes = list(codes)
+        self._calendars = [_holiday_calendar(c) for c in self.codes]
+
+    def holiday(self, day: dt.date) -> str | None:
+        """The holiday's name if ``day`` is a holiday of any of the calendars."""
+        for calendar in self._calendars:
+            name = calendar.get(day)
+            if name:
+                return str(name)
+        return None
+
+    def is_business_day(self, day: dt.date) -> bool:
+        """True for a weekday that is no listed holiday."""
+        return day.weekday() < 5 and self.holiday(day) is None
+
+    def add(self, day: dt.date, count: int) -> dt.date:
+        """The ``count``-th business day after ``day`` (before it, if negative)."""
+        step = ONE_DAY if count >= 0 else -ONE_DAY
+        remaining = abs(count)
+        while remaining:
+            day += step
+            if self.is_business_day(day):
+                remaining -= 1
+        return day
+
+
+class TradingCalendar:
+    """The trading days of a market data file, checked against an exchange calendar."""
+
+    def __init__(self, dates: Iterable[dt.date], exchange: BusinessCalendar | None,
+                 source: str) -> None:
+        self.dates = sorted(set(dates))
+        self._set = set(self.dates)
+        self.exchange = exchange
+        self.source = source
+
+    def is_trading_day(self, day: dt.date) -> bool:
+        """True when the market data has ``day``."""
+        return day in self._set
+
+    def missing(self, first: dt.date, last: dt.date) -> list[dt.date]:
+        """Days in [first, last] the exchange was open but the market data lacks."""
+        if self.exchange is None:
+            return []
+        out = []
+        day = first
+        while day <= last:
+            if self.exchange.is_business_day(day) and day not in self._set:
+                out.append(day)
+            day += ONE_DAY
+        return out
+
+    def _require_complete(self, first: dt.date, last: dt.date, what: str) -> None:
+        gaps = self.missing(first, last)
+        if gaps:
+            shown = ", ".join(d.isoformat() for d in gaps[:5]) + (" ..." if len(gaps) > 5 else "")
+            exchange = "/".join(self.exchange.codes) if self.exchange else "exchange"
+            raise CalendarError(f"{what}: {self.source} has no data for {shown}, which the "
+                                f"{exchange} calendar says were trading days")
+
+    def _empty(self) -> CalendarError:
+        return CalendarError(f"{self.source} holds no trading days")
+
+    def window(self, last: dt.date, count: int, what: str) -> list[dt.date]:
+        """The ``count`` trading days ending on ``last`` (``last`` included if it is one)."""
+        if not self.dates:
+            raise self._empty()
+        end = bisect_right(self.dates, last)
+        if end < count:
+            first = self.dates[0].isoformat()
+            raise CalendarError(f"{what}: needs {count} trading days up to {last.isoformat()}, "
+                                f"but {self.source} starts on {first} with {end} of them")
+        days = self.dates[end - count:end]
+        self._require_complete(days[0], last, what)
+        return days
+
+    def add(self, day: dt.date, count: int, what: str) -> dt.date:
+        """The ``count``-th trading day after ``day`` (before it, if negative)."""
+        if count == 0:
+            return day
+        if not self.dates:
+            raise self._empty()
+        if count < 0:
+            end = bisect_left(self.dates, day)  # trading days strictly before ``day``
+            if end < -count:
+                raise CalendarError(f"{what}: needs {-count} trading days before "
+                                    f"{day.isoformat()}, but {self.source} starts on "
+                                    f"{self.dates[0].isoformat()}")
+            result = self.dates[end + count]
+            self._require_complete(result, day - ONE_DAY, what)
+            return result
+        start = bisect_right(self.dates, day)  # trading days strictly after ``day``
+        if len(self.dates) - start < count:
+            raise CalendarError(f"{what}: needs {count} trading days after {day.isoformat()}, "
+                                f"but {self.source} ends on {self.dates[-1].isoformat()}")
+        result = self.dates[start + count - 1]
+        self._require_complete(day + ONE_DAY, result, what)
+        return result
+
+
+def calendar_days(day: dt.date, count: int) -> dt.date:
+    """``day`` moved by ``count`` calendar days."""
+    return day + dt.timedelta(days=count)
+
+
+DayAdder = Callable[[dt.date, int], dt.date]

@@ -1,0 +1,305 @@
+"""The type checker: names, units, conditions, declared types and cycles.
+
+``check`` annotates every formula node with its type and returns diagnostics
+pointing inside the formula text. A program with no errors is safe to
+evaluate: every remaining failure is about input data (a missing input, a
+date the market data lacks), never about the contract file.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from . import ast
+from .builtins import BUILTINS
+from .diagnostics import ClauseError, Diagnostic
+from .loader import load_program
+from .program import Formula, Program, Term
+from .types import (
+    BOOLEAN,
+    DATE,
+    DAYS_T,
+    DURATIONS,
+    MONEY_T,
+    PRICE,
+    TIME,
+    Quantity,
+    Series,
+    Type,
+)
+
+
+class _Fail(Exception):
+    def __init__(self, node_span: tuple[int, int], message: str) -> None:
+        super().__init__(message)
+        self.span = node_span
+        self.message = message
+
+
+@dataclass
+class _Context:
+    program: Program
+    term: Term
+    formula: Formula
+    refs: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
+    rebinds: list[tuple[str, ast.Keyword]] = field(default_factory=list)
+
+
+def check(program: Program) -> list[Diagnostic]:
+    """Type-check every formula of ``program`` in place; the problems found, in file order."""
+    problems: list[Diagnostic] = []
+    contexts: list[_Context] = []
+    for term in program.terms.values():
+        if term.name in BUILTINS:
+            problems.append(program.doc.diagnostic(
+                term.where, f"{term.name!r} is the name of a built-in function", key=True))
+        for formula in term.formulas():
+            ctx = _Context(program, term, formula)
+            contexts.append(ctx)
+            try:
+                found = _type(formula.node, ctx)
+                _expect(term, formula, found)
+            except _Fail as fail:
+                problems.append(_at(program, formula, fail.span[0], fail.message))
+    deps = _dependencies(contexts)
+    problems.extend(_cycles(program, contexts, deps))
+    problems.extend(_rebinds(program, contexts, deps))
+    return sorted(problems, key=lambda d: (d.line, d.column))
+
+
+def _at(program: Program, formula: Formula, offset: int, message: str) -> Diagnostic:
+    line, col = program.position(formula, offset)
+    return Diagnostic(program.path, line, col, message)
+
+
+def _expect(term: Term, formula: Formula, found: Type) -> None:
+    if found == term.type:
+        return
+    role = {"input": "default of input", "parameter": "value of parameter"}.get(term.kind, "")
+    what = f"{role} {term.name}".strip()
+    raise _Fail(formula.node.span, f"{what} is declared {term.type} but its formula gives {found}")
+
+
+def _type(node: ast.Node, ctx: _Context) -> Type:
+    node.type = _infer(node, ctx)
+    return node.type
+
+
+def _infer(node: ast.Node, ctx: _Context) -> Type:
+    if isinstance(node, ast.Literal):
+        return node.literal_type
+    if isinstance(node, ast.Name):
+        return _name(node, ctx)
+    if isinstance(node, ast.Negate):
+        t = _type(node.operand, ctx)
+        if not isinstance(t, Quantity):
+            raise _Fail(node.span, f"cannot negate a {t}")
+        return t
+    if isinstance(node, ast.Binary):
+        return _binary(node, _type(node.left, ctx), _type(node.right, ctx))
+    if isinstance(node, ast.Compare):
+        return _compare(node, _type(node.left, ctx), _type(node.right, ctx))
+    if isinstance(node, (ast.Logical, ast.Not)):
+        for operand in ast.children(node):
+            t = _type(operand, ctx)
+            if t != BOOLEAN:
+                word = node.op if isinstance(node, ast.Logical) else "not"
+                raise _Fail(operand.span, f"'{word}' needs a condition (boolean), not {t}")
+        return BOOLEAN
+    if isinstance(node, ast.If):
+        cond = _type(node.condition, ctx)
+        if cond != BOOLEAN:
+            raise _Fail(node.condition.span, f"the condition of 'if' must be boolean, not {cond}")
+        then, otherwise = _type(node.then, ctx), _type(node.otherwise, ctx)
+        if then != otherwise:
+            raise _Fail(node.otherwise.span,
+                        f"'then' gives {then} but 'else' gives {otherwise}; both must agree")
+        return then
+    if isinstance(node, ast.Round):
+        t = _type(node.operand, ctx)
+        if not isinstance(t, Quantity):
+            raise _Fail(node.span, f"cannot round a {t}")
+        if node.step == "cent" and t not in (MONEY_T, PRICE):
+            raise _Fail(node.span, f"'to cent' rounds money or prices, not {t}")
+        return t
+    if isinstance(node, ast.Index):
+        target, index = _type(node.target, ctx), _type(node.index, ctx)
+        if not isinstance(target, Series):
+            raise _Fail(node.target.span, f"only a series can be indexed by a date, not {target}")
+        if index != DATE:
+            raise _Fail(node.index.span, f"a series is indexed by a date, not {index}")
+        return target.element
+    if isinstance(node, ast.Call):
+        return _call(node, ctx)
+    raise _Fail(node.span, f"unsupported expression {type(node).__name__}")  # pragma: no cover
+
+
+def _name(node: ast.Name, ctx: _Context) -> Type:
+    term = ctx.program.terms.get(node.name)
+    if term is None:
+        if node.name in BUILTINS:
+            raise _Fail(node.span, f"{node.name} is a function: call it as {node.name}(...)")
+        raise _Fail(node.span, f"unknown name {node.name!r}{_suggest(node.name, ctx)}")
+    ctx.refs.append((node.name, node.span))
+    return term.type
+
+
+def _suggest(name: str, ctx: _Context) -> str:
+    close = difflib.get_close_matches(name, [*ctx.program.terms, *BUILTINS], n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _binary(node: ast.Binary, left: Type, right: Type) -> Type:
+    op = node.op
+    if isinstance(left, Quantity) and isinstance(right, Quantity):
+        if op in "+-":
+            if left != right:
+                raise _Fail(node.span, f"cannot {'add' if op == '+' else 'subtract'} "
+                                       f"{right} {'to' if op == '+' else 'from'} {left}")
+            return left
+        return left * right if op == "*" else left / right
+    if left == DATE and op == "-" and right == DATE:
+        return DAYS_T
+    if left == DATE and op in "+-" and right in DURATIONS:
+        return DATE
+    if right == DATE and op == "+" and left in DURATIONS:
+        return DATE
+    verb = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide"}[op]
+    raise _Fail(node.span, f"cannot {verb} {left} and {right}")
+
+
+def _compare(node: ast.Compare, left: Type, right: Type) -> Type:
+    if left != right:
+        raise _Fail(node.span, f"cannot compare {left} with {right}")
+    if isinstance(left, Quantity) or left in (DATE, TIME):
+        return BOOLEAN
+    if left == BOOLEAN and node.op in ("=", "!="):
+        return BOOLEAN
+    raise _Fail(node.span, f"cannot order values of type {left}")
+
+
+def _call(node: ast.Call, ctx: _Context) -> Type:
+    builtin = BUILTINS.get(node.function)
+    if builtin is None:
+        return _rebinding_call(node, ctx)
+    args = list(node.args)
+    by_name = {k.name: k for k in node.keywords}
+    if not builtin.variadic:
+        for param in builtin.params[len(args):]:
+            if param not in by_name:
+                raise _Fail(node.span, f"{node.function} needs {len(builtin.params)} arguments "
+                                       f"({', '.join(builtin.params)}); {param!r} is missing")
+            args.append(by_name.pop(param).value)
+        if len(args) > len(builtin.params):
+            raise _Fail(args[len(builtin.params)].span,
+                        f"{node.function} takes {len(builtin.params)} arguments")
+    if by_name:
+        keyword = next(iter(by_name.values()))
+        raise _Fail(keyword.span, f"{node.function} has no argument {keyword.name!r}")
+    # Keep arguments in parameter order for the evaluator.
+    node.args, node.keywords = args, []
+    result = builtin.rule([_type(a, ctx) for a in args])
+    if isinstance(result, str):
+        raise _Fail(node.span, f"{node.function}: {result}")
+    return result
+
+
+def _rebinding_call(node: ast.Call, ctx: _Context) -> Type:
+    term = ctx.program.terms.get(node.function)
+    if term is None:
+        raise _Fail(node.span, f"unknown function or term {node.function!r}"
+                               f"{_suggest(node.function, ctx)}")
+    if node.args:
+        raise _Fail(node.args[0].span, f"{node.function} is a term: give the values it should "
+                                       f"use by name, as in {node.function}(name = value)")
+    if not node.keywords:
+        raise _Fail(node.span, f"{node.function}() rebinds nothing; write {node.function}")
+    ctx.refs.append((node.function, node.span))
+    for keyword in node.keywords:
+        bound = ctx.program.terms.get(keyword.name)
+        if bound is None:
+            raise _Fail(keyword.span, f"unknown name {keyword.name!r}{_suggest(keyword.name, ctx)}")
+        given = _type(keyword.value, ctx)
+        if given != bound.type:
+            raise _Fail(keyword.value.span, f"{keyword.name} is {bound.type}, not {given}")
+        ctx.rebinds.append((node.function, keyword))
+    return term.type
+
+
+def _dependencies(contexts: list[_Context]) -> dict[str, set[str]]:
+    deps: dict[str, set[str]] = {}
+    for ctx in contexts:
+        deps.setdefault(ctx.term.name, set()).update(name for name, _ in ctx.refs)
+    return deps
+
+
+def reachable(start: str, deps: dict[str, set[str]]) -> set[str]:
+    """Every name ``start`` depends on, directly or not."""
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        for nxt in deps.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
+
+
+def _cycles(program: Program, contexts: list[_Context],
+            deps: dict[str, set[str]]) -> list[Diagnostic]:
+    problems = []
+    reported: set[frozenset[str]] = set()
+    for ctx in contexts:
+        for name, span in ctx.refs:
+            if ctx.term.name == name or ctx.term.name in reachable(name, deps):
+                path = _path(name, ctx.term.name, deps)
+                key = frozenset(path)
+                if key in reported:
+                    continue
+                reported.add(key)
+                chain = " → ".join([ctx.term.name, *path])
+                problems.append(_at(program, ctx.formula, span[0],
+                                    f"circular definition: {chain}"))
+    return problems
+
+
+def _path(start: str, goal: str, deps: dict[str, set[str]]) -> list[str]:
+    """A shortest chain of dependencies from ``start`` to ``goal`` (both included)."""
+    previous: dict[str, str | None] = {start: None}
+    queue = [start]
+    while queue:
+        current = queue.pop(0)
+        if current == goal:
+            break
+        for nxt in sorted(deps.get(current, ())):
+            if nxt not in previous:
+                previous[nxt] = current
+                queue.append(nxt)
+    chain: list[str] = []
+    node: str | None = goal
+    while node is not None:
+        chain.append(node)
+        node = previous.get(node)
+    return chain[::-1]
+
+
+def _rebinds(program: Program, contexts: list[_Context],
+             deps: dict[str, set[str]]) -> list[Diagnostic]:
+    problems = []
+    for ctx in contexts:
+        for function, keyword in ctx.rebinds:
+            if keyword.name not in reachable(function, deps):
+                problems.append(_at(program, ctx.formula, keyword.span[0],
+                                    f"{function} does not depend on {keyword.name}, so giving "
+                                    "it here has no effect"))
+    return problems
+
+
+def load_checked(path: str) -> Program:
+    """Load a contract file and type-check it; raises ``ClauseError`` with every problem."""
+    program = load_program(path)
+    problems = check(program)
+    if problems:
+        raise ClauseError(problems[0].message, problems)
+    return program

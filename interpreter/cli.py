@@ -1,0 +1,255 @@
+"""The ``clause`` command: validate contract files and evaluate their terms.
+
+Exit codes: 0 success, 1 a problem in the user's files or inputs (reported as
+``path:line:col: error: message`` lines), 2 a usage error. No traceback is
+ever shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import ast
+from .calendar import BusinessCalendar
+from .checker import check, load_checked
+from .diagnostics import ClauseError, Diagnostic
+from .evaluator import Environment, EvaluationError, Evaluator
+from .loader import coerce_literal, load_program
+from .market import load_market
+from .parser import FormulaSyntaxError, parse_formula
+from .program import INTERPRETATION, SERIES, Program
+from .report import explain, explain_json, human, plain
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Wrong use of the command line itself."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clause", description="Contracts as data: validate clause files, evaluate terms.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = sub.add_parser("validate", help="check contract files: schema, grammar, names, "
+                                               "units and cycles")
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    validate.add_argument("--format", choices=["text", "json", "github"], default="text")
+
+    evaluate = sub.add_parser("eval", help="evaluate terms of a contract")
+    evaluate.add_argument("contract", metavar="CONTRACT")
+    evaluate.add_argument("terms", nargs="+", metavar="TERM")
+    evaluate.add_argument("--set", dest="given", action="append", default=[],
+                          metavar="NAME=VALUE", help="give an input, or override any term")
+    evaluate.add_argument("--market", metavar="CSV", help="market data (date,closing_bid,...)")
+    evaluate.add_argument("--interpret", action="append", default=[], metavar="NAME=CHOICE",
+                          help="choose a reading of an interpretation")
+    evaluate.add_argument("--format", choices=["text", "json"], default="text")
+    evaluate.add_argument("--explain", action="store_true",
+                          help="print each value's derivation with sources and quoted text")
+
+    readings = sub.add_parser("interpretations", help="list the named interpretations of a "
+                                                      "contract and their choices")
+    readings.add_argument("contract", metavar="CONTRACT")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``clause`` console command."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
+        return int(exc.code or 0)
+    try:
+        if args.command == "validate":
+            return _validate(args.paths, args.format)
+        if args.command == "eval":
+            return _eval(args)
+        return _interpretations(args.contract)
+    except UsageError as exc:
+        print(f"clause: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ClauseError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never show a traceback
+        print(f"clause: internal error: {type(exc).__name__}: {exc} (please report this)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+# -- validate ---------------------------------------------------------------
+
+def _contract_files(paths: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"{raw}: no such file or folder")
+    return files
+
+
+def _validate(paths: list[str], fmt: str) -> int:
+    files = _contract_files(paths)
+    problems: list[Diagnostic] = []
+    counts = {"terms": 0, "interpretations": 0}
+    for path in files:
+        try:
+            program = load_program(str(path))
+        except ClauseError as exc:
+            problems.extend(exc.diagnostics or [Diagnostic(str(path), 1, 1, exc.message)])
+            continue
+        problems.extend(check(program))
+        counts["terms"] += len(program.terms)
+        counts["interpretations"] += len(program.interpretations())
+    if fmt == "json":
+        print(json.dumps([d.as_json() for d in problems], indent=2))
+    elif fmt == "github":
+        for d in problems:
+            print(d.as_github())
+    else:
+        for d in problems:
+            print(d)
+    errors = sum(1 for d in problems if d.severity == "error")
+    if fmt == "text":
+        noun = "file" if len(files) == 1 else "files"
+        if errors:
+            print(f"{errors} error{'s' if errors != 1 else ''} in {len(files)} {noun}",
+                  file=sys.stderr)
+        else:
+            print(f"ok: {len(files)} {noun}, {counts['terms']} terms, "
+                  f"{counts['interpretations']} interpretations")
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
+# -- eval -------------------------------------------------------------------
+
+def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
+    out = []
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"{flag} expects NAME=VALUE, got {item!r}")
+        out.append((name.strip(), value.strip()))
+    return out
+
+
+def _unknown(name: str, program: Program, what: str) -> ClauseError:
+    close = difflib.get_close_matches(name, list(program.terms), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return ClauseError(f"unknown {what} {name!r} in {program.path}{hint}")
+
+
+def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, Any]:
+    """Read ``--set NAME=VALUE`` pairs as exact values of each term's declared type."""
+    given: dict[str, Any] = {}
+    for name, text in items:
+        term = program.terms.get(name)
+        if term is None:
+            raise _unknown(name, program, "term")
+        if term.kind == SERIES:
+            raise ClauseError(f"--set {name}: a series comes from the market data (--market)")
+        try:
+            node = parse_formula(text)
+        except FormulaSyntaxError as exc:
+            raise ClauseError(f"--set {name}={text}: {exc.message}") from None
+        literal = node.operand if isinstance(node, ast.Negate) else node
+        if not isinstance(literal, ast.Literal):
+            raise ClauseError(f"--set {name}={text}: give a single value such as 1,000 or "
+                              "1999-08-02 or $6.03")
+        problem = coerce_literal(node, term.type)
+        if problem:
+            raise ClauseError(f"--set {name}={text}: {problem}")
+        given[name] = -literal.value if isinstance(node, ast.Negate) else literal.value
+    return given
+
+
+def chosen_readings(program: Program, items: list[tuple[str, str]]) -> dict[str, str]:
+    """Check ``--interpret NAME=CHOICE`` pairs against the contract's interpretations."""
+    choices: dict[str, str] = {}
+    for name, choice in items:
+        term = program.terms.get(name)
+        if term is None or term.kind != INTERPRETATION:
+            known = ", ".join(t.name for t in program.interpretations()) or "none"
+            raise ClauseError(f"--interpret {name}: not an interpretation of {program.path} "
+                              f"(known: {known})")
+        if choice not in term.choices:
+            raise ClauseError(f"--interpret {name}={choice}: no such reading (choices: "
+                              f"{', '.join(term.choices)})")
+        choices[name] = choice
+    return choices
+
+
+def _located(program: Program, exc: EvaluationError) -> ClauseError:
+    if exc.formula is not None and exc.span is not None:
+        line, col = program.position(exc.formula, exc.span[0])
+        where = f" (in {exc.term.name})" if exc.term else ""
+        return ClauseError(exc.message, [Diagnostic(program.path, line, col,
+                                                    exc.message + where)])
+    return ClauseError(exc.message)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    program = load_checked(args.contract)
+    for name in args.terms:
+        if name not in program.terms:
+            raise _unknown(name, program, "term")
+    env = Environment(
+        given=given_values(program, _pairs(args.given, "--set")),
+        choices=chosen_readings(program, _pairs(args.interpret, "--interpret")),
+    )
+    if args.market:
+        exchange = BusinessCalendar([program.exchange]) if program.exchange else None
+        env.market = load_market(args.market, exchange)
+        for warning in env.market.warnings:
+            print(warning, file=sys.stderr)
+    evaluator = Evaluator(program, env)
+    try:
+        records = [evaluator.record(name) for name in args.terms]
+    except EvaluationError as exc:
+        raise _located(program, exc) from None
+    if args.format == "json":
+        if args.explain:
+            out: Any = {r.term.name: explain_json(r, program) for r in records}
+        else:
+            out = {r.term.name: plain(r.value, r.term.type) for r in records}
+        print(json.dumps(out, indent=2))
+    else:
+        lines: list[str] = []
+        for rec in records:
+            lines.extend(explain(rec, program) if args.explain
+                         else [f"{rec.term.name} = {human(rec.value, rec.term.type)}"])
+        print("\n".join(lines))
+    return EXIT_OK
+
+
+# -- interpretations --------------------------------------------------------
+
+def _interpretations(path: str) -> int:
+    program = load_checked(path)
+    for term in program.interpretations():
+        print(f"{term.name}  [{', '.join(term.sources)}]")
+        print(f"  {term.question}")
+        for choice in term.choices.values():
+            mark = "*" if choice.name == term.default_choice else " "
+            print(f"  {mark} {choice.name}: {' '.join(choice.formula.text.split())}")
+            print(f"      {choice.reason}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,341 @@
+"""The exact evaluator: walks checked formulas with rational arithmetic.
+
+This is one back end. It relies only on the typed syntax tree and the
+built-in names of ``builtins.py``; another back end (one evaluating a formula
+over many price paths at once, say) can implement the same node kinds and the
+same built-ins without any change to contract files or to the checker.
+
+Every value computed for a term is kept as a ``Record`` with the records it
+used, which is the derivation ``--explain`` prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from . import ast
+from .calendar import BusinessCalendar, CalendarError, TradingCalendar
+from .market import MarketData
+from .program import DEFINITION, INPUT, INTERPRETATION, PARAMETER, SERIES, Formula, Program, Term
+from .types import DATE, DURATIONS
+
+Bindings = tuple[tuple[str, Any], ...]
+
+
+class EvaluationError(Exception):
+    """A failure caused by the inputs or data, located in a formula when there is one."""
+
+    def __init__(self, message: str, term: Term | None = None, formula: Formula | None = None,
+                 span: tuple[int, int] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.term = term
+        self.formula = formula
+        self.span = span
+
+
+@dataclass
+class SeriesValue:
+    """A time series at run time: values by trading day and the calendar they follow."""
+
+    name: str
+    values: Mapping[dt.date, Fraction]
+    calendar: TradingCalendar
+
+
+@dataclass
+class Record:
+    """One evaluated term: its value, how it was obtained and what it used."""
+
+    term: Term
+    bindings: Bindings
+    value: Any = None
+    origin: str = "formula"
+    choice: str | None = None
+    uses: list[Record] = field(default_factory=list)
+
+
+@dataclass
+class Environment:
+    """What evaluation needs besides the program: given values, readings, data, calendars."""
+
+    given: dict[str, Any] = field(default_factory=dict)
+    choices: dict[str, str] = field(default_factory=dict)
+    market: MarketData | None = None
+
+
+class Evaluator:
+    """Evaluates terms of one checked program under one environment, memoising each."""
+
+    def __init__(self, program: Program, env: Environment) -> None:
+        self.program = program
+        self.env = env
+        self.business = BusinessCalendar(program.business_holidays)
+        exchange = BusinessCalendar([program.exchange]) if program.exchange else None
+        self.trading = (TradingCalendar(env.market.dates, exchange, env.market.path)
+                        if env.market else None)
+        self._memo: dict[tuple[str, Bindings], Record] = {}
+        self._active: list[Record] = []
+        self._formula: Formula | None = None
+
+    # -- terms -------------------------------------------------------------
+
+    def record(self, name: str, bindings: Bindings = ()) -> Record:
+        """The record of term ``name`` evaluated with ``bindings`` in force."""
+        key = (name, bindings)
+        if key in self._memo:
+            return self._memo[key]
+        term = self.program.terms[name]
+        rec = Record(term, bindings)
+        bound = dict(bindings)
+        saved = self._formula
+        self._active.append(rec)
+        try:
+            if name in bound:
+                rec.value, rec.origin = bound[name], "bound"
+            elif name in self.env.given:
+                rec.value, rec.origin = self.env.given[name], "given"
+            else:
+                rec.value = self._compute(term, rec)
+        finally:
+            self._active.pop()
+            self._formula = saved
+        self._memo[key] = rec
+        return rec
+
+    def value(self, name: str) -> Any:
+        """The value of term ``name``."""
+        return self.record(name).value
+
+    def _compute(self, term: Term, rec: Record) -> Any:
+        if term.kind == SERIES:
+            rec.origin = "market data"
+            return self._series(term)
+        if term.kind == INPUT and term.formula is None:
+            raise EvaluationError(
+                f"missing input {term.name} ({term.type}): {term.description}; "
+                f"give it with --set {term.name}=VALUE", term)
+        formula = term.formula
+        if term.kind == INTERPRETATION:
+            choice = self.env.choices.get(term.name, term.default_choice or "")
+            rec.choice = choice
+            formula = term.choices[choice].formula
+        rec.origin = {PARAMETER: "parameter", INPUT: "default", DEFINITION: "formula",
+                      INTERPRETATION: "interpretation"}[term.kind]
+        assert formula is not None
+        self._formula = formula
+        return self._eval(formula.node, rec.bindings)
+
+    def _series(self, term: Term) -> SeriesValue:
+        market, trading = self.env.market, self.trading
+        if market is None or trading is None:
+            raise EvaluationError(f"{term.name} comes from market data: give a CSV with --market",
+                                  term)
+        column = term.column or term.name
+        if column not in market.columns:
+            raise EvaluationError(f"{market.path} has no column {column!r} for {term.name} "
+                                  f"(columns: {', '.join(['date', *market.columns])})", term)
+        return SeriesValue(term.name, market.columns[column], trading)
+
+    # -- expressions -------------------------------------------------------
+
+    def _fail(self, node: ast.Node, message: str) -> EvaluationError:
+        term = self._active[-1].term if self._active else None
+        return EvaluationError(message, term, self._formula, node.span)
+
+    def _eval(self, node: ast.Node, bindings: Bindings) -> Any:
+        method = _DISPATCH[type(node)]
+        return method(self, node, bindings)
+
+    def _literal(self, node: ast.Literal, bindings: Bindings) -> Any:
+        return node.value
+
+    def _name(self, node: ast.Name, bindings: Bindings) -> Any:
+        rec = self.record(node.name, bindings)
+        self._active[-1].uses.append(rec)
+        return rec.value
+
+    def _negate(self, node: ast.Negate, bindings: Bindings) -> Any:
+        return -self._eval(node.operand, bindings)
+
+    def _binary(self, node: ast.Binary, bindings: Bindings) -> Any:
+        left = self._eval(node.left, bindings)
+        right = self._eval(node.right, bindings)
+        if node.left.type == DATE or node.right.type == DATE:
+            return self._date_arithmetic(node, left, right)
+        if node.op == "+":
+            return left + right
+        if node.op == "-":
+            return left - right
+        if node.op == "*":
+            return left * right
+        if right == 0:
+            raise self._fail(node, "division by zero")
+        return left / right
+
+    def _date_arithmetic(self, node: ast.Binary, left: Any, right: Any) -> dt.date | Fraction:
+        if node.left.type == DATE and node.right.type == DATE:
+            return Fraction((left - right).days)
+        day, count, unit = ((left, right, node.right.type) if node.left.type == DATE
+                            else (right, left, node.left.type))
+        if count.denominator != 1:
+            raise self._fail(node, f"cannot move a date by a fraction of a day ({count})")
+        steps = int(count) if node.op == "+" else -int(count)
+        return self.move(day, steps, DURATIONS[unit], node)
+
+    def move(self, day: dt.date, steps: int, calendar: str, node: ast.Node) -> dt.date:
+        """``day`` moved by ``steps`` calendar, business or trading days."""
+        if calendar == "calendar":
+            return day + dt.timedelta(days=steps)
+        if calendar == "business":
+            return self.business.add(day, steps)
+        what = f"{day.isoformat()} {'+' if steps >= 0 else '-'} {abs(steps)} trading days"
+        try:
+            return self._trading(node).add(day, steps, what)
+        except CalendarError as exc:
+            raise self._fail(node, str(exc)) from None
+
+    def _trading(self, node: ast.Node) -> TradingCalendar:
+        if self.trading is None:
+            raise self._fail(node, "trading days come from the market data: give a CSV with "
+                                   "--market")
+        return self.trading
+
+    def _compare(self, node: ast.Compare, bindings: Bindings) -> bool:
+        left = self._eval(node.left, bindings)
+        right = self._eval(node.right, bindings)
+        return bool(_COMPARE[node.op](left, right))
+
+    def _logical(self, node: ast.Logical, bindings: Bindings) -> bool:
+        left = self._eval(node.left, bindings)
+        if node.op == "and":
+            return bool(left and self._eval(node.right, bindings))
+        return bool(left or self._eval(node.right, bindings))
+
+    def _not(self, node: ast.Not, bindings: Bindings) -> bool:
+        return not self._eval(node.operand, bindings)
+
+    def _if(self, node: ast.If, bindings: Bindings) -> Any:
+        if self._eval(node.condition, bindings):
+            return self._eval(node.then, bindings)
+        return self._eval(node.otherwise, bindings)
+
+    def _round(self, node: ast.Round, bindings: Bindings) -> Fraction:
+        value = self._eval(node.operand, bindings)
+        return round_value(value, node.direction, node.step)
+
+    def _index(self, node: ast.Index, bindings: Bindings) -> Any:
+        series: SeriesValue = self._eval(node.target, bindings)
+        day: dt.date = self._eval(node.index, bindings)
+        if day not in series.values:
+            why = ("not a trading day in the market data"
+                   if not series.calendar.is_trading_day(day) else "an empty cell")
+            raise self._fail(node, f"{series.name} has no value on {day.isoformat()} "
+                                   f"({why}, {series.calendar.source})")
+        return series.values[day]
+
+    def _call(self, node: ast.Call, bindings: Bindings) -> Any:
+        implementation = _BUILTINS.get(node.function)
+        if implementation is not None:
+            return implementation(self, node, [self._eval(a, bindings) for a in node.args])
+        new = dict(bindings)
+        for keyword in node.keywords:
+            new[keyword.name] = self._eval(keyword.value, bindings)
+        rec = self.record(node.function, tuple(sorted(new.items(), key=lambda kv: kv[0])))
+        self._active[-1].uses.append(rec)
+        return rec.value
+
+    # -- built-ins ---------------------------------------------------------
+
+    def _window(self, node: ast.Call, args: list[Any]) -> list[Fraction]:
+        series, length, ending = args
+        if length.denominator != 1 or length <= 0:
+            raise self._fail(node, f"a window is a positive whole number of days, not {length}")
+        what = f"window of {length} trading days ending {ending.isoformat()}"
+        try:
+            days = series.calendar.window(ending, int(length), what)
+        except CalendarError as exc:
+            raise self._fail(node, str(exc)) from None
+        empty = [d.isoformat() for d in days if d not in series.values]
+        if empty:
+            raise self._fail(node, f"{what}: {series.name} is empty on {', '.join(empty)}")
+        return [series.values[d] for d in days]
+
+    def _select(self, node: ast.Call, args: list[Any], highest: bool) -> list[Fraction]:
+        count, values = args
+        values = _values(values)
+        if count.denominator != 1 or not 0 < count <= len(values):
+            raise self._fail(node, f"cannot take the {count} {'highest' if highest else 'lowest'}"
+                                   f" of {len(values)} values")
+        return sorted(values, reverse=highest)[: int(count)]
+
+    def _average(self, node: ast.Call, args: list[Any]) -> Fraction:
+        values = _values(args[0])
+        if not values:
+            raise self._fail(node, "the average of no values is undefined")
+        return sum(values, Fraction(0)) / len(values)
+
+    def _is_trading_day(self, node: ast.Call, args: list[Any]) -> bool:
+        return self._trading(node).is_trading_day(args[0])
+
+
+def _values(value: Any) -> list[Fraction]:
+    if isinstance(value, SeriesValue):
+        return [value.values[d] for d in sorted(value.values)]
+    return list(value)
+
+
+def round_value(value: Fraction, direction: str, step: str) -> Fraction:
+    """Round to whole units or to cents; ``nearest`` rounds halves away from zero."""
+    unit = Fraction(1, 100) if step == "cent" else Fraction(1)
+    scaled = value / unit
+    if direction == "up":
+        whole = math.ceil(scaled)
+    elif direction == "down":
+        whole = math.floor(scaled)
+    else:
+        whole = math.floor(abs(scaled) + Fraction(1, 2)) * (1 if scaled >= 0 else -1)
+    return Fraction(whole) * unit
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+_BUILTINS: dict[str, Callable[[Evaluator, ast.Call, list[Any]], Any]] = {
+    "lesser_of": lambda ev, node, args: min(args),
+    "greater_of": lambda ev, node, args: max(args),
+    "average": Evaluator._average,
+    "sum": lambda ev, node, args: sum(_values(args[0]), Fraction(0)),
+    "count": lambda ev, node, args: Fraction(len(_values(args[0]))),
+    "lowest": lambda ev, node, args: ev._select(node, args, highest=False),
+    "highest": lambda ev, node, args: ev._select(node, args, highest=True),
+    "window": Evaluator._window,
+    "days_between": lambda ev, node, args: Fraction((args[1] - args[0]).days),
+    "is_business_day": lambda ev, node, args: ev.business.is_business_day(args[0]),
+    "is_trading_day": Evaluator._is_trading_day,
+}
+
+_DISPATCH: dict[type, Callable[[Evaluator, Any, Bindings], Any]] = {
+    ast.Literal: Evaluator._literal,
+    ast.Name: Evaluator._name,
+    ast.Negate: Evaluator._negate,
+    ast.Binary: Evaluator._binary,
+    ast.Compare: Evaluator._compare,
+    ast.Logical: Evaluator._logical,
+    ast.Not: Evaluator._not,
+    ast.If: Evaluator._if,
+    ast.Round: Evaluator._round,
+    ast.Index: Evaluator._index,
+    ast.Call: Evaluator._call,
+}

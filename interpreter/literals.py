@@ -1,0 +1,63 @@
+"""Reading literal text exactly: numbers, money, percentages, dates, times.
+
+Every number becomes a ``Fraction``; binary floats never appear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from fractions import Fraction
+
+_NUMBER = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|\.\d+")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})\s*([ap])\.m\.", re.IGNORECASE)
+
+
+def parse_number(text: str) -> Fraction:
+    """``7,500`` → 7500; ``.06`` → 3/50. Raises ValueError on anything else."""
+    text = text.strip()
+    negative = text.startswith("-")
+    body = text[1:].strip() if negative else text
+    if not _NUMBER.fullmatch(body):
+        raise ValueError(f"not a number: {text!r}")
+    value = Fraction(body.replace(",", ""))
+    return -value if negative else value
+
+
+def parse_money(text: str) -> Fraction:
+    """``$1,000.00`` → 1000 (dollars)."""
+    text = text.strip()
+    negative = text.startswith("-")
+    body = text[1:].strip() if negative else text
+    if not body.startswith("$"):
+        raise ValueError(f"not an amount of money: {text!r}")
+    value = parse_number(body[1:])
+    return -value if negative else value
+
+
+def parse_percent(text: str) -> Fraction:
+    """``4.9%`` → 49/1000."""
+    text = text.strip()
+    if not text.endswith("%"):
+        raise ValueError(f"not a percentage: {text!r}")
+    return parse_number(text[:-1]) / 100
+
+
+def parse_date(text: str) -> dt.date:
+    """An ISO date, ``1999-07-27``."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def parse_time(text: str) -> dt.time:
+    """A time of day as documents write it, ``11:59 p.m.``."""
+    match = _TIME.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"not a time of day (like 11:59 p.m.): {text!r}")
+    hour, minute, half = int(match[1]), int(match[2]), match[3].lower()
+    if not (1 <= hour <= 12 and minute < 60):
+        raise ValueError(f"not a time of day: {text!r}")
+    hour = hour % 12 + (12 if half == "p" else 0)
+    return dt.time(hour, minute)

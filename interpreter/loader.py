@@ -1,0 +1,207 @@
+"""Load a contract file: YAML → schema check → parsed formulas → ``Program``.
+
+Every problem becomes a diagnostic at the file, line and column of the text
+that causes it. Types and names are checked afterwards by ``checker``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from . import ast
+from .calendar import unknown_calendar
+from .diagnostics import ClauseError, Diagnostic
+from .parser import FormulaSyntaxError, parse_formula
+from .program import (
+    DEFINITION,
+    INPUT,
+    INTERPRETATION,
+    PARAMETER,
+    SERIES,
+    Choice,
+    Formula,
+    Program,
+    Term,
+)
+from .resources import resource
+from .types import MONEY_T, PRICE, RATIO, Quantity, Series, Type, parse_type
+from .yamldoc import Path_, YamlDoc, load_yaml
+
+SECTIONS = {
+    "market": SERIES,
+    "parameters": PARAMETER,
+    "inputs": INPUT,
+    "definitions": DEFINITION,
+    "interpretations": INTERPRETATION,
+}
+
+
+@lru_cache(maxsize=None)
+def schema(name: str) -> dict[str, Any]:
+    """A bundled JSON Schema, by file name."""
+    loaded: dict[str, Any] = json.loads(resource(name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def schema_diagnostics(doc: YamlDoc, schema_name: str) -> list[Diagnostic]:
+    """Validate ``doc`` against a bundled schema; one diagnostic per problem, in file order."""
+    validator = jsonschema.Draft202012Validator(schema(schema_name))
+    found: list[Diagnostic] = []
+    for error in validator.iter_errors(doc.data):
+        found.extend(_describe(doc, error))
+    return sorted(set(found), key=lambda d: (d.line, d.column, d.message))
+
+
+def _describe(doc: YamlDoc, error: ValidationError) -> list[Diagnostic]:
+    where: Path_ = tuple(error.absolute_path)
+    label = ".".join(str(p) for p in where) or "file"
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = [k for k in error.instance if k not in allowed]
+        expected = ", ".join(sorted(allowed)) or "none"
+        return [doc.diagnostic((*where, k), f"{label}: unknown key {k!r} (expected: {expected})",
+                               key=True) for k in extra]
+    if error.validator == "propertyNames":
+        bad = error.instance
+        return [doc.diagnostic((*where[:-1], str(bad)) if where else (str(bad),),
+                               f"{bad!r} is not a valid name: use lower_snake_case", key=True)]
+    if error.validator == "oneOf" and error.context:
+        # Report the most specific branch's complaint rather than "is not valid under any".
+        best = max(error.context, key=lambda e: len(e.absolute_path))
+        return _describe(doc, best)
+    if error.validator == "pattern" and where and where[-1] == "type":
+        return [doc.diagnostic(where, f"{label}: unknown type {error.instance!r}; expected money, "
+                               "price, shares, ratio, days, business days, trading days, date, "
+                               "time, boolean, 'series of T' or 'list of T'")]
+    return [doc.diagnostic(where, f"{label}: {error.message}")]
+
+
+def load_program(path: str | Path) -> Program:
+    """Load and parse one contract file. Raises ``ClauseError`` listing every problem found."""
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise ClauseError("not a contract", [doc.diagnostic((), "a contract file is a YAML mapping")])
+    problems = schema_diagnostics(doc, "contract.schema.json")
+    if problems:
+        raise ClauseError(problems[0].message, problems)
+    program = _build(doc, problems)
+    if problems:
+        raise ClauseError(problems[0].message, problems)
+    return program
+
+
+def _build(doc: YamlDoc, problems: list[Diagnostic]) -> Program:
+    data = doc.data
+    calendars = data.get("calendars", {})
+    holidays = list(calendars.get("business_days", []))
+    for i, code in enumerate(holidays):
+        message = unknown_calendar(code)
+        if message:
+            problems.append(doc.diagnostic(("calendars", "business_days", i), message))
+    exchange = calendars.get("exchange")
+    if exchange is not None and unknown_calendar(exchange):
+        problems.append(doc.diagnostic(("calendars", "exchange"), str(unknown_calendar(exchange))))
+    terms: dict[str, Term] = {}
+    for section, kind in SECTIONS.items():
+        for name, entry in (data.get(section) or {}).items():
+            where: Path_ = (section, name)
+            if name in terms:
+                other = terms[name].where[0]
+                problems.append(doc.diagnostic(where, f"{name!r} is already declared in {other}",
+                                               key=True))
+                continue
+            term = _term(doc, name, kind, entry, where, problems)
+            if term is not None:
+                terms[name] = term
+    return Program(doc, str(data["title"]), dict(data["document"]), terms, holidays, exchange)
+
+
+def _sources(entry: dict[str, Any]) -> list[str]:
+    source = entry.get("source", [])
+    return [source] if isinstance(source, str) else list(source)
+
+
+def _term(doc: YamlDoc, name: str, kind: str, entry: dict[str, Any], where: Path_,
+          problems: list[Diagnostic]) -> Term | None:
+    declared = parse_type(entry["type"])  # the schema has already checked the spelling
+    if kind == SERIES:
+        declared = Series(declared)
+    term = Term(name, kind, declared, where, _sources(entry), entry.get("text"),
+                entry.get("description"), column=entry.get("column", name),
+                assumption=entry.get("assumption"), question=entry.get("question"))
+    if kind == PARAMETER:
+        term.formula = _formula(doc, (*where, "value"), entry["value"], problems)
+        if term.formula is not None:
+            node = term.formula.node
+            literal = isinstance(node.operand if isinstance(node, ast.Negate) else node, ast.Literal)
+            message = coerce_literal(node, declared) if literal else (
+                "a parameter's value is a single literal; put a formula in definitions")
+            if message:
+                problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
+                return None
+    elif kind == INPUT and "default" in entry:
+        term.formula = _formula(doc, (*where, "default"), entry["default"], problems)
+        if term.formula is not None:
+            coerce_literal(term.formula.node, declared)  # a non-literal default is type-checked
+    elif kind == DEFINITION:
+        term.formula = _formula(doc, (*where, "formula"), entry["formula"], problems)
+    elif kind == INTERPRETATION:
+        for choice_name, choice in entry["choices"].items():
+            formula = _formula(doc, (*where, "choices", choice_name, "formula"),
+                               choice["formula"], problems)
+            if formula is not None:
+                term.choices[choice_name] = Choice(choice_name, formula, choice["reason"])
+        term.default_choice = entry["default"]
+        if entry["default"] not in entry["choices"]:
+            problems.append(doc.diagnostic(
+                (*where, "default"),
+                f"{name}: default {entry['default']!r} is not one of its choices "
+                f"({', '.join(entry['choices'])})"))
+    return term
+
+
+def _formula(doc: YamlDoc, where: Path_, raw: Any, problems: list[Diagnostic]) -> Formula | None:
+    text = _raw_text(doc, where, raw)
+    try:
+        return Formula(parse_formula(text), text, where)
+    except FormulaSyntaxError as exc:
+        line, col = doc.text_position(where, exc.offset)
+        problems.append(Diagnostic(doc.path, line, col, f"syntax error: {exc.message}"))
+        return None
+
+
+def _raw_text(doc: YamlDoc, where: Path_, raw: Any) -> str:
+    """The formula as written: plain YAML numbers keep their exact spelling."""
+    node = doc.nodes.get(where)
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if node is not None and not isinstance(raw, str):
+        return str(node.value)
+    return str(raw)
+
+
+def coerce_literal(node: ast.Node, declared: Type) -> str | None:
+    """Let a literal value take the unit its term declares.
+
+    A value written alone (a parameter's ``value``, an input's default, a
+    ``--set``) reads like the document: ``7,500`` for shares, ``$6.03`` for a
+    price. A plain number takes any quantity unit; an amount of money may be a
+    price (money per share). Returns a message when the literal cannot be read
+    as ``declared``; leaves non-literals alone for the checker.
+    """
+    target = node.operand if isinstance(node, ast.Negate) else node
+    if not isinstance(target, ast.Literal):
+        return None
+    have = target.literal_type
+    if have == declared:
+        return None
+    if (have == RATIO and isinstance(declared, Quantity)) or (have == MONEY_T and declared == PRICE):
+        target.literal_type = declared
+        return None
+    return f"the value is {have}, but the term is declared {declared}"

@@ -1,0 +1,106 @@
+"""Market data: a CSV with a ``date`` column and one column per series.
+
+Each row's date is a trading day. Values are read exactly (``5.875`` or
+``$5.875``); an empty cell means the series has no value that day.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from .calendar import BusinessCalendar
+from .diagnostics import ClauseError, Diagnostic
+from .literals import parse_date, parse_money, parse_number
+
+
+@dataclass
+class MarketData:
+    """Series by column name, each a mapping from trading day to exact value."""
+
+    path: str
+    dates: list[dt.date]
+    columns: dict[str, dict[dt.date, Fraction]]
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def _value(text: str) -> Fraction:
+    text = text.strip()
+    return parse_money(text) if "$" in text else parse_number(text)
+
+
+def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> MarketData:
+    """Read a market data CSV. Problems are diagnostics at ``file:line:column``.
+
+    Dates must be unique; a date the ``exchange`` calendar says was closed is
+    kept (the data is the record of trading days) but reported as a warning.
+    """
+    shown = str(path)
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+    except FileNotFoundError:
+        raise ClauseError(f"{shown}: no such market data file") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ClauseError(f"{shown}: cannot read market data: {exc}") from None
+    header_row = next((i for i, r in enumerate(rows) if r and not r[0].startswith("#")), None)
+    if header_row is None:
+        raise ClauseError(f"{shown}: empty market data file",
+                          [Diagnostic(shown, 1, 1, "empty market data file")])
+    header = [h.strip() for h in rows[header_row]]
+    if "date" not in header:
+        raise ClauseError("no date column", [Diagnostic(
+            shown, header_row + 1, 1, f"market data needs a 'date' column; found {', '.join(header)}")])
+    date_col = header.index("date")
+    columns: dict[str, dict[dt.date, Fraction]] = {h: {} for h in header if h != "date"}
+    problems: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
+    seen: dict[dt.date, int] = {}
+    for number, row in enumerate(rows[header_row + 1:], start=header_row + 2):
+        if not row or (row[0].startswith("#")) or not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            problems.append(Diagnostic(shown, number, 1,
+                                       f"expected {len(header)} fields, found {len(row)}"))
+            continue
+        try:
+            day = parse_date(row[date_col])
+        except ValueError as exc:
+            problems.append(Diagnostic(shown, number, _column(row, date_col), str(exc)))
+            continue
+        if day in seen:
+            problems.append(Diagnostic(shown, number, 1,
+                                       f"{day.isoformat()} already appears on line {seen[day]}"))
+            continue
+        seen[day] = number
+        if exchange is not None and not exchange.is_business_day(day):
+            why = exchange.holiday(day) or "a weekend"
+            warnings.append(Diagnostic(shown, number, 1, f"{day.isoformat()} is {why}, a day "
+                                       "the exchange calendar says was closed", "warning"))
+        for i, name in enumerate(header):
+            if name == "date" or not row[i].strip():
+                continue
+            try:
+                columns[name][day] = _value(row[i])
+            except ValueError as exc:
+                problems.append(Diagnostic(shown, number, _column(row, i), f"{name}: {exc}"))
+    if problems:
+        raise ClauseError(problems[0].message, problems)
+    return MarketData(shown, sorted(seen), columns, warnings)
+
+
+def _column(row: list[str], index: int) -> int:
+    """1-based column of field ``index`` in a CSV row (commas counted, quotes ignored)."""
+    return sum(len(f) + 1 for f in row[:index]) + 1
+
+
+def header_line(path: str) -> int:
+    """Line number of the header row (after leading comment lines)."""
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip() and not line.startswith("#"):
+                return number
+    return 1

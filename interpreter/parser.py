@@ -1,0 +1,226 @@
+"""Parse formula text into the syntax tree of ``ast.py`` with the Lark grammar."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from . import ast
+from .literals import parse_date, parse_money, parse_number, parse_percent, parse_time
+from .resources import resource
+from .types import (
+    BOOLEAN,
+    BUSINESS_DAYS_T,
+    DATE,
+    DAYS_T,
+    MONEY_T,
+    PRICE,
+    RATIO,
+    SHARES_T,
+    TIME,
+    TRADING_DAYS_T,
+)
+
+
+class FormulaSyntaxError(Exception):
+    """A formula that does not parse; ``offset`` is where, inside the formula text."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@lru_cache(maxsize=1)
+def _lark() -> Lark:
+    return Lark(
+        resource("clause.lark").read_text(encoding="utf-8"),
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+
+
+def _span(meta: Any) -> tuple[int, int]:
+    return (meta.start_pos, meta.end_pos)
+
+
+def _tok_span(token: Token) -> tuple[int, int]:
+    start = token.start_pos or 0
+    return (start, token.end_pos if token.end_pos is not None else start + len(token))
+
+
+_OPS = {"×": "*", "÷": "/", "≠": "!=", "≤": "<=", "≥": ">="}
+
+
+@v_args(meta=True)
+class _ToAst(Transformer[Token, ast.Node]):
+    """Builds ``ast`` nodes from the Lark parse tree."""
+
+    def _literal(self, meta: Any, value: object, literal_type: Any) -> ast.Literal:
+        return ast.Literal(_span(meta), value, literal_type)
+
+    def money(self, meta: Any, c: list[Token]) -> ast.Node:
+        return self._literal(meta, parse_money(c[0]), MONEY_T)
+
+    def price(self, meta: Any, c: list[Token]) -> ast.Node:
+        return self._literal(meta, parse_money(c[0]), PRICE)
+
+    def percent(self, meta: Any, c: list[Token]) -> ast.Node:
+        return self._literal(meta, parse_percent(c[0]), RATIO)
+
+    def number(self, meta: Any, c: list[Token]) -> ast.Node:
+        return self._literal(meta, parse_number(c[0]), RATIO)
+
+    def shares(self, meta: Any, c: list[Token]) -> ast.Node:
+        return self._literal(meta, parse_number(c[0]), SHARES_T)
+
+    def duration(self, meta: Any, c: list[Token]) -> ast.Node:
+        unit = " ".join(c[1].split())
+        kind = {"trading": TRADING_DAYS_T, "business": BUSINESS_DAYS_T}.get(unit.split()[0], DAYS_T)
+        return self._literal(meta, parse_number(c[0]), kind)
+
+    def date(self, meta: Any, c: list[Token]) -> ast.Node:
+        try:
+            return self._literal(meta, parse_date(c[0]), DATE)
+        except ValueError as exc:
+            raise FormulaSyntaxError(str(exc), meta.start_pos) from None
+
+    def time(self, meta: Any, c: list[Token]) -> ast.Node:
+        try:
+            return self._literal(meta, parse_time(c[0]), TIME)
+        except ValueError as exc:
+            raise FormulaSyntaxError(str(exc), meta.start_pos) from None
+
+    def true(self, meta: Any, c: list[Token]) -> ast.Node:
+        return self._literal(meta, True, BOOLEAN)
+
+    def false(self, meta: Any, c: list[Token]) -> ast.Node:
+        return self._literal(meta, False, BOOLEAN)
+
+    def name(self, meta: Any, c: list[Token]) -> ast.Node:
+        return ast.Name(_span(meta), str(c[0]))
+
+    def negate(self, meta: Any, c: list[ast.Node]) -> ast.Node:
+        return ast.Negate(_span(meta), c[0])
+
+    def not_op(self, meta: Any, c: list[ast.Node]) -> ast.Node:
+        return ast.Not(_span(meta), c[0])
+
+    def binary(self, meta: Any, c: list[Any]) -> ast.Node:
+        op = str(c[1])
+        return ast.Binary(_span(meta), _OPS.get(op, op), c[0], c[2])
+
+    def compare(self, meta: Any, c: list[Any]) -> ast.Node:
+        op = str(c[1])
+        return ast.Compare(_span(meta), _OPS.get(op, op), c[0], c[2])
+
+    def and_op(self, meta: Any, c: list[ast.Node]) -> ast.Node:
+        return ast.Logical(_span(meta), "and", c[0], c[1])
+
+    def or_op(self, meta: Any, c: list[ast.Node]) -> ast.Node:
+        return ast.Logical(_span(meta), "or", c[0], c[1])
+
+    def if_expr(self, meta: Any, c: list[ast.Node]) -> ast.Node:
+        return ast.If(_span(meta), c[0], c[1], c[2])
+
+    def round_op(self, meta: Any, c: list[Any]) -> ast.Node:
+        direction, step, operand = c
+        step_word = str(step).split()[-1] if step is not None else "whole"
+        return ast.Round(_span(meta), str(direction or "nearest"), step_word, operand)
+
+    def index(self, meta: Any, c: list[ast.Node]) -> ast.Node:
+        return ast.Index(_span(meta), c[0], c[1])
+
+    def call(self, meta: Any, c: list[Any]) -> ast.Node:
+        function, *arguments = c
+        args: list[ast.Node] = []
+        keywords: list[ast.Keyword] = []
+        for argument in arguments:
+            if argument is None:  # f() with no arguments
+                continue
+            if isinstance(argument, ast.Keyword):
+                keywords.append(argument)
+            elif keywords:
+                raise FormulaSyntaxError(
+                    "a positional argument cannot follow a keyword argument", argument.span[0]
+                )
+            else:
+                args.append(argument)
+        return ast.Call(_span(meta), str(function), args, keywords)
+
+    def positional(self, meta: Any, c: list[ast.Node]) -> ast.Node:
+        return c[0]
+
+    def keyword(self, meta: Any, c: list[Any]) -> ast.Keyword:
+        return ast.Keyword(str(c[0]), c[2], _span(meta))
+
+
+_EXPECTED_NAMES = {
+    "NAME": "a name",
+    "MONEY": "an amount like $6.03",
+    "NUMBER": "a number",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "COMMA": "','",
+    "ADD": "+ or -",
+    "MUL": "× or /",
+    "COMPARE": "a comparison",
+}
+
+
+def _describe_expected(expected: set[str]) -> str:
+    words = sorted({_EXPECTED_NAMES.get(e, e.lower().strip("_")) for e in expected})
+    if len(words) > 6:
+        return "an operator or the end of the formula" if "RPAR" in expected else "an expression"
+    return ", ".join(words)
+
+
+def parse_formula(text: str) -> ast.Node:
+    """Parse one formula. Raises ``FormulaSyntaxError`` with the offset of the problem."""
+    if not text.strip():
+        raise FormulaSyntaxError("empty formula", 0)
+    try:
+        tree: Tree[Token] = _lark().parse(text)
+    except UnexpectedCharacters as exc:
+        raise FormulaSyntaxError(f"unexpected character {text[exc.pos_in_stream]!r}",
+                                 exc.pos_in_stream) from None
+    except UnexpectedEOF as exc:
+        raise FormulaSyntaxError(
+            f"formula ends too early; expected {_describe_expected(set(exc.expected))}", len(text)
+        ) from None
+    except UnexpectedToken as exc:
+        token = exc.token
+        if token.type == "$END":
+            raise FormulaSyntaxError(
+                f"formula ends too early; expected {_describe_expected(exc.expected)}",
+                len(text.rstrip()),
+            ) from None
+        raise FormulaSyntaxError(
+            f"unexpected {str(token)!r}; expected {_describe_expected(exc.expected)}",
+            token.start_pos or 0,
+        ) from None
+    except UnexpectedInput as exc:  # pragma: no cover - the three above are exhaustive today
+        raise FormulaSyntaxError(str(exc), getattr(exc, "pos_in_stream", 0) or 0) from None
+    try:
+        result = _ToAst().transform(tree)
+    except Exception as exc:  # Lark wraps errors raised inside the transformer
+        inner = getattr(exc, "orig_exc", exc)
+        if isinstance(inner, FormulaSyntaxError):
+            raise inner from None
+        raise
+    if isinstance(result, Token):  # a bare token cannot come out of this grammar
+        raise FormulaSyntaxError("not an expression", 0)
+    return result
+
+
+_LITERAL_ONLY = re.compile(r"^\s*-?\s*[$\d.]")
+
+
+def looks_like_literal(text: str) -> bool:
+    """True when ``text`` starts like a literal value rather than a formula."""
+    return bool(_LITERAL_ONLY.match(text))

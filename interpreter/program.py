@@ -1,0 +1,88 @@
+"""The in-memory form of a contract file: its terms, their formulas and where they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import ast
+from .types import Type
+from .yamldoc import Path_, YamlDoc
+
+PARAMETER = "parameter"
+INPUT = "input"
+DEFINITION = "definition"
+INTERPRETATION = "interpretation"
+SERIES = "series"
+
+
+@dataclass
+class Formula:
+    """A parsed formula and the YAML path of its text (for positions)."""
+
+    node: ast.Node
+    text: str
+    where: Path_
+
+
+@dataclass
+class Choice:
+    """One reading of an interpretation."""
+
+    name: str
+    formula: Formula
+    reason: str
+
+
+@dataclass
+class Term:
+    """A named value of a contract: parameter, input, definition, interpretation or series.
+
+    ``formula`` is the parameter's literal, the definition's formula or the
+    input's default (None when the input has none); interpretations keep their
+    formulas in ``choices``.
+    """
+
+    name: str
+    kind: str
+    type: Type
+    where: Path_
+    sources: list[str] = field(default_factory=list)
+    text: str | None = None
+    description: str | None = None
+    formula: Formula | None = None
+    choices: dict[str, Choice] = field(default_factory=dict)
+    default_choice: str | None = None
+    question: str | None = None
+    column: str | None = None
+    assumption: str | None = None
+
+    def formulas(self) -> list[Formula]:
+        """Every formula of the term: its own, or each reading's."""
+        if self.choices:
+            return [c.formula for c in self.choices.values()]
+        return [self.formula] if self.formula else []
+
+
+@dataclass
+class Program:
+    """A loaded contract file. After ``checker.check`` every formula node is typed."""
+
+    doc: YamlDoc
+    title: str
+    document: dict[str, object]
+    terms: dict[str, Term]
+    business_holidays: list[str] = field(default_factory=list)
+    exchange: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The file the program was loaded from, as the user named it."""
+        return self.doc.path
+
+    def position(self, formula: Formula, offset: int) -> tuple[int, int]:
+        """Line and column in the YAML file of character ``offset`` of ``formula``."""
+        return self.doc.text_position(formula.where, offset)
+
+    def interpretations(self) -> list[Term]:
+        """The terms with alternative readings, in file order."""
+        return [t for t in self.terms.values() if t.kind == INTERPRETATION]

@@ -1,0 +1,163 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML's composer gives nodes with positions; this module turns them into plain
+Python data (dicts, lists, str, int, bool, None and exact ``Decimal`` for
+YAML floats, never ``float``) and keeps a map from each value's path to its
+node, so that diagnostics can point at ``file:line:column`` of the offending
+text, down to a character inside a formula string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import ClauseError, Diagnostic
+
+Path_ = tuple[str | int, ...]
+
+_STANDARD_TAG = "tag:yaml.org,2002:"
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_BOOL = {"true": True, "false": False}
+_NULL = {"", "~", "null"}
+
+
+@dataclass
+class YamlDoc:
+    """A loaded YAML file: its data and the node behind every path."""
+
+    path: str
+    text: str
+    data: Any
+    nodes: dict[Path_, yaml.Node] = field(default_factory=dict)
+    keys: dict[Path_, yaml.Node] = field(default_factory=dict)
+
+    def position(self, where: Path_, *, key: bool = False) -> tuple[int, int]:
+        """1-based line and column of the value at ``where`` (or of its key).
+
+        Falls back to the nearest enclosing value that exists.
+        """
+        table = self.keys if key else self.nodes
+        probe = where
+        while probe not in table and probe:
+            probe = probe[:-1]
+            table = self.nodes
+        node = table.get(probe) or self.nodes.get(())
+        if node is None:
+            return (1, 1)
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def diagnostic(self, where: Path_, message: str, *, key: bool = False,
+                   severity: str = "error") -> Diagnostic:
+        """A diagnostic at the value (or key) found at ``where``."""
+        line, col = self.position(where, key=key)
+        return Diagnostic(self.path, line, col, message, severity)
+
+    def text_position(self, where: Path_, offset: int) -> tuple[int, int]:
+        """Line and column of character ``offset`` of the string scalar at ``where``.
+
+        Walks the scalar's source text alongside its value, so that quoting,
+        block scalars and line folding are all accounted for.
+        """
+        node = self.nodes.get(where)
+        if not isinstance(node, yaml.ScalarNode):
+            return self.position(where)
+        value: str = node.value
+        src = self.text
+        i = node.start_mark.index
+        end = node.end_mark.index
+        if node.style in ("|", ">"):
+            i = src.index("\n", i) + 1 if "\n" in src[i:end] else i
+        elif node.style in ("'", '"'):
+            i += 1
+        for ch in value[: max(0, min(offset, len(value)))]:
+            if ch.isspace():
+                while i < end and src[i].isspace() and src[i] != ch:
+                    i += 1
+                i += 1
+                continue
+            while i < end and src[i] != ch:
+                i += 1
+            i += 1
+        if offset < len(value) and not value[offset].isspace():
+            while i < end and src[i] != value[offset]:  # skip indentation and escapes
+                i += 1
+        line = src.count("\n", 0, i) + 1
+        col = i - (src.rfind("\n", 0, i) + 1) + 1
+        return (line, col)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    text = node.value
+    if node.style is not None:  # quoted or block: always a string
+        return text
+    if text in _NULL:
+        return None
+    if text.lower() in _BOOL:
+        return _BOOL[text.lower()]
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return Decimal(text)
+    return text
+
+
+def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
+    """Load one YAML file safely. Raises ``ClauseError`` with positions on any problem."""
+    shown = str(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ClauseError(f"{shown}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ClauseError(f"{shown}: cannot read: {exc}") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ClauseError(problem, [Diagnostic(shown, line, col, f"invalid YAML: {problem}")]) from None
+    doc = YamlDoc(shown, text, None)
+    if root is None:
+        doc.data = None
+        return doc
+    problems: list[Diagnostic] = []
+    doc.data = _convert(root, (), doc, problems)
+    if problems:
+        raise ClauseError(problems[0].message, problems)
+    return doc
+
+
+def _convert(node: yaml.Node, where: Path_, doc: YamlDoc, problems: list[Diagnostic]) -> Any:
+    doc.nodes[where] = node
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    if not node.tag.startswith(_STANDARD_TAG):
+        problems.append(Diagnostic(doc.path, line, col,
+                                   f"YAML tag {node.tag} is not allowed in clause files"))
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, (*where, i), doc, problems) for i, item in enumerate(node.value)]
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Diagnostic(doc.path, key_node.start_mark.line + 1,
+                                       key_node.start_mark.column + 1, "keys must be plain text"))
+            continue
+        key = str(key_node.value)
+        if key in out:
+            problems.append(Diagnostic(doc.path, key_node.start_mark.line + 1,
+                                       key_node.start_mark.column + 1, f"duplicate key {key!r}"))
+            continue
+        doc.keys[(*where, key)] = key_node
+        out[key] = _convert(value_node, (*where, key), doc, problems)
+    return out
