@@ -117,8 +117,8 @@ class Keyword:
 class Call(Node):
     """A call of a built-in function, or of a term with some names rebound.
 
-    ``premium(conversion_date = redemption_notice_date)`` evaluates the term
-    ``premium`` as if ``conversion_date`` were the given value.
+    ``balance(as_of = due_date)`` evaluates the term ``balance`` as if
+    ``as_of`` were ``due_date``.
     """
 
     function: str

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import holidays as holidays_lib
@@ -24,7 +24,7 @@ class CalendarError(Exception):
     """A date computation the calendars cannot answer without guessing."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _holiday_calendar(code: str) -> Any:
     if code in holidays_lib.list_supported_financial():
         return holidays_lib.financial_holidays(code)
@@ -115,6 +115,7 @@ class TradingCalendar:
             raise self._empty()
         end = bisect_right(self.dates, last)
         if end < count:
+            self._require_complete(self.dates[0], last, what)  # a gap is the likelier cause
             first = self.dates[0].isoformat()
             raise CalendarError(f"{what}: needs {count} trading days up to {last.isoformat()}, "
                                 f"but {self.source} starts on {first} with {end} of them")
@@ -131,6 +132,7 @@ class TradingCalendar:
         if count < 0:
             end = bisect_left(self.dates, day)  # trading days strictly before ``day``
             if end < -count:
+                self._require_complete(self.dates[0], day - ONE_DAY, what)
                 raise CalendarError(f"{what}: needs {-count} trading days before "
                                     f"{day.isoformat()}, but {self.source} starts on "
                                     f"{self.dates[0].isoformat()}")
@@ -139,6 +141,7 @@ class TradingCalendar:
             return result
         start = bisect_right(self.dates, day)  # trading days strictly after ``day``
         if len(self.dates) - start < count:
+            self._require_complete(day + ONE_DAY, self.dates[-1], what)
             raise CalendarError(f"{what}: needs {count} trading days after {day.isoformat()}, "
                                 f"but {self.source} ends on {self.dates[-1].isoformat()}")
         result = self.dates[start + count - 1]

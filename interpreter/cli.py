@@ -8,23 +8,18 @@ ever shown.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import ast
-from .calendar import BusinessCalendar
+from .api import environment, evaluate
 from .checker import check, load_checked
 from .diagnostics import ClauseError, Diagnostic
-from .evaluator import Environment, EvaluationError, Evaluator
-from .loader import coerce_literal, load_program
-from .market import load_market
-from .parser import FormulaSyntaxError, parse_formula
-from .program import INTERPRETATION, SERIES, Program
-from .report import explain, explain_json, human, plain
+from .loader import load_program
+from .report import explain, explain_json, human, interpretations_markdown, plain
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -55,9 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--explain", action="store_true",
                           help="print each value's derivation with sources and quoted text")
 
-    readings = sub.add_parser("interpretations", help="list the named interpretations of a "
-                                                      "contract and their choices")
-    readings.add_argument("contract", metavar="CONTRACT")
+    readings = sub.add_parser("interpretations", help="list the named interpretations of "
+                                                      "contracts and their choices")
+    readings.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    readings.add_argument("--format", choices=["text", "markdown"], default="text")
     return parser
 
 
@@ -72,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.paths, args.format)
         if args.command == "eval":
             return _eval(args)
-        return _interpretations(args.contract)
+        return _interpretations(args.paths, args.format)
     except UsageError as exc:
         print(f"clause: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -82,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERRORS
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (``clause ... | head``): not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter shutdown quiet
+        return EXIT_OK
     except Exception as exc:  # never show a traceback
         print(f"clause: internal error: {type(exc).__name__}: {exc} (please report this)",
               file=sys.stderr)
@@ -148,80 +147,13 @@ def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
     return out
 
 
-def _unknown(name: str, program: Program, what: str) -> ClauseError:
-    close = difflib.get_close_matches(name, list(program.terms), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return ClauseError(f"unknown {what} {name!r} in {program.path}{hint}")
-
-
-def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, Any]:
-    """Read ``--set NAME=VALUE`` pairs as exact values of each term's declared type."""
-    given: dict[str, Any] = {}
-    for name, text in items:
-        term = program.terms.get(name)
-        if term is None:
-            raise _unknown(name, program, "term")
-        if term.kind == SERIES:
-            raise ClauseError(f"--set {name}: a series comes from the market data (--market)")
-        try:
-            node = parse_formula(text)
-        except FormulaSyntaxError as exc:
-            raise ClauseError(f"--set {name}={text}: {exc.message}") from None
-        literal = node.operand if isinstance(node, ast.Negate) else node
-        if not isinstance(literal, ast.Literal):
-            raise ClauseError(f"--set {name}={text}: give a single value such as 1,000 or "
-                              "1999-08-02 or $6.03")
-        problem = coerce_literal(node, term.type)
-        if problem:
-            raise ClauseError(f"--set {name}={text}: {problem}")
-        given[name] = -literal.value if isinstance(node, ast.Negate) else literal.value
-    return given
-
-
-def chosen_readings(program: Program, items: list[tuple[str, str]]) -> dict[str, str]:
-    """Check ``--interpret NAME=CHOICE`` pairs against the contract's interpretations."""
-    choices: dict[str, str] = {}
-    for name, choice in items:
-        term = program.terms.get(name)
-        if term is None or term.kind != INTERPRETATION:
-            known = ", ".join(t.name for t in program.interpretations()) or "none"
-            raise ClauseError(f"--interpret {name}: not an interpretation of {program.path} "
-                              f"(known: {known})")
-        if choice not in term.choices:
-            raise ClauseError(f"--interpret {name}={choice}: no such reading (choices: "
-                              f"{', '.join(term.choices)})")
-        choices[name] = choice
-    return choices
-
-
-def _located(program: Program, exc: EvaluationError) -> ClauseError:
-    if exc.formula is not None and exc.span is not None:
-        line, col = program.position(exc.formula, exc.span[0])
-        where = f" (in {exc.term.name})" if exc.term else ""
-        return ClauseError(exc.message, [Diagnostic(program.path, line, col,
-                                                    exc.message + where)])
-    return ClauseError(exc.message)
-
-
 def _eval(args: argparse.Namespace) -> int:
     program = load_checked(args.contract)
-    for name in args.terms:
-        if name not in program.terms:
-            raise _unknown(name, program, "term")
-    env = Environment(
-        given=given_values(program, _pairs(args.given, "--set")),
-        choices=chosen_readings(program, _pairs(args.interpret, "--interpret")),
-    )
-    if args.market:
-        exchange = BusinessCalendar([program.exchange]) if program.exchange else None
-        env.market = load_market(args.market, exchange)
-        for warning in env.market.warnings:
-            print(warning, file=sys.stderr)
-    evaluator = Evaluator(program, env)
-    try:
-        records = [evaluator.record(name) for name in args.terms]
-    except EvaluationError as exc:
-        raise _located(program, exc) from None
+    env = environment(program, _pairs(args.given, "--set"), _pairs(args.interpret, "--interpret"),
+                      args.market)
+    for warning in env.market.warnings if env.market else []:
+        print(warning, file=sys.stderr)
+    records = evaluate(program, env, args.terms)
     if args.format == "json":
         if args.explain:
             out: Any = {r.term.name: explain_json(r, program) for r in records}
@@ -239,15 +171,19 @@ def _eval(args: argparse.Namespace) -> int:
 
 # -- interpretations --------------------------------------------------------
 
-def _interpretations(path: str) -> int:
-    program = load_checked(path)
-    for term in program.interpretations():
-        print(f"{term.name}  [{', '.join(term.sources)}]")
-        print(f"  {term.question}")
-        for choice in term.choices.values():
-            mark = "*" if choice.name == term.default_choice else " "
-            print(f"  {mark} {choice.name}: {' '.join(choice.formula.text.split())}")
-            print(f"      {choice.reason}")
+def _interpretations(paths: list[str], fmt: str) -> int:
+    programs = [load_checked(str(path)) for path in _contract_files(paths)]
+    if fmt == "markdown":
+        print(interpretations_markdown(programs), end="")
+        return EXIT_OK
+    for program in programs:
+        for term in program.interpretations():
+            print(f"{program.path}: {term.name}  [{', '.join(term.sources)}]")
+            print(f"  {term.question}")
+            for choice in term.choices.values():
+                mark = "*" if choice.name == term.default_choice else " "
+                print(f"  {mark} {choice.name}: {' '.join(choice.formula.text.split())}")
+                print(f"      {choice.reason}")
     return EXIT_OK
 
 

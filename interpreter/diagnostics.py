@@ -45,6 +45,9 @@ class ClauseError(Exception):
         self.message = message
         self.diagnostics = diagnostics or []
 
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
     def lines(self) -> list[str]:
         """What the user sees: one line per diagnostic, or the message."""
         if self.diagnostics:

@@ -22,7 +22,7 @@ from . import ast
 from .calendar import BusinessCalendar, CalendarError, TradingCalendar
 from .market import MarketData
 from .program import DEFINITION, INPUT, INTERPRETATION, PARAMETER, SERIES, Formula, Program, Term
-from .types import DATE, DURATIONS
+from .types import DATE, DURATIONS, Type
 
 Bindings = tuple[tuple[str, Any], ...]
 
@@ -49,8 +49,18 @@ class SeriesValue:
 
 
 @dataclass
+class Step:
+    """The value of one built-in call inside a formula, for explanations."""
+
+    text: str
+    value: Any
+    type: Type
+    detail: str = ""
+
+
+@dataclass
 class Record:
-    """One evaluated term: its value, how it was obtained and what it used."""
+    """One evaluated term: its value, how it was obtained, what it used and its steps."""
 
     term: Term
     bindings: Bindings
@@ -58,6 +68,7 @@ class Record:
     origin: str = "formula"
     choice: str | None = None
     uses: list[Record] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
 
 
 @dataclass
@@ -82,6 +93,7 @@ class Evaluator:
         self._memo: dict[tuple[str, Bindings], Record] = {}
         self._active: list[Record] = []
         self._formula: Formula | None = None
+        self._details: dict[int, str] = {}  # notes a built-in leaves for its explanation step
 
     # -- terms -------------------------------------------------------------
 
@@ -186,6 +198,7 @@ class Evaluator:
         if count.denominator != 1:
             raise self._fail(node, f"cannot move a date by a fraction of a day ({count})")
         steps = int(count) if node.op == "+" else -int(count)
+        assert unit is not None  # the checker typed every node
         return self.move(day, steps, DURATIONS[unit], node)
 
     def move(self, day: dt.date, steps: int, calendar: str, node: ast.Node) -> dt.date:
@@ -242,13 +255,22 @@ class Evaluator:
     def _call(self, node: ast.Call, bindings: Bindings) -> Any:
         implementation = _BUILTINS.get(node.function)
         if implementation is not None:
-            return implementation(self, node, [self._eval(a, bindings) for a in node.args])
+            result = implementation(self, node, [self._eval(a, bindings) for a in node.args])
+            self._step(node, result)
+            return result
         new = dict(bindings)
         for keyword in node.keywords:
             new[keyword.name] = self._eval(keyword.value, bindings)
         rec = self.record(node.function, tuple(sorted(new.items(), key=lambda kv: kv[0])))
         self._active[-1].uses.append(rec)
         return rec.value
+
+    def _step(self, node: ast.Node, value: Any) -> None:
+        detail = self._details.pop(id(node), "")
+        if self._formula is None or not self._active or node.type is None:
+            return
+        text = " ".join(self._formula.text[node.span[0]:node.span[1]].split())
+        self._active[-1].steps.append(Step(text, value, node.type, detail))
 
     # -- built-ins ---------------------------------------------------------
 
@@ -264,6 +286,7 @@ class Evaluator:
         empty = [d.isoformat() for d in days if d not in series.values]
         if empty:
             raise self._fail(node, f"{what}: {series.name} is empty on {', '.join(empty)}")
+        self._details[id(node)] = f"trading days {days[0].isoformat()} to {days[-1].isoformat()}"
         return [series.values[d] for d in days]
 
     def _select(self, node: ast.Call, args: list[Any], highest: bool) -> list[Fraction]:

@@ -7,7 +7,7 @@ that causes it. Types and names are checked afterwards by ``checker``.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ SECTIONS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> dict[str, Any]:
     """A bundled JSON Schema, by file name."""
     loaded: dict[str, Any] = json.loads(resource(name).read_text(encoding="utf-8"))
@@ -62,7 +62,7 @@ def _describe(doc: YamlDoc, error: ValidationError) -> list[Diagnostic]:
     where: Path_ = tuple(error.absolute_path)
     label = ".".join(str(p) for p in where) or "file"
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(error.schema.get("properties", {}))
+        allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
         extra = [k for k in error.instance if k not in allowed]
         expected = ", ".join(sorted(allowed)) or "none"
         return [doc.diagnostic((*where, k), f"{label}: unknown key {k!r} (expected: {expected})",

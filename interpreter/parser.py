@@ -187,8 +187,8 @@ def parse_formula(text: str) -> ast.Node:
     try:
         tree: Tree[Token] = _lark().parse(text)
     except UnexpectedCharacters as exc:
-        raise FormulaSyntaxError(f"unexpected character {text[exc.pos_in_stream]!r}",
-                                 exc.pos_in_stream) from None
+        pos = exc.pos_in_stream or 0
+        raise FormulaSyntaxError(f"unexpected character {text[pos]!r}", pos) from None
     except UnexpectedEOF as exc:
         raise FormulaSyntaxError(
             f"formula ends too early; expected {_describe_expected(set(exc.expected))}", len(text)

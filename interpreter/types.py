@@ -72,7 +72,7 @@ class Scalar(Type):
 
 @dataclass(frozen=True)
 class Series(Type):
-    """Values by trading day, for example the closing bids of a stock."""
+    """Values by trading day, for example the closing bids of a security."""
 
     element: Type
 

@@ -21,7 +21,9 @@ from .diagnostics import ClauseError, Diagnostic
 
 Path_ = tuple[str | int, ...]
 
-_STANDARD_TAG = "tag:yaml.org,2002:"
+# The only tags a clause file may carry: YAML's own types, never a language object.
+_ALLOWED_TAGS = {f"tag:yaml.org,2002:{t}" for t in (
+    "str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary", "merge", "value")}
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _BOOL = {"true": True, "false": False}
@@ -139,7 +141,7 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
 def _convert(node: yaml.Node, where: Path_, doc: YamlDoc, problems: list[Diagnostic]) -> Any:
     doc.nodes[where] = node
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
-    if not node.tag.startswith(_STANDARD_TAG):
+    if node.tag not in _ALLOWED_TAGS:
         problems.append(Diagnostic(doc.path, line, col,
                                    f"YAML tag {node.tag} is not allowed in clause files"))
         return None

@@ -1,0 +1,46 @@
+"""Benchmark: loading and checking a contract, and evaluating a term on many dates.
+
+Prints figures; asserts nothing. Run: python benchmarks/bench_eval.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from interpreter.api import environment, evaluate
+from interpreter.checker import load_checked
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT = ROOT / "contracts" / "series_b_certificate.yaml"
+MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"
+
+
+def timed(label: str, runs: int, action) -> None:  # type: ignore[no-untyped-def]
+    """Run ``action`` ``runs`` times and print the median time per run."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    print(f"{label:<58} median {times[len(times) // 2] * 1000:8.2f} ms  ({runs} runs)")
+
+
+def main() -> None:
+    timed("load + check series_b_certificate.yaml", 20, lambda: load_checked(str(CONTRACT)))
+    program = load_checked(str(CONTRACT))
+    days = [dt.date(1999, 8, 2) + dt.timedelta(days=i) for i in range(365)]
+
+    def year_of_conversions() -> None:
+        env = environment(program, [("preferred_shares", "1000")], [], str(MARKET))
+        for day in days:
+            env.given["notice_date"] = day
+            evaluate(program, env, ["conversion_shares"])
+
+    timed("conversion_shares on 365 dates (fresh evaluator per date)", 5, year_of_conversions)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Evaluating terms of a contract from user-supplied text: the layer under the CLI.
+
+``environment`` reads ``--set`` and ``--interpret`` pairs and the market data;
+``evaluate`` computes the requested terms and turns evaluation failures into
+diagnostics located in the contract file.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from . import ast
+from .calendar import BusinessCalendar
+from .diagnostics import ClauseError, Diagnostic
+from .evaluator import Environment, EvaluationError, Evaluator, Record
+from .loader import coerce_literal
+from .market import load_market
+from .parser import FormulaSyntaxError, parse_formula
+from .program import INTERPRETATION, SERIES, Program
+
+
+def _unknown(name: str, program: Program, what: str) -> ClauseError:
+    close = difflib.get_close_matches(name, list(program.terms), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return ClauseError(f"unknown {what} {name!r} in {program.path}{hint}")
+
+
+def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, Any]:
+    """Read ``--set NAME=VALUE`` pairs as exact values of each term's declared type."""
+    given: dict[str, Any] = {}
+    for name, text in items:
+        term = program.terms.get(name)
+        if term is None:
+            raise _unknown(name, program, "term")
+        if term.kind == SERIES:
+            raise ClauseError(f"--set {name}: a series comes from the market data (--market)")
+        try:
+            node = parse_formula(text)
+        except FormulaSyntaxError as exc:
+            raise ClauseError(f"--set {name}={text}: {exc.message}") from None
+        literal = node.operand if isinstance(node, ast.Negate) else node
+        if not isinstance(literal, ast.Literal):
+            raise ClauseError(f"--set {name}={text}: give a single value such as 1,000 or "
+                              "1999-08-02 or $6.03")
+        problem = coerce_literal(node, term.type)
+        if problem:
+            raise ClauseError(f"--set {name}={text}: {problem}")
+        given[name] = -literal.value if isinstance(node, ast.Negate) else literal.value
+    return given
+
+
+def chosen_readings(program: Program, items: list[tuple[str, str]]) -> dict[str, str]:
+    """Check ``--interpret NAME=CHOICE`` pairs against the contract's interpretations."""
+    choices: dict[str, str] = {}
+    for name, choice in items:
+        term = program.terms.get(name)
+        if term is None or term.kind != INTERPRETATION:
+            known = ", ".join(t.name for t in program.interpretations()) or "none"
+            raise ClauseError(f"--interpret {name}: not an interpretation of {program.path} "
+                              f"(known: {known})")
+        if choice not in term.choices:
+            raise ClauseError(f"--interpret {name}={choice}: no such reading (choices: "
+                              f"{', '.join(term.choices)})")
+        choices[name] = choice
+    return choices
+
+
+def environment(program: Program, given: list[tuple[str, str]], readings: list[tuple[str, str]],
+                market: str | None = None) -> Environment:
+    """The evaluation environment from ``NAME=VALUE`` texts, ``NAME=CHOICE`` texts and a CSV."""
+    env = Environment(given=given_values(program, given), choices=chosen_readings(program, readings))
+    if market:
+        exchange = BusinessCalendar([program.exchange]) if program.exchange else None
+        env.market = load_market(market, exchange)
+    return env
+
+
+def evaluate(program: Program, env: Environment, terms: list[str]) -> list[Record]:
+    """Evaluate ``terms``; raises ``ClauseError`` located in the contract on failure."""
+    for name in terms:
+        if name not in program.terms:
+            raise _unknown(name, program, "term")
+    evaluator = Evaluator(program, env)
+    try:
+        return [evaluator.record(name) for name in terms]
+    except EvaluationError as exc:
+        raise _located(program, exc) from None
+
+
+def _located(program: Program, exc: EvaluationError) -> ClauseError:
+    if exc.formula is not None and exc.span is not None:
+        line, col = program.position(exc.formula, exc.span[0])
+        where = f" (in {exc.term.name})" if exc.term else ""
+        return ClauseError(exc.message, [Diagnostic(program.path, line, col,
+                                                    exc.message + where)])
+    return ClauseError(exc.message)

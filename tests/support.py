@@ -1,0 +1,44 @@
+"""Helpers shared by the tests: paths, a CLI result, evaluating terms from text."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from interpreter.api import environment, evaluate
+from interpreter.checker import load_checked
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACTS = ROOT / "contracts"
+SERIES_B = CONTRACTS / "series_b_certificate.yaml"
+SMALL_MARKET = ROOT / "tests" / "data" / "closing-bids-MADE-UP-small.csv"
+SHARED = ROOT.parent / "shared"
+
+HEADER = """\
+title: test contract
+document: {title: Test, source: test.txt}
+calendars: {business_days: [FED, XNYS], exchange: XNAS}
+"""
+
+
+@dataclass
+class Run:
+    """The outcome of one CLI invocation."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+def values(path: Path, *terms: str, market: Path | None = None,
+           interpret: dict[str, str] | None = None, **given: str) -> dict[str, Any]:
+    """Evaluate ``terms`` of the contract at ``path`` with ``--set`` style texts."""
+    program = load_checked(str(path))
+    env = environment(program, list(given.items()), list((interpret or {}).items()),
+                      str(market) if market else None)
+    return {r.term.name: r.value for r in evaluate(program, env, list(terms))}

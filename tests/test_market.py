@@ -1,0 +1,52 @@
+"""Market data files: exact values, positions of problems, and days the exchange was closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+
+from interpreter.calendar import BusinessCalendar
+from interpreter.diagnostics import ClauseError
+from interpreter.market import load_market
+
+NASDAQ = BusinessCalendar(["XNAS"])
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "m.csv"
+    path.write_text(text)
+    return path
+
+
+def test_values_are_exact_and_comments_skipped(tmp_path: Path) -> None:
+    path = write(tmp_path, "# MADE-UP\ndate,closing_bid,volume\n1999-07-19,5.4375,100\n"
+                           "1999-07-20,$5 ,\n")
+    market = load_market(path, NASDAQ)
+    assert market.dates == [dt.date(1999, 7, 19), dt.date(1999, 7, 20)]
+    assert market.columns["closing_bid"] == {dt.date(1999, 7, 19): F(87, 16), dt.date(1999, 7, 20): 5}
+    assert market.columns["volume"] == {dt.date(1999, 7, 19): 100}  # an empty cell is no value
+
+
+def test_duplicate_dates_are_errors(tmp_path: Path) -> None:
+    path = write(tmp_path, "date,closing_bid\n1999-07-19,5\n1999-07-19,6\n")
+    with pytest.raises(ClauseError) as info:
+        load_market(path, NASDAQ)
+    assert str(info.value.diagnostics[0]).endswith(":3:1: error: 1999-07-19 already appears on line 2")
+
+
+def test_missing_date_column(tmp_path: Path) -> None:
+    with pytest.raises(ClauseError, match="needs a 'date' column"):
+        load_market(write(tmp_path, "day,closing_bid\n1999-07-19,5\n"), NASDAQ)
+
+
+def test_a_closed_day_in_the_data_is_kept_with_a_warning(tmp_path: Path) -> None:
+    # 1999-07-05 was Independence Day (observed); 1999-07-17 a Saturday.
+    path = write(tmp_path, "date,closing_bid\n1999-07-05,5\n1999-07-17,5\n")
+    market = load_market(path, NASDAQ)
+    assert len(market.dates) == 2
+    assert [(w.line, w.severity) for w in market.warnings] == [(2, "warning"), (3, "warning")]
+    assert "Independence Day" in market.warnings[0].message
+    assert "a weekend" in market.warnings[1].message

@@ -1,0 +1,209 @@
+"""The Series B pricing terms, each worked by hand from the certificate's text.
+
+Market data: tests/data/closing-bids-MADE-UP-small.csv (made-up round numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction as F
+
+import pytest
+
+from interpreter.diagnostics import ClauseError
+
+from support import SERIES_B, SMALL_MARKET, values
+
+D = dt.date
+
+
+def test_face_amount_and_designated_shares() -> None:
+    # COD I: "seven thousand five hundred (7,500) shares" ... "One Thousand Dollars ($1,000.00) per share"
+    got = values(SERIES_B, "face_amount", "designated_shares")
+    assert got == {"face_amount": F(1000), "designated_shares": F(7500)}
+
+
+def test_fixed_conversion_price() -> None:
+    # COD III.E: "$6.03"
+    assert values(SERIES_B, "fixed_conversion_price")["fixed_conversion_price"] == F("6.03")
+
+
+def test_closing_bid_price_is_the_market_series() -> None:
+    # COD III.B: the closing bid as reported; the test CSV has 25 trading days, 1999-07-29 at $6.00.
+    series = values(SERIES_B, "closing_bid_price", market=SMALL_MARKET)["closing_bid_price"]
+    assert len(series.values) == 25
+    assert series.values[D(1999, 7, 29)] == F(6)
+
+
+class TestConversionDate:
+    """COD III.C: the notice's date if delivered before 11:59 p.m. Eastern that day, else the next
+    business day after delivery."""
+
+    def test_delivered_before_the_cutoff(self) -> None:
+        got = values(SERIES_B, "conversion_date", notice_date="1999-08-02",
+                     notice_delivered_at="11:58 p.m.")
+        assert got["conversion_date"] == D(1999, 8, 2)
+
+    def test_delivered_at_the_cutoff_moves_to_the_next_business_day(self) -> None:
+        # 11:59 p.m. is not "before 11:59 p.m."; Monday 1999-08-02 → Tuesday 1999-08-03.
+        got = values(SERIES_B, "conversion_date", notice_date="1999-08-02",
+                     notice_delivered_at="11:59 p.m.")
+        assert got["conversion_date"] == D(1999, 8, 3)
+
+    def test_late_on_a_friday_before_a_holiday(self) -> None:
+        # Friday 1999-07-02 late → Monday 07-05 is Independence Day (observed) → Tuesday 07-06.
+        got = values(SERIES_B, "conversion_date", notice_date="1999-07-02",
+                     notice_delivered_at="11:59 p.m.")
+        assert got["conversion_date"] == D(1999, 7, 6)
+
+    def test_notice_delivered_a_day_late(self) -> None:
+        # Dated Monday 1999-10-11 but delivered on Tuesday 10-12 at 9 a.m.: the business day after
+        # delivery is Wednesday 10-13 (10-11 was Columbus Day, a bank holiday, but is irrelevant here).
+        got = values(SERIES_B, "conversion_date", notice_date="1999-10-11",
+                     notice_delivered_on="1999-10-12", notice_delivered_at="9:00 a.m.")
+        assert got["conversion_date"] == D(1999, 10, 13)
+
+    def test_notice_sent_ahead_of_its_date(self) -> None:
+        got = values(SERIES_B, "conversion_date", notice_date="1999-08-04",
+                     notice_delivered_on="1999-08-02", notice_delivered_at="11:59 p.m.")
+        assert got["conversion_date"] == D(1999, 8, 4)
+
+
+class TestPremium:
+    """COD III.F: Premium = 1000 × (N/365) × .06, N from the Closing Date (1998-12-18) to and
+    including the Conversion Date."""
+
+    def test_default_reading_excludes_the_closing_date(self) -> None:
+        # 1998-12-18 → 1999-03-01: 13 (Dec 19–31) + 31 + 28 + 1 = 73 days.
+        # 1000 × 73/365 × 0.06 = 12 exactly.
+        got = values(SERIES_B, "premium", "premium_days", notice_date="1999-03-01")
+        assert got["premium_days"] == 73
+        assert got["premium"] == F(12)
+
+    def test_closing_date_included(self) -> None:
+        # N = 74: 1000 × 74/365 × 0.06 = 4440/365 = 888/73 = 12.1643835…
+        got = values(SERIES_B, "premium", notice_date="1999-03-01",
+                     interpret={"premium_days": "closing_date_included"})
+        assert got["premium"] == F(888, 73)
+
+    def test_a_full_year(self) -> None:
+        # 1999-12-18: N = 365 → 1000 × 365/365 × 0.06 = 60.
+        assert values(SERIES_B, "premium", conversion_date="1999-12-18")["premium"] == 60
+
+
+class TestConversionPrice:
+    """COD III.D: Fixed before 1999-07-27; the lower of Fixed and Variable on or after."""
+
+    def test_fixed_before_july_27_1999_without_market_data(self) -> None:
+        got = values(SERIES_B, "conversion_price", conversion_date="1999-07-26")
+        assert got["conversion_price"] == F("6.03")
+
+    def test_variable_conversion_price(self) -> None:
+        # COD III.G, Conversion Date 1999-08-02: the 10 trading days ending 1999-07-30 are
+        # 07-19..07-30: 5.00 4.50 4.75 5.25 4.25 4.00 4.50 5.50 6.00 4.75.
+        # Six lowest: 4.00 4.25 4.50 4.50 4.75 4.75, sum 26.75, average 4.458333…
+        # × 101% = 27.0175 / 6 = 10807/2400 = 4.50291666…
+        got = values(SERIES_B, "variable_conversion_price", "conversion_price",
+                     conversion_date="1999-08-02", market=SMALL_MARKET)
+        assert got["variable_conversion_price"] == F(10807, 2400)
+        assert got["conversion_price"] == F(10807, 2400)  # lower than $6.03
+
+    def test_fixed_wins_when_lower(self) -> None:
+        # 1999-08-13: window 07-30..08-12 = 4.75 6.00 6.00 6.25 6.25 6.50 6.50 6.50 6.75 6.75;
+        # six lowest sum 4.75 + 6 + 6 + 6.25 + 6.25 + 6.5 = 35.75 → /6 × 1.01 = 6.0179…, below $6.03.
+        got = values(SERIES_B, "conversion_price", "variable_conversion_price",
+                     conversion_date="1999-08-13", market=SMALL_MARKET)
+        assert got["variable_conversion_price"] == F("35.75") / 6 * F("1.01")
+        assert got["conversion_price"] == F("35.75") / 6 * F("1.01")
+        # With a Fixed Conversion Price of $6.00 (a what-if), the Fixed price is lower and wins.
+        got = values(SERIES_B, "conversion_price", conversion_date="1999-08-13",
+                     fixed_conversion_price="$6.00", market=SMALL_MARKET)
+        assert got["conversion_price"] == F(6)
+
+
+class TestConversionShares:
+    """COD IV.A: (Premium + 1000) / Conversion Price per preferred share; IV.E rounds the total up."""
+
+    def test_before_variable_pricing(self) -> None:
+        # 1999-03-01: Premium 12; 1000 shares × 1012 / 6.03 = 167,827.53… → 167,828.
+        got = values(SERIES_B, "conversion_shares", notice_date="1999-03-01",
+                     preferred_shares="1,000")
+        assert got["conversion_shares"] == 167828
+
+    def test_at_the_variable_price(self) -> None:
+        # 1999-08-02: Premium = 1000 × 227/365 × 0.06 = 2724/73 = 37.3150684…
+        # CP = 10807/2400; 1000 × (1000 + 2724/73) / (10807/2400) = 230,365.1489… → 230,366.
+        got = values(SERIES_B, "conversion_shares", "premium", notice_date="1999-08-02",
+                     preferred_shares="1000", market=SMALL_MARKET)
+        assert got["premium"] == F(2724, 73)
+        assert got["conversion_shares"] == 230366
+
+    def test_rounds_the_total_not_each_share(self) -> None:
+        # One share at 1999-03-01: 1012 / 6.03 = 167.827… → 168 (1000 × 168 would be 168,000).
+        got = values(SERIES_B, "conversion_shares", notice_date="1999-03-01", preferred_shares="1")
+        assert got["conversion_shares"] == 168
+
+
+class TestRedemptionAmount:
+    """COD VIII.C: greater of 1.25 × Face and (Face + Premium + Penalty) / CP × M."""
+
+    def test_formula_exceeds_the_floor(self) -> None:
+        # Notice 1999-08-02: CP = 10807/2400, M = 6.00, Premium = 2724/73.
+        # (1000 + 2724/73) / (10807/2400) × 6 = 1,382.1908… > 1,250.
+        got = values(SERIES_B, "redemption_amount", redemption_notice_date="1999-08-02",
+                     market=SMALL_MARKET)
+        assert got["redemption_amount"] == (1000 + F(2724, 73)) / F(10807, 2400) * 6
+        assert F(13821, 10) < got["redemption_amount"] < F(13822, 10)
+
+    def test_penalty_enters_the_formula(self) -> None:
+        # With a $25 per share penalty: (1000 + 2724/73 + 25) / (10807/2400) × 6 = 1,415.50…
+        got = values(SERIES_B, "redemption_amount", redemption_notice_date="1999-08-02",
+                     penalty="$25", market=SMALL_MARKET)
+        assert got["redemption_amount"] == (1025 + F(2724, 73)) / F(10807, 2400) * 6
+
+    def test_floor_wins(self) -> None:
+        # Notice 1999-07-20 (before 1999-07-27, so CP = 6.03), M = 4.50, N = 214:
+        # (1000 + 35.18…) / 6.03 × 4.50 = 772.5… < 1,250 → 1,250.
+        got = values(SERIES_B, "redemption_amount", redemption_notice_date="1999-07-20",
+                     market=SMALL_MARKET)
+        assert got["redemption_amount"] == 1250
+
+    def test_aggregate_literal_reading(self) -> None:
+        # 10 shares demanded, literal reading: floor = 1.25 × $1,000 × 10 = 12,500 per share.
+        got = values(SERIES_B, "redemption_amount", redemption_notice_date="1999-07-20",
+                     redeemed_shares="10", market=SMALL_MARKET,
+                     interpret={"redemption_floor": "aggregate_literal"})
+        assert got["redemption_amount"] == 12500
+
+    def test_premium_to_the_payment_date(self) -> None:
+        # Paid 1999-08-09: N = 234, Premium = 1000 × 234/365 × 0.06 = 2808/73; CP and M stay on
+        # the notice date: (1000 + 2808/73) / (10807/2400) × 6 = 1,383.72…
+        got = values(SERIES_B, "redemption_amount", redemption_notice_date="1999-08-02",
+                     redemption_payment_date="1999-08-09", market=SMALL_MARKET,
+                     interpret={"redemption_premium": "payment_date"})
+        assert got["redemption_amount"] == (1000 + F(2808, 73)) / F(10807, 2400) * 6
+
+    def test_notice_on_a_non_trading_day_is_an_error_not_a_guess(self) -> None:
+        with pytest.raises(ClauseError, match=r"no value on 1999-07-31 \(not a trading day"):
+            values(SERIES_B, "redemption_amount", redemption_notice_date="1999-07-31",
+                   market=SMALL_MARKET)
+
+
+class TestLiquidationPreference:
+    """COD X.C: Face Amount + Premium + other amounts due, through the date of final distribution."""
+
+    def test_one_year_after_closing(self) -> None:
+        # 1999-12-18: Premium 60 → 1,060.
+        got = values(SERIES_B, "liquidation_preference", distribution_date="1999-12-18")
+        assert got["liquidation_preference"] == 1060
+
+    def test_with_other_amounts_due(self) -> None:
+        # 1999-03-01: 1000 + 12 + 7.50 = 1,019.50.
+        got = values(SERIES_B, "liquidation_preference", distribution_date="1999-03-01",
+                     other_amounts_due="$7.50")
+        assert got["liquidation_preference"] == F("1019.50")
+
+
+def test_missing_input_is_named() -> None:
+    with pytest.raises(ClauseError, match="missing input preferred_shares"):
+        values(SERIES_B, "conversion_shares", notice_date="1999-03-01")
