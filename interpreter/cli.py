@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader went away (``clause ... | head``): not an error
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter shutdown quiet
+        sys.stdout = open(os.devnull, "w")  # keep interpreter shutdown quiet
         return EXIT_OK
     except Exception as exc:  # never show a traceback
         print(f"clause: internal error: {type(exc).__name__}: {exc} (please report this)",
