@@ -126,6 +126,21 @@ class Call(Node):
     keywords: list[Keyword]
 
 
+@dataclass(eq=False)
+class Total(Node):
+    """``total TERM for each DAY from START through END``: a daily accrual.
+
+    Evaluates ``term`` once for every calendar day from ``start`` to ``end``
+    (both included), with the date-valued name ``day`` bound to that day, and
+    adds the results.
+    """
+
+    term: str
+    day: str
+    start: Node
+    end: Node
+
+
 def children(node: Node) -> list[Node]:
     """The direct sub-expressions of ``node``, in source order."""
     if isinstance(node, (Negate, Not)):
@@ -140,6 +155,8 @@ def children(node: Node) -> list[Node]:
         return [node.target, node.index]
     if isinstance(node, Call):
         return [*node.args, *(k.value for k in node.keywords)]
+    if isinstance(node, Total):
+        return [node.start, node.end]
     return []
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .types import BOOLEAN, DATE, DAYS_T, RATIO, TRADING_DAYS_T, List, Quantity, Series, Type
+from .types import BOOLEAN, DATE, DAYS_T, RATIO, TRADING_DAYS_T, List, PartyMap, Quantity, Series, Type
 
 TypeRule = Callable[[list[Type]], "Type | str"]
 
@@ -38,9 +38,9 @@ def _extreme(args: list[Type]) -> Type | str:
 
 
 def _list_of_quantity(t: Type, what: str) -> Type | str:
-    if isinstance(t, (List, Series)) and isinstance(t.element, Quantity):
+    if isinstance(t, (List, Series, PartyMap)) and isinstance(t.element, Quantity):
         return t.element
-    return f"{what} must be a list or series of quantities, not {t}"
+    return f"{what} must be a list, series or party values of quantities, not {t}"
 
 
 def _aggregate(args: list[Type]) -> Type | str:
@@ -48,7 +48,7 @@ def _aggregate(args: list[Type]) -> Type | str:
 
 
 def _count(args: list[Type]) -> Type | str:
-    if isinstance(args[0], (List, Series)):
+    if isinstance(args[0], (List, Series, PartyMap)):
         return RATIO
     return f"counts a list or series, not {args[0]}"
 

@@ -9,21 +9,24 @@ date the market data lacks), never about the contract file.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import ast
 from .builtins import BUILTINS
 from .diagnostics import ClauseError, Diagnostic
 from .loader import load_program
-from .program import Formula, Program, Term
+from .program import END_EVENT, INPUT, STATE, Clause, Effect, Formula, Program, Term
 from .types import (
     BOOLEAN,
     DATE,
     DAYS_T,
     DURATIONS,
     MONEY_T,
+    PARTY,
     PRICE,
     TIME,
+    PartyMap,
     Quantity,
     Series,
     Type,
@@ -40,7 +43,7 @@ class _Fail(Exception):
 @dataclass
 class _Context:
     program: Program
-    term: Term
+    term: Term | None  # None for the formulas of clauses
     formula: Formula
     refs: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
     rebinds: list[tuple[str, ast.Keyword]] = field(default_factory=list)
@@ -62,9 +65,13 @@ def check(program: Program) -> list[Diagnostic]:
                 _expect(term, formula, found)
             except _Fail as fail:
                 problems.append(_at(program, formula, fail.span[0], fail.message))
+    problems.extend(_events(program))
+    clause_contexts: list[_Context] = []
+    for clause in program.clauses:
+        problems.extend(_clause(program, clause, clause_contexts))
     deps = _dependencies(contexts)
     problems.extend(_cycles(program, contexts, deps))
-    problems.extend(_rebinds(program, contexts, deps))
+    problems.extend(_rebinds(program, contexts + clause_contexts, deps))
     return sorted(problems, key=lambda d: (d.line, d.column))
 
 
@@ -74,11 +81,13 @@ def _at(program: Program, formula: Formula, offset: int, message: str) -> Diagno
 
 
 def _expect(term: Term, formula: Formula, found: Type) -> None:
-    if found == term.type:
+    declared = term.type.element if term.kind == STATE and isinstance(term.type, PartyMap) else term.type
+    if found == declared:
         return
-    role = {"input": "default of input", "parameter": "value of parameter"}.get(term.kind, "")
+    role = {"input": "default of input", "parameter": "value of parameter",
+            "state": "initial value of"}.get(term.kind, "")
     what = f"{role} {term.name}".strip()
-    raise _Fail(formula.node.span, f"{what} is declared {term.type} but its formula gives {found}")
+    raise _Fail(formula.node.span, f"{what} is declared {declared} but its formula gives {found}")
 
 
 def _type(node: ast.Node, ctx: _Context) -> Type:
@@ -125,6 +134,10 @@ def _infer(node: ast.Node, ctx: _Context) -> Type:
         return t
     if isinstance(node, ast.Index):
         target, index = _type(node.target, ctx), _type(node.index, ctx)
+        if isinstance(target, PartyMap):
+            if index != PARTY:
+                raise _Fail(node.index.span, f"values by party are indexed by a party, not {index}")
+            return target.element
         if not isinstance(target, Series):
             raise _Fail(node.target.span, f"only a series can be indexed by a date, not {target}")
         if index != DATE:
@@ -132,6 +145,8 @@ def _infer(node: ast.Node, ctx: _Context) -> Type:
         return target.element
     if isinstance(node, ast.Call):
         return _call(node, ctx)
+    if isinstance(node, ast.Total):
+        return _total(node, ctx)
     raise _Fail(node.span, f"unsupported expression {type(node).__name__}")  # pragma: no cover
 
 
@@ -174,7 +189,7 @@ def _compare(node: ast.Compare, left: Type, right: Type) -> Type:
         raise _Fail(node.span, f"cannot compare {left} with {right}")
     if isinstance(left, Quantity) or left in (DATE, TIME):
         return BOOLEAN
-    if left == BOOLEAN and node.op in ("=", "!="):
+    if left in (BOOLEAN, PARTY) and node.op in ("=", "!="):
         return BOOLEAN
     raise _Fail(node.span, f"cannot order values of type {left}")
 
@@ -227,10 +242,29 @@ def _rebinding_call(node: ast.Call, ctx: _Context) -> Type:
     return term.type
 
 
+def _total(node: ast.Total, ctx: _Context) -> Type:
+    term = ctx.program.terms.get(node.term)
+    if term is None:
+        raise _Fail(node.span, f"unknown name {node.term!r}{_suggest(node.term, ctx)}")
+    if not isinstance(term.type, Quantity):
+        raise _Fail(node.span, f"total adds quantities; {node.term} is {term.type}")
+    day = ctx.program.terms.get(node.day)
+    if day is None or day.type != DATE:
+        raise _Fail(node.span, f"total needs a date-valued name to vary, not {node.day!r}")
+    for end in (node.start, node.end):
+        found = _type(end, ctx)
+        if found != DATE:
+            raise _Fail(end.span, f"a period runs between dates, not {found}")
+    ctx.refs.append((node.term, node.span))
+    ctx.rebinds.append((node.term, ast.Keyword(node.day, node.start, node.span)))
+    return term.type
+
+
 def _dependencies(contexts: list[_Context]) -> dict[str, set[str]]:
     deps: dict[str, set[str]] = {}
     for ctx in contexts:
-        deps.setdefault(ctx.term.name, set()).update(name for name, _ in ctx.refs)
+        if ctx.term is not None:
+            deps.setdefault(ctx.term.name, set()).update(name for name, _ in ctx.refs)
     return deps
 
 
@@ -251,6 +285,8 @@ def _cycles(program: Program, contexts: list[_Context],
     problems = []
     reported: set[frozenset[str]] = set()
     for ctx in contexts:
+        if ctx.term is None:
+            continue
         for name, span in ctx.refs:
             if ctx.term.name == name or ctx.term.name in reachable(name, deps):
                 path = _path(name, ctx.term.name, deps)
@@ -294,6 +330,136 @@ def _rebinds(program: Program, contexts: list[_Context],
                                     f"{function} does not depend on {keyword.name}, so giving "
                                     "it here has no effect"))
     return problems
+
+
+def _events(program: Program) -> list[Diagnostic]:
+    problems = []
+    doc = program.doc
+    for event in program.events.values():
+        if event.date_input is not None:
+            term = program.terms.get(event.date_input)
+            if term is None or term.kind != INPUT or term.type != DATE:
+                problems.append(doc.diagnostic((*event.where, "date"),
+                                               f"{event.date_input!r} is not a date input"))
+        for i, name in enumerate(event.fields):
+            term = program.terms.get(name)
+            if term is None or term.kind != INPUT:
+                problems.append(doc.diagnostic((*event.where, "fields", i),
+                                               f"event field {name!r} must be declared in inputs"))
+    if program.issue_date is not None:
+        term = program.terms.get(program.issue_date)
+        if term is None or term.type != DATE:
+            problems.append(doc.diagnostic(("issue_date",), f"{program.issue_date!r} is not a date term"))
+    return problems
+
+
+def _clause(program: Program, clause: Clause, contexts: list[_Context]) -> list[Diagnostic]:
+    """Check one clause: its event, condition, computed terms and effects."""
+    doc = program.doc
+    problems: list[Diagnostic] = []
+    if clause.on not in program.events and clause.on != END_EVENT:
+        known = ", ".join([*program.events, END_EVENT])
+        problems.append(doc.diagnostic((*clause.where, "on"),
+                                       f"unknown event {clause.on!r} (events: {known})"))
+    for i, name in enumerate(clause.compute):
+        if name not in program.terms:
+            problems.append(doc.diagnostic((*clause.where, "compute", i), f"unknown term {name!r}"))
+
+    def typed(formula: Formula, expected: Type | str, what: str) -> Type | None:
+        ctx = _Context(program, None, formula)
+        contexts.append(ctx)
+        try:
+            found = _type(formula.node, ctx)
+        except _Fail as fail:
+            problems.append(_at(program, formula, fail.span[0], fail.message))
+            return None
+        ok = isinstance(found, Quantity) if expected == "quantity" else found == expected
+        if not ok:
+            problems.append(_at(program, formula, formula.node.span[0],
+                                f"{what} must be {expected}, not {found}"))
+        return found
+
+    if clause.when is not None:
+        typed(clause.when, BOOLEAN, "a clause's condition")
+    for effect in clause.effects:
+        _effect(program, effect, typed, problems)
+    return problems
+
+
+#: Types a clause formula and reports a mismatch: (formula, expected type or "quantity", what).
+TypeCheck = Callable[[Formula, "Type | str", str], "Type | None"]
+
+
+def _effect(program: Program, effect: Effect, check_type: TypeCheck,
+            problems: list[Diagnostic]) -> None:
+    doc = program.doc
+    if effect.target is not None:
+        element = _target(program, effect, problems)
+        if element is None:
+            return
+        if effect.kind in ("raise", "clear") and element != BOOLEAN:
+            problems.append(_at(program, effect.target, 0, f"{effect.kind} needs a boolean flag, "
+                                                          f"not {element}"))
+        elif effect.kind == "set":
+            check_type(effect.formulas["to"], element, "the new value")
+        elif effect.kind in ("increase", "decrease"):
+            check_type(effect.formulas["by"], element, f"the amount to {effect.kind} by")
+    elif effect.kind in ("owe", "settle"):
+        for key, expected in (("debtor", PARTY), ("creditor", PARTY), ("amount", "quantity"),
+                              ("due", DATE)):
+            if key in effect.formulas:
+                check_type(effect.formulas[key], expected, f"the {key}")
+    elif effect.kind == "schedule":
+        check_type(effect.formulas["on"], DATE, "the date of a scheduled event")
+        event = program.events.get(effect.label or "")
+        if event is None:
+            problems.append(doc.diagnostic((*effect.where, "schedule"),
+                                           f"unknown event {effect.label!r}"))
+            return
+        for name, formula in effect.fields.items():
+            term = program.terms.get(name)
+            if name not in event.fields or term is None:
+                problems.append(doc.diagnostic((*effect.where, "with", name), f"{event.name} has "
+                                               f"no field {name!r} (fields: {', '.join(event.fields)})",
+                                               key=True))
+            else:
+                check_type(formula, term.type, f"field {name}")
+        for name in event.fields:
+            term = program.terms[name] if name in program.terms else None
+            if term is not None and term.formula is None and name not in effect.fields:
+                problems.append(doc.diagnostic((*effect.where, "schedule"),
+                                               f"scheduling {event.name} needs its field {name!r}"))
+
+
+def _target(program: Program, effect: Effect, problems: list[Diagnostic]) -> Type | None:
+    """The type of value a set/increase/decrease/raise/clear target holds."""
+    formula = effect.target
+    assert formula is not None
+    node = formula.node
+    party: ast.Node | None = None
+    if isinstance(node, ast.Index):
+        party = node.index
+        node = node.target
+    term = program.terms.get(node.name) if isinstance(node, ast.Name) else None
+    if term is None or term.kind != STATE:
+        problems.append(_at(program, formula, 0, "the target of an effect is a state variable, "
+                                                 "or one party's value: name[party]"))
+        return None
+    if party is None:
+        return term.type
+    if not isinstance(term.type, PartyMap):
+        problems.append(_at(program, formula, 0, f"{term.name} is not kept by party"))
+        return None
+    ctx = _Context(program, None, formula)
+    try:
+        found = _type(party, ctx)
+    except _Fail as fail:
+        problems.append(_at(program, formula, fail.span[0], fail.message))
+        return None
+    if found != PARTY:
+        problems.append(_at(program, formula, party.span[0], f"a party is needed here, not {found}"))
+        return None
+    return term.type.element
 
 
 def load_checked(path: str) -> Program:

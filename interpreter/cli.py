@@ -18,8 +18,13 @@ from typing import Any
 from .api import environment, evaluate
 from .checker import check, load_checked
 from .diagnostics import ClauseError, Diagnostic
+from .engine import run_scenario
+from .expectations import failures
+from .literals import parse_date
 from .loader import load_program
 from .report import explain, explain_json, human, interpretations_markdown, plain
+from .runreport import run_json, run_markdown, run_text
+from .scenario import load_scenario
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -50,6 +55,15 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--explain", action="store_true",
                           help="print each value's derivation with sources and quoted text")
 
+    run = sub.add_parser("run", help="run a scenario: events in date order, obligations, flags, state")
+    run.add_argument("scenario", metavar="SCENARIO")
+    run.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+    run.add_argument("--explain", action="store_true", help="derivation of every value computed")
+    run.add_argument("--as-of", metavar="DATE", help="end the run on this date instead")
+
+    test = sub.add_parser("test", help="run scenarios with an expect: block and check them")
+    test.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+
     readings = sub.add_parser("interpretations", help="list the named interpretations of "
                                                       "contracts and their choices")
     readings.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
@@ -68,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.paths, args.format)
         if args.command == "eval":
             return _eval(args)
+        if args.command == "run":
+            return _run(args)
+        if args.command == "test":
+            return _test(args.paths)
         return _interpretations(args.paths, args.format)
     except UsageError as exc:
         print(f"clause: error: {exc}", file=sys.stderr)
@@ -167,6 +185,50 @@ def _eval(args: argparse.Namespace) -> int:
                          else [f"{rec.term.name} = {human(rec.value, rec.term.type)}"])
         print("\n".join(lines))
     return EXIT_OK
+
+
+# -- run and test -----------------------------------------------------------
+
+def _run(args: argparse.Namespace) -> int:
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = parse_date(args.as_of)
+        except ValueError as exc:
+            raise UsageError(f"--as-of: {exc}") from None
+    scenario = load_scenario(args.scenario, as_of)
+    for warning in scenario.market.warnings if scenario.market else []:
+        print(warning, file=sys.stderr)
+    result = run_scenario(scenario)
+    if args.format == "json":
+        print(json.dumps(run_json(result), indent=2))
+    elif args.format == "markdown":
+        print(run_markdown(result), end="")
+    else:
+        print(run_text(result, args.explain), end="")
+    return EXIT_OK
+
+
+def _test(paths: list[str]) -> int:
+    passed = failed = 0
+    for path in _contract_files(paths):
+        try:
+            scenario = load_scenario(str(path))
+            if not scenario.expectations:
+                continue
+            problems = failures(run_scenario(scenario))
+        except ClauseError as exc:
+            problems = exc.lines()
+        if problems:
+            failed += 1
+            print(f"FAIL {path}")
+            for line in problems:
+                print(f"     {line}")
+        else:
+            passed += 1
+            print(f"pass {path}")
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_ERRORS if failed else EXIT_OK
 
 
 # -- interpretations --------------------------------------------------------

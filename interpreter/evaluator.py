@@ -21,8 +21,8 @@ from typing import Any
 from . import ast
 from .calendar import BusinessCalendar, CalendarError, TradingCalendar
 from .market import MarketData
-from .program import DEFINITION, INPUT, INTERPRETATION, PARAMETER, SERIES, Formula, Program, Term
-from .types import DATE, DURATIONS, Type
+from .program import DEFINITION, INPUT, INTERPRETATION, PARAMETER, SERIES, STATE, Formula, Program, Term
+from .types import DATE, DURATIONS, PartyMap, Type
 
 Bindings = tuple[tuple[str, Any], ...]
 
@@ -46,6 +46,18 @@ class SeriesValue:
     name: str
     values: Mapping[dt.date, Fraction]
     calendar: TradingCalendar
+
+
+@dataclass
+class PartyValues:
+    """Values kept per party at run time; a party not listed has ``default``."""
+
+    values: dict[str, Any]
+    default: Any
+
+    def get(self, party: str) -> Any:
+        """The value for ``party``."""
+        return self.values.get(party, self.default)
 
 
 @dataclass
@@ -78,6 +90,7 @@ class Environment:
     given: dict[str, Any] = field(default_factory=dict)
     choices: dict[str, str] = field(default_factory=dict)
     market: MarketData | None = None
+    state: dict[str, Any] = field(default_factory=dict)
 
 
 class Evaluator:
@@ -124,10 +137,23 @@ class Evaluator:
         """The value of term ``name``."""
         return self.record(name).value
 
+    def formula_value(self, formula: Formula, node: ast.Node | None = None) -> Any:
+        """The value of a formula that belongs to no term (a clause's condition or effect),
+        or of one of its sub-expressions ``node``."""
+        saved = self._formula
+        self._formula = formula
+        try:
+            return self._eval(node or formula.node, ())
+        finally:
+            self._formula = saved
+
     def _compute(self, term: Term, rec: Record) -> Any:
         if term.kind == SERIES:
             rec.origin = "market data"
             return self._series(term)
+        if term.kind == STATE and term.name in self.env.state:
+            rec.origin = "state"
+            return self.env.state[term.name]
         if term.kind == INPUT and term.formula is None:
             raise EvaluationError(
                 f"missing input {term.name} ({term.type}): {term.description}; "
@@ -138,10 +164,13 @@ class Evaluator:
             rec.choice = choice
             formula = term.choices[choice].formula
         rec.origin = {PARAMETER: "parameter", INPUT: "default", DEFINITION: "formula",
-                      INTERPRETATION: "interpretation"}[term.kind]
+                      INTERPRETATION: "interpretation", STATE: "initial state"}[term.kind]
         assert formula is not None
         self._formula = formula
-        return self._eval(formula.node, rec.bindings)
+        value = self._eval(formula.node, rec.bindings)
+        if term.kind == STATE and isinstance(term.type, PartyMap):
+            return PartyValues({}, value)
+        return value
 
     def _series(self, term: Term) -> SeriesValue:
         market, trading = self.env.market, self.trading
@@ -169,7 +198,8 @@ class Evaluator:
 
     def _name(self, node: ast.Name, bindings: Bindings) -> Any:
         rec = self.record(node.name, bindings)
-        self._active[-1].uses.append(rec)
+        if self._active:
+            self._active[-1].uses.append(rec)
         return rec.value
 
     def _negate(self, node: ast.Negate, bindings: Bindings) -> Any:
@@ -243,7 +273,10 @@ class Evaluator:
         return round_value(value, node.direction, node.step)
 
     def _index(self, node: ast.Index, bindings: Bindings) -> Any:
-        series: SeriesValue = self._eval(node.target, bindings)
+        target = self._eval(node.target, bindings)
+        if isinstance(target, PartyValues):
+            return target.get(self._eval(node.index, bindings))
+        series: SeriesValue = target
         day: dt.date = self._eval(node.index, bindings)
         if day not in series.values:
             why = ("not a trading day in the market data"
@@ -262,7 +295,8 @@ class Evaluator:
         for keyword in node.keywords:
             new[keyword.name] = self._eval(keyword.value, bindings)
         rec = self.record(node.function, tuple(sorted(new.items(), key=lambda kv: kv[0])))
-        self._active[-1].uses.append(rec)
+        if self._active:
+            self._active[-1].uses.append(rec)
         return rec.value
 
     def _step(self, node: ast.Node, value: Any) -> None:
@@ -271,6 +305,20 @@ class Evaluator:
             return
         text = " ".join(self._formula.text[node.span[0]:node.span[1]].split())
         self._active[-1].steps.append(Step(text, value, node.type, detail))
+
+    def _total(self, node: ast.Total, bindings: Bindings) -> Fraction:
+        start: dt.date = self._eval(node.start, bindings)
+        end: dt.date = self._eval(node.end, bindings)
+        total = Fraction(0)
+        day = start
+        while day <= end:
+            new = dict(bindings)
+            new[node.day] = day
+            rec = self.record(node.term, tuple(sorted(new.items(), key=lambda kv: kv[0])))
+            total += rec.value
+            day += dt.timedelta(days=1)
+        self._step(node, total)
+        return total
 
     # -- built-ins ---------------------------------------------------------
 
@@ -310,6 +358,8 @@ class Evaluator:
 def _values(value: Any) -> list[Fraction]:
     if isinstance(value, SeriesValue):
         return [value.values[d] for d in sorted(value.values)]
+    if isinstance(value, PartyValues):
+        return [value.values[p] for p in sorted(value.values)]
     return list(value)
 
 
@@ -361,4 +411,5 @@ _DISPATCH: dict[type, Callable[[Evaluator, Any, Bindings], Any]] = {
     ast.Round: Evaluator._round,
     ast.Index: Evaluator._index,
     ast.Call: Evaluator._call,
+    ast.Total: Evaluator._total,
 }

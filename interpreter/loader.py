@@ -24,16 +24,21 @@ from .program import (
     INTERPRETATION,
     PARAMETER,
     SERIES,
+    STATE,
     Choice,
+    Clause,
+    Effect,
+    EventDecl,
     Formula,
     Program,
     Term,
 )
 from .resources import resource
-from .types import MONEY_T, PRICE, RATIO, Quantity, Series, Type, parse_type
+from .types import MONEY_T, PARTY, PRICE, RATIO, PartyMap, Quantity, Series, Type, parse_type
 from .yamldoc import Path_, YamlDoc, load_yaml
 
 SECTIONS = {
+    "state": STATE,
     "market": SERIES,
     "parameters": PARAMETER,
     "inputs": INPUT,
@@ -119,7 +124,52 @@ def _build(doc: YamlDoc, problems: list[Diagnostic]) -> Program:
             term = _term(doc, name, kind, entry, where, problems)
             if term is not None:
                 terms[name] = term
-    return Program(doc, str(data["title"]), dict(data["document"]), terms, holidays, exchange)
+    program = Program(doc, str(data["title"]), dict(data["document"]), terms, holidays, exchange,
+                      issue_date=data.get("issue_date"))
+    for name, entry in (data.get("events") or {}).items():
+        program.events[name] = EventDecl(name, ("events", name), entry.get("date"),
+                                         list(entry.get("fields", [])), _sources(entry),
+                                         entry.get("description"))
+    for name, entry in (data.get("clauses") or {}).items():
+        where = ("clauses", name)
+        when = _formula(doc, (*where, "when"), entry["when"], problems) if "when" in entry else None
+        effects = [_effect(doc, (*where, "effects", i), e, problems)
+                   for i, e in enumerate(entry.get("effects", []))]
+        program.clauses.append(Clause(name, entry["on"], where, when, list(entry.get("compute", [])),
+                                      effects, _sources(entry), entry.get("text")))
+    return program
+
+
+#: For each kind of effect: the key naming its target or label, and its formula keys.
+EFFECT_KINDS: dict[str, tuple[str, ...]] = {
+    "set": ("to",),
+    "increase": ("by",),
+    "decrease": ("by",),
+    "raise": (),
+    "clear": (),
+    "owe": ("debtor", "creditor", "amount", "due"),
+    "settle": ("creditor", "amount"),
+    "schedule": ("on",),
+}
+
+
+def _effect(doc: YamlDoc, where: Path_, entry: dict[str, Any], problems: list[Diagnostic]) -> Effect:
+    kind = next(k for k in EFFECT_KINDS if k in entry)  # the schema guarantees exactly one
+    effect = Effect(kind, where)
+    if kind in ("owe", "settle", "schedule"):
+        effect.label = str(entry[kind])
+    else:
+        effect.target = _formula(doc, (*where, kind), entry[kind], problems)
+    for key in EFFECT_KINDS[kind]:
+        if key in entry:
+            formula = _formula(doc, (*where, key), entry[key], problems)
+            if formula is not None:
+                effect.formulas[key] = formula
+    for name, raw in (entry.get("with") or {}).items():
+        formula = _formula(doc, (*where, "with", name), raw, problems)
+        if formula is not None:
+            effect.fields[name] = formula
+    return effect
 
 
 def _sources(entry: dict[str, Any]) -> list[str]:
@@ -135,7 +185,10 @@ def _term(doc: YamlDoc, name: str, kind: str, entry: dict[str, Any], where: Path
     term = Term(name, kind, declared, where, _sources(entry), entry.get("text"),
                 entry.get("description"), column=entry.get("column", name),
                 assumption=entry.get("assumption"), question=entry.get("question"))
-    if kind == PARAMETER:
+    if kind == PARAMETER and declared == PARTY:  # a party is named as written: Valence, Inc.
+        text = str(entry["value"])
+        term.formula = Formula(ast.Literal((0, len(text)), text, PARTY), text, (*where, "value"))
+    elif kind == PARAMETER:
         term.formula = _formula(doc, (*where, "value"), entry["value"], problems)
         if term.formula is not None:
             node = term.formula.node
@@ -145,6 +198,13 @@ def _term(doc: YamlDoc, name: str, kind: str, entry: dict[str, Any], where: Path
             if message:
                 problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
                 return None
+    elif kind == STATE:
+        term.formula = _formula(doc, (*where, "initial"), entry["initial"], problems)
+        if term.formula is not None:
+            element = declared.element if isinstance(declared, PartyMap) else declared
+            message = coerce_literal(term.formula.node, element)
+            if message:
+                problems.append(doc.diagnostic((*where, "initial"), f"{name}: {message}"))
     elif kind == INPUT and "default" in entry:
         term.formula = _formula(doc, (*where, "default"), entry["default"], problems)
         if term.formula is not None:

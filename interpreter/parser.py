@@ -18,6 +18,7 @@ from .types import (
     DATE,
     DAYS_T,
     MONEY_T,
+    PARTY,
     PRICE,
     RATIO,
     SHARES_T,
@@ -95,6 +96,12 @@ class _ToAst(Transformer[Token, ast.Node]):
             return self._literal(meta, parse_time(c[0]), TIME)
         except ValueError as exc:
             raise FormulaSyntaxError(str(exc), meta.start_pos) from None
+
+    def text(self, meta: Any, c: list[Token]) -> ast.Node:
+        return self._literal(meta, str(c[0])[1:-1], PARTY)
+
+    def total(self, meta: Any, c: list[Any]) -> ast.Node:
+        return ast.Total(_span(meta), str(c[0]), str(c[1]), c[2], c[3])
 
     def true(self, meta: Any, c: list[Token]) -> ast.Node:
         return self._literal(meta, True, BOOLEAN)

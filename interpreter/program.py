@@ -13,6 +13,10 @@ INPUT = "input"
 DEFINITION = "definition"
 INTERPRETATION = "interpretation"
 SERIES = "series"
+STATE = "state"
+
+#: The event every run ends with, on its ``as_of`` date: accruals are computed then.
+END_EVENT = "as_of"
 
 
 @dataclass
@@ -64,6 +68,51 @@ class Term:
 
 
 @dataclass
+class EventDecl:
+    """An event a contract reacts to: its date goes to an input, its fields are inputs."""
+
+    name: str
+    where: Path_
+    date_input: str | None
+    fields: list[str]
+    sources: list[str] = field(default_factory=list)
+    description: str | None = None
+
+
+@dataclass
+class Effect:
+    """One effect of a clause.
+
+    ``kind`` is set, increase, decrease, raise, clear, owe, settle or schedule.
+    ``target`` is the state changed (``name`` or ``name[party]``); ``formulas``
+    holds the other computed parts (to, by, debtor, creditor, amount, due, on);
+    ``label`` is the obligation's description or the scheduled event's name;
+    ``fields`` are the scheduled event's field formulas.
+    """
+
+    kind: str
+    where: Path_
+    target: Formula | None = None
+    formulas: dict[str, Formula] = field(default_factory=dict)
+    label: str | None = None
+    fields: dict[str, Formula] = field(default_factory=dict)
+
+
+@dataclass
+class Clause:
+    """What happens on an event: an optional condition, values computed, effects."""
+
+    name: str
+    on: str
+    where: Path_
+    when: Formula | None
+    compute: list[str]
+    effects: list[Effect]
+    sources: list[str] = field(default_factory=list)
+    text: str | None = None
+
+
+@dataclass
 class Program:
     """A loaded contract file. After ``checker.check`` every formula node is typed."""
 
@@ -73,6 +122,9 @@ class Program:
     terms: dict[str, Term]
     business_holidays: list[str] = field(default_factory=list)
     exchange: str | None = None
+    events: dict[str, EventDecl] = field(default_factory=dict)
+    clauses: list[Clause] = field(default_factory=list)
+    issue_date: str | None = None
 
     @property
     def path(self) -> str:
@@ -82,6 +134,22 @@ class Program:
     def position(self, formula: Formula, offset: int) -> tuple[int, int]:
         """Line and column in the YAML file of character ``offset`` of ``formula``."""
         return self.doc.text_position(formula.where, offset)
+
+    def state(self) -> list[Term]:
+        """The state variables, in file order."""
+        return [t for t in self.terms.values() if t.kind == STATE]
+
+    def formulas(self) -> list[tuple[Formula, str]]:
+        """Every clause formula with a label saying where it is used."""
+        out: list[tuple[Formula, str]] = []
+        for clause in self.clauses:
+            if clause.when:
+                out.append((clause.when, f"condition of clause {clause.name}"))
+            for effect in clause.effects:
+                parts = [effect.target] if effect.target else []
+                parts += [*effect.formulas.values(), *effect.fields.values()]
+                out.extend((f, f"{effect.kind} effect of clause {clause.name}") for f in parts)
+        return out
 
     def interpretations(self) -> list[Term]:
         """The terms with alternative readings, in file order."""

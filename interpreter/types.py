@@ -81,6 +81,16 @@ class Series(Type):
 
 
 @dataclass(frozen=True)
+class PartyMap(Type):
+    """One value per party (for example the shares each owns), with a default for the rest."""
+
+    element: Type
+
+    def __str__(self) -> str:
+        return f"{self.element} by party"
+
+
+@dataclass(frozen=True)
 class List(Type):
     """An ordered list of values, for example a window of a series."""
 
@@ -100,6 +110,7 @@ TRADING_DAYS_T = Quantity(_dims(trading_days=1))
 DATE = Scalar("date")
 TIME = Scalar("time")
 BOOLEAN = Scalar("boolean")
+PARTY = Scalar("party")
 
 #: The names a clause file may use for a type, and what they mean.
 UNIT_NAMES: dict[str, Type] = {
@@ -113,6 +124,7 @@ UNIT_NAMES: dict[str, Type] = {
     "date": DATE,
     "time": TIME,
     "boolean": BOOLEAN,
+    "party": PARTY,
 }
 
 #: Duration units, and the calendar each counts in.
@@ -129,13 +141,16 @@ def parse_type(text: str) -> Type:
     Raises ``ValueError`` naming the accepted spellings when ``text`` is none of them.
     """
     words = " ".join(text.split())
+    if words.endswith(" by party"):
+        return PartyMap(parse_type(words[: -len(" by party")]))
     for prefix, make in (("series of ", Series), ("list of ", List)):
         if words.startswith(prefix):
             return make(parse_type(words[len(prefix):]))
     if words in UNIT_NAMES:
         return UNIT_NAMES[words]
     known = ", ".join(UNIT_NAMES)
-    raise ValueError(f"unknown type {text!r}; expected one of {known}, 'series of T' or 'list of T'")
+    raise ValueError(f"unknown type {text!r}; expected one of {known}, 'series of T', 'list of T' "
+                     "or 'T by party'")
 
 
 def is_quantity(t: Type | None) -> bool:

@@ -192,8 +192,8 @@ def test_rebinding_a_name_the_term_does_not_use(contract) -> None:
 
 def test_builtin_argument_errors(contract) -> None:
     got = one_definition(contract, "average(cash)", extra=PARAMS)
-    assert got == [f"{FORMULA_LINE}:14: average: the argument must be a list or series of "
-                   "quantities, not money"]
+    assert got == [f"{FORMULA_LINE}:14: average: the argument must be a list, series or "
+                   "party values of quantities, not money"]
     got = one_definition(contract, "window(cash, 3 days, ending = day)", type_="list of money",
                          extra=PARAMS)
     assert got == [f"{FORMULA_LINE}:14: window: the first argument must be a series, not money"]

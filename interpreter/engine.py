@@ -1,0 +1,285 @@
+"""The event engine: runs a scenario's events in date order against its contracts.
+
+State is shared by name across all the contracts of a run. For each event,
+every clause declared ``on`` it fires in file order (contracts in the order the
+scenario lists them). A clause sees the state as it was when the clause
+started: its condition, computed terms and effect formulas are all evaluated
+first, then its effects are applied in order. Scheduled events (deadlines) go
+into the same queue; on a given date, the scenario's events come first, then
+scheduled ones, then the final ``as_of`` event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from . import ast
+from .diagnostics import ClauseError, Diagnostic
+from .evaluator import Environment, EvaluationError, Evaluator, PartyValues, Record
+from .program import END_EVENT, Clause, Effect, Formula, Program
+from .scenario import Scenario
+from .types import PartyMap, Type
+
+
+@dataclass
+class Occurrence:
+    """An event as it happens: from the scenario, a clause's schedule, or the run's end."""
+
+    date: dt.date
+    name: str
+    fields: dict[str, Any]
+    index: int | None  # the scenario's event number, None for scheduled and final events
+    origin: str = "scenario"
+
+
+@dataclass
+class Computed:
+    """A value a clause computed: the term's record (value, derivation) and the clause."""
+
+    record: Record
+    clause: str
+    program: Program
+
+    @property
+    def name(self) -> str:
+        """The term's name."""
+        return self.record.term.name
+
+
+@dataclass
+class Result:
+    """Everything that happened on one occurrence."""
+
+    occurrence: Occurrence
+    clauses: list[str] = field(default_factory=list)
+    values: list[Computed] = field(default_factory=list)
+
+
+@dataclass
+class Obligation:
+    """Something a party owes another, created by a clause."""
+
+    debtor: str
+    creditor: str
+    what: str
+    amount: Fraction
+    type: Type
+    due: dt.date
+    clause: str
+    sources: list[str]
+    created: dt.date
+    outstanding: Fraction
+    settled: dt.date | None = None
+
+
+@dataclass
+class FlagChange:
+    """A flag raised or cleared, with when and why."""
+
+    name: str
+    party: str | None
+    raised: bool
+    date: dt.date
+    clause: str
+    sources: list[str]
+
+
+@dataclass
+class RunResult:
+    """The outcome of a run: results per occurrence, obligations, flags and state."""
+
+    scenario: Scenario
+    results: list[Result]
+    obligations: list[Obligation]
+    flags: list[FlagChange]
+    state: dict[str, Any]
+    types: dict[str, Type]
+    snapshots: dict[int, dict[str, Any]]  # state after each scenario event
+
+
+class Engine:
+    """Runs one scenario."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.types: dict[str, Type] = {}
+        self.state: dict[str, Any] = {}
+        self.results: list[Result] = []
+        self.obligations: list[Obligation] = []
+        self.flags: list[FlagChange] = []
+        self.snapshots: dict[int, dict[str, Any]] = {}
+        self._queue: list[tuple[dt.date, int, int, Occurrence]] = []
+        self._sequence = 0
+
+    def run(self) -> RunResult:
+        """Process every event up to ``as_of`` and return what happened."""
+        self._initial_state()
+        for event in self.scenario.events:
+            self._push(Occurrence(event.date, event.name, event.fields, event.index), 0)
+        self._push(Occurrence(self.scenario.as_of, END_EVENT, {}, None, "end of run"), 2)
+        while self._queue:
+            day, _, _, occurrence = heapq.heappop(self._queue)
+            if day > self.scenario.as_of:
+                break
+            self._fire(occurrence)
+            if occurrence.index is not None:
+                self.snapshots[occurrence.index] = dict(self.state)
+        return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
+                         self.types, self.snapshots)
+
+    def _push(self, occurrence: Occurrence, rank: int) -> None:
+        self._sequence += 1
+        heapq.heappush(self._queue, (occurrence.date, rank, self._sequence, occurrence))
+
+    # -- state ------------------------------------------------------------
+
+    def _initial_state(self) -> None:
+        for program in self.scenario.programs:
+            evaluator = Evaluator(program, self._environment(program, {}))
+            for term in program.state():
+                if term.name in self.types:
+                    if self.types[term.name] != term.type:
+                        raise ClauseError(f"state {term.name} is {self.types[term.name]} in one contract "
+                                          f"and {term.type} in {program.path}")
+                    continue
+                self.types[term.name] = term.type
+                with self._located(program):
+                    value = evaluator.value(term.name)
+                if isinstance(term.type, PartyMap):
+                    value = PartyValues({p: pos[term.name] for p, pos in self.scenario.holders.items()
+                                         if term.name in pos}, value.default)
+                self.state[term.name] = value
+
+    def _environment(self, program: Program, bound: dict[str, Any]) -> Environment:
+        given = {k: v for k, v in self.scenario.facts.items() if k in program.terms}
+        given.update(bound)
+        return Environment(given=given, choices=dict(self.scenario.choices),
+                           market=self.scenario.market, state=dict(self.state))
+
+    @contextmanager
+    def _located(self, program: Program) -> Iterator[None]:
+        """Turn evaluation failures into diagnostics located in ``program``'s file."""
+        try:
+            yield
+        except EvaluationError as exc:
+            if exc.formula is not None and exc.span is not None:
+                line, col = program.position(exc.formula, exc.span[0])
+                where = f" (in {exc.term.name})" if exc.term else ""
+                raise ClauseError(exc.message, [Diagnostic(program.path, line, col,
+                                                           exc.message + where)]) from None
+            raise ClauseError(exc.message) from None
+
+    # -- events -----------------------------------------------------------
+
+    def _fire(self, occurrence: Occurrence) -> None:
+        result = Result(occurrence)
+        for program in self.scenario.programs:
+            declared = program.events.get(occurrence.name)
+            if declared is None and occurrence.name != END_EVENT:
+                continue
+            bound = dict(occurrence.fields)
+            if declared is not None and declared.date_input:
+                bound[declared.date_input] = occurrence.date
+            for clause in program.clauses:
+                if clause.on == occurrence.name:
+                    with self._located(program):
+                        self._apply(program, clause, bound, occurrence, result)
+        if result.clauses or occurrence.index is not None:
+            self.results.append(result)
+
+    def _apply(self, program: Program, clause: Clause, bound: dict[str, Any],
+               occurrence: Occurrence, result: Result) -> None:
+        evaluator = Evaluator(program, self._environment(program, bound))
+        if clause.when is not None and not _value(evaluator, clause.when):
+            return
+        result.clauses.append(clause.name)
+        for name in clause.compute:
+            result.values.append(Computed(evaluator.record(name), clause.name, program))
+        planned = [(effect, {k: _value(evaluator, f) for k, f in effect.formulas.items()},
+                    {k: _value(evaluator, f) for k, f in effect.fields.items()},
+                    _party(evaluator, effect)) for effect in clause.effects]
+        for effect, values, fields, party in planned:
+            self._effect(clause, effect, values, fields, party, occurrence)
+
+    def _effect(self, clause: Clause, effect: Effect, values: dict[str, Any], fields: dict[str, Any],
+                party: str | None, occurrence: Occurrence) -> None:
+        sources = clause.sources
+        if effect.kind in ("set", "increase", "decrease", "raise", "clear"):
+            name = _target_name(effect)
+            old = self.state[name].get(party) if party is not None else self.state[name]
+            new = _changed(effect.kind, old, values)
+            if effect.kind in ("raise", "clear") and old != new:
+                self.flags.append(FlagChange(name, party, bool(new), occurrence.date, clause.name,
+                                             sources))
+            if party is None:
+                self.state[name] = new
+            else:
+                current: PartyValues = self.state[name]
+                self.state[name] = PartyValues({**current.values, party: new}, current.default)
+        elif effect.kind == "owe":
+            amount = values["amount"]
+            self.obligations.append(Obligation(
+                values["debtor"], values["creditor"], effect.label or "", amount,
+                effect.formulas["amount"].node.type or Type(), values["due"], clause.name, sources,
+                occurrence.date, amount))
+        elif effect.kind == "settle":
+            self._settle(effect.label or "", values["creditor"], values.get("amount"), occurrence.date)
+        elif effect.kind == "schedule":
+            self._push(Occurrence(values["on"], effect.label or "", fields, None,
+                                  f"scheduled by {clause.name}"), 1)
+
+    def _settle(self, what: str, creditor: str, amount: Fraction | None, day: dt.date) -> None:
+        """Settle open obligations of ``what`` to ``creditor``, oldest first, up to ``amount``."""
+        remaining = amount
+        for obligation in self.obligations:
+            if obligation.settled or obligation.what != what or obligation.creditor != creditor:
+                continue
+            paid = obligation.outstanding if remaining is None else min(remaining, obligation.outstanding)
+            obligation.outstanding -= paid
+            if obligation.outstanding == 0:
+                obligation.settled = day
+            if remaining is not None:
+                remaining -= paid
+                if remaining <= 0:
+                    return
+
+
+def _changed(kind: str, old: Any, values: dict[str, Any]) -> Any:
+    """The new value of a state variable under a set/increase/decrease/raise/clear effect."""
+    if kind == "set":
+        return values["to"]
+    if kind == "increase":
+        return old + values["by"]
+    if kind == "decrease":
+        return old - values["by"]
+    return kind == "raise"
+
+
+def _value(evaluator: Evaluator, formula: Formula) -> Any:
+    return evaluator.formula_value(formula)
+
+
+def _party(evaluator: Evaluator, effect: Effect) -> str | None:
+    if effect.target is not None and isinstance(effect.target.node, ast.Index):
+        party: str = evaluator.formula_value(effect.target, effect.target.node.index)
+        return party
+    return None
+
+
+def _target_name(effect: Effect) -> str:
+    assert effect.target is not None
+    node = effect.target.node
+    target = node.target if isinstance(node, ast.Index) else node
+    assert isinstance(target, ast.Name)
+    return target.name
+
+
+def run_scenario(scenario: Scenario) -> RunResult:
+    """Run ``scenario`` and return its results."""
+    return Engine(scenario).run()

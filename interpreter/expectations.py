@@ -1,0 +1,98 @@
+"""Checking a run against a scenario's ``expect:`` block (``clause test``)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from .engine import Obligation, RunResult
+from .evaluator import PartyValues
+from .report import decimal_text, human
+from .scenario import Expectation, read_value
+from .types import Type
+
+
+def same(expected: Any, actual: Any) -> bool:
+    """Exact equality; a value whose decimal never ends also matches its expected rounding.
+
+    ``37.3150684932`` matches 2724/73 when written with at least ten decimal places.
+    """
+    if expected == actual:
+        return True
+    if isinstance(expected, Fraction) and isinstance(actual, Fraction):
+        exact = decimal_text(actual)[1]
+        places = len(decimal_text(expected)[0].partition(".")[2])
+        if not exact and places >= 10:
+            return round(actual, places) == expected
+    return False
+
+
+def failures(run: RunResult) -> list[str]:
+    """One line per expectation that the run does not meet."""
+    out: list[str] = []
+    for expectation in run.scenario.expectations:
+        out.extend(_check(run, expectation))
+    return out
+
+
+def _where(run: RunResult, expectation: Expectation) -> str:
+    if expectation.after is None:
+        return "at the end"
+    event = run.scenario.events[expectation.after]
+    return f"after event {expectation.after} ({event.date.isoformat()} {event.name})"
+
+
+def _check(run: RunResult, expectation: Expectation) -> list[str]:
+    where = _where(run, expectation)
+    out = []
+    if expectation.values:
+        computed = {}
+        for result in run.results:
+            if expectation.after is None or result.occurrence.index == expectation.after:
+                computed.update({c.name: c for c in result.values})
+        for name, expected in expectation.values.items():
+            got = computed.get(name)
+            if got is None:
+                out.append(f"{where}: {name} was not computed")
+            elif not same(expected, got.record.value):
+                type_ = got.record.term.type
+                out.append(f"{where}: {name} expected {human(expected, type_)}, got "
+                           f"{human(got.record.value, type_)} [{', '.join(got.record.term.sources)}; "
+                           f"clause {got.clause}]")
+    state = run.state if expectation.after is None else run.snapshots.get(expectation.after, {})
+    for name, expected in expectation.state.items():
+        actual = state.get(name)
+        type_ = run.types[name]
+        if isinstance(actual, PartyValues):
+            for party, value in expected.items():
+                if not same(value, actual.get(party)):
+                    out.append(f"{where}: {name}[{party}] expected {_show(value, type_)}, got "
+                               f"{_show(actual.get(party), type_)}")
+        elif not same(expected, actual):
+            out.append(f"{where}: {name} expected {_show(expected, type_)}, got {_show(actual, type_)}")
+    for wanted in expectation.obligations:
+        if not any(_matches(wanted, o) for o in run.obligations):
+            out.append(f"{where}: no obligation matches {wanted}")
+    return out
+
+
+def _show(value: Any, type_: Type) -> str:
+    element = getattr(type_, "element", type_)
+    return human(value, element)
+
+
+def _matches(wanted: dict[str, Any], obligation: Obligation) -> bool:
+    for key, text in wanted.items():
+        if key == "amount":
+            if not same(read_value(text, obligation.type), obligation.amount):
+                return False
+        elif key == "settled":
+            settled = obligation.settled.isoformat() if obligation.settled else False
+            if (text if isinstance(text, bool) else str(text)) != settled:
+                return False
+        elif key == "due":
+            if str(text) != obligation.due.isoformat():
+                return False
+        elif str(text) != str(getattr(obligation, key)):
+            return False
+    return True

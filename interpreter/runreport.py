@@ -1,0 +1,132 @@
+"""Presenting a run: what happened at each event, obligations, flags and final state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .engine import FlagChange, Obligation, Result, RunResult
+from .evaluator import PartyValues
+from .report import explain, human, plain
+from .types import PartyMap, Type
+
+
+def _state_plain(value: Any, type_: Type) -> Any:
+    if isinstance(value, PartyValues):
+        element = type_.element if isinstance(type_, PartyMap) else type_
+        return {p: plain(v, element) for p, v in sorted(value.values.items())}
+    return plain(value, type_)
+
+
+def _state_human(value: Any, type_: Type) -> str:
+    if isinstance(value, PartyValues):
+        element = type_.element if isinstance(type_, PartyMap) else type_
+        parts = [f"{p}: {human(v, element)}" for p, v in sorted(value.values.items())]
+        return "; ".join(parts) or f"(each party: {human(value.default, element)})"
+    return human(value, type_)
+
+
+def _event_label(result: Result) -> str:
+    occurrence = result.occurrence
+    index = "-" if occurrence.index is None else str(occurrence.index)
+    origin = "" if occurrence.origin == "scenario" else f"  ({occurrence.origin})"
+    return f"{index:>3}  {occurrence.date.isoformat()}  {occurrence.name}{origin}"
+
+
+def _obligation_plain(o: Obligation) -> dict[str, Any]:
+    return {"debtor": o.debtor, "creditor": o.creditor, "what": o.what,
+            "amount": plain(o.amount, o.type), "unit": str(o.type), "due": o.due.isoformat(),
+            "created": o.created.isoformat(), "outstanding": plain(o.outstanding, o.type),
+            "settled": o.settled.isoformat() if o.settled else None,
+            "clause": o.clause, "source": o.sources}
+
+
+def _flag_plain(f: FlagChange) -> dict[str, Any]:
+    return {"flag": f.name, "party": f.party, "change": "raised" if f.raised else "cleared",
+            "date": f.date.isoformat(), "clause": f.clause, "source": f.sources}
+
+
+def run_json(run: RunResult) -> dict[str, Any]:
+    """The run as JSON-ready data, every number an exact decimal string."""
+    return {
+        "scenario": run.scenario.title,
+        "as_of": run.scenario.as_of.isoformat(),
+        "results": [{
+            "index": r.occurrence.index,
+            "date": r.occurrence.date.isoformat(),
+            "event": r.occurrence.name,
+            "origin": r.occurrence.origin,
+            "clauses": r.clauses,
+            "values": {c.name: plain(c.record.value, c.record.term.type) for c in r.values},
+            "sources": {c.name: c.record.term.sources for c in r.values},
+        } for r in run.results],
+        "obligations": [_obligation_plain(o) for o in run.obligations],
+        "flags": [_flag_plain(f) for f in run.flags],
+        "state": {k: _state_plain(v, run.types[k]) for k, v in run.state.items()},
+    }
+
+
+def _status(o: Obligation) -> str:
+    if o.settled:
+        return f"settled {o.settled.isoformat()}"
+    if o.outstanding != o.amount:
+        return f"open, {human(o.outstanding, o.type)} outstanding"
+    return "open"
+
+
+def run_text(run: RunResult, explain_values: bool = False) -> str:
+    """A plain-text report of the run."""
+    out = [f"{run.scenario.title}  ({run.scenario.path}, as of {run.scenario.as_of.isoformat()})", "",
+           "Events"]
+    for result in run.results:
+        clauses = ", ".join(result.clauses) or "no clause applied"
+        out.append(f"{_event_label(result)}: {clauses}")
+        for computed in result.values:
+            record = computed.record
+            if explain_values:
+                out.extend("       " + line for line in explain(record, computed.program))
+            else:
+                out.append(f"       {record.term.name} = {human(record.value, record.term.type)}  "
+                           f"[{', '.join(record.term.sources)}]")
+    out += ["", "Obligations"]
+    for o in run.obligations or []:
+        out.append(f"  {o.debtor} owes {o.creditor} {human(o.amount, o.type)} ({o.what}) by "
+                   f"{o.due.isoformat()}  [{', '.join(o.sources)}; {o.clause}]  {_status(o)}")
+    if not run.obligations:
+        out.append("  none")
+    out += ["", "Flags"]
+    for f in run.flags:
+        party = f" for {f.party}" if f.party else ""
+        out.append(f"  {f.date.isoformat()}  {f.name}{party} {'raised' if f.raised else 'cleared'}  "
+                   f"[{', '.join(f.sources)}; {f.clause}]")
+    if not run.flags:
+        out.append("  none")
+    out += ["", "State"]
+    out += [f"  {k} = {_state_human(v, run.types[k])}" for k, v in run.state.items()]
+    return "\n".join(out) + "\n"
+
+
+def run_markdown(run: RunResult) -> str:
+    """The run as Markdown tables."""
+    out = [f"# {run.scenario.title}", "", f"Scenario `{run.scenario.path}`, as of "
+           f"{run.scenario.as_of.isoformat()}.", "", "## Events", "",
+           "| # | date | event | clause | value | source |", "| --- | --- | --- | --- | --- | --- |"]
+    for r in run.results:
+        index = "" if r.occurrence.index is None else str(r.occurrence.index)
+        first = f"| {index} | {r.occurrence.date.isoformat()} | {r.occurrence.name} |"
+        if not r.values:
+            out.append(f"{first} {', '.join(r.clauses) or '—'} | | |")
+        for c in r.values:
+            out.append(f"{first} {c.clause} | `{c.name}` = {human(c.record.value, c.record.term.type)} | "
+                       f"{', '.join(c.record.term.sources)} |")
+            first = "| | | |"
+    out += ["", "## Obligations", "", "| debtor | creditor | what | amount | due | status | source |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
+    out += [f"| {o.debtor} | {o.creditor} | {o.what} | {human(o.amount, o.type)} | {o.due.isoformat()} | "
+            f"{_status(o)} | {', '.join(o.sources)} |" for o in run.obligations]
+    out += ["", "## Flags", "", "| date | flag | party | change | source |",
+            "| --- | --- | --- | --- | --- |"]
+    out += [f"| {f.date.isoformat()} | {f.name} | {f.party or ''} | {'raised' if f.raised else 'cleared'} | "
+            f"{', '.join(f.sources)} |" for f in run.flags]
+    out += ["", "## State", "", "| name | value |", "| --- | --- |"]
+    out += [f"| {k} | {_state_human(v, run.types[k])} |" for k, v in run.state.items()]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,296 @@
+"""Scenario files: which contracts, which market data, the facts, the parties, the events.
+
+Loading resolves every name against the contracts and reads every value
+exactly, so that a bad scenario fails with ``path:line:col`` in the scenario
+file before anything runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import ast
+from .calendar import BusinessCalendar
+from .checker import load_checked
+from .diagnostics import ClauseError, Diagnostic
+from .evaluator import Environment, EvaluationError, Evaluator
+from .literals import parse_date
+from .loader import coerce_literal, schema_diagnostics
+from .market import MarketData, load_market
+from .parser import FormulaSyntaxError, parse_formula
+from .program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term
+from .types import PARTY, PartyMap, Type
+from .yamldoc import Path_, YamlDoc, load_yaml
+
+
+@dataclass
+class ScenarioEvent:
+    """One event of a scenario, its fields read as values of the inputs they fill."""
+
+    index: int
+    date: dt.date
+    name: str
+    fields: dict[str, Any]
+    where: Path_
+
+
+@dataclass
+class Expectation:
+    """What a scenario expects after one event (or at the end)."""
+
+    after: int | None  # None: after the whole run
+    values: dict[str, Any]
+    state: dict[str, Any]
+    obligations: list[dict[str, Any]]
+    where: Path_
+
+
+@dataclass
+class Scenario:
+    """A loaded scenario: programs, market, facts, parties, events and expectations."""
+
+    doc: YamlDoc
+    title: str
+    programs: list[Program]
+    market: MarketData | None
+    as_of: dt.date
+    choices: dict[str, str]
+    facts: dict[str, Any]
+    holders: dict[str, dict[str, Any]]
+    events: list[ScenarioEvent]
+    expectations: list[Expectation] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        """The scenario file as the user named it."""
+        return self.doc.path
+
+    def term(self, name: str) -> Term | None:
+        """The first program's term of that name."""
+        for program in self.programs:
+            if name in program.terms:
+                return program.terms[name]
+        return None
+
+    def event_fields(self, name: str) -> dict[str, Term] | None:
+        """The inputs an event fills, across the programs that declare it (None if none does)."""
+        found: dict[str, Term] | None = None
+        for program in self.programs:
+            event = program.events.get(name)
+            if event is None:
+                continue
+            found = found or {}
+            for input_name in event.fields:
+                found.setdefault(input_name, program.terms[input_name])
+        return found
+
+
+def read_value(text: Any, type_: Type) -> Any:
+    """A scenario or expectation value, read exactly as a value of ``type_``."""
+    if type_ == PARTY:
+        return str(text)
+    if isinstance(text, bool):
+        text = "true" if text else "false"
+    node = parse_formula(str(text))
+    literal = node.operand if isinstance(node, ast.Negate) else node
+    if not isinstance(literal, ast.Literal):
+        raise ValueError(f"expected a single value, not {text!r}")
+    problem = coerce_literal(node, type_)
+    if problem:
+        raise ValueError(problem)
+    return -literal.value if isinstance(node, ast.Negate) else literal.value
+
+
+def load_scenario(path: str | Path, as_of: dt.date | None = None) -> Scenario:
+    """Load a scenario and every contract it names. Raises ``ClauseError`` with positions."""
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise ClauseError("not a scenario", [doc.diagnostic((), "a scenario file is a YAML mapping")])
+    problems = schema_diagnostics(doc, "scenario.schema.json")
+    if problems:
+        raise ClauseError(problems[0].message, problems)
+    data = doc.data
+    base = Path(path).parent
+    programs = []
+    for i, name in enumerate(data["contracts"]):
+        contract = base / str(name)
+        if not contract.is_file():
+            problem = doc.diagnostic(("contracts", i), f"no such contract file: {contract}")
+            raise ClauseError(problem.message, [problem])
+        programs.append(load_checked(str(contract)))
+    market = None
+    if "market" in data:
+        csv = base / str(data["market"])
+        if not csv.is_file():
+            problem = doc.diagnostic(("market",), f"no such market data file: {csv}")
+            raise ClauseError(problem.message, [problem])
+        exchange = next((p.exchange for p in programs if p.exchange), None)
+        market = load_market(csv, BusinessCalendar([exchange]) if exchange else None)
+    scenario = Scenario(doc, str(data["title"]), programs, market,
+                        as_of or _date(doc, ("as_of",), data["as_of"], problems), {}, {}, {}, [])
+    _readings(scenario, data.get("interpret") or {}, problems)
+    _facts(scenario, data.get("facts") or {}, problems)
+    _holders(scenario, data.get("holders") or {}, problems)
+    for i, entry in enumerate(data.get("events") or []):
+        event = _event(scenario, i, entry, problems)
+        if event is not None:
+            scenario.events.append(event)
+    for i, entry in enumerate(data.get("expect") or []):
+        scenario.expectations.append(_expectation(scenario, i, entry, problems))
+    if problems:
+        raise ClauseError(problems[0].message, problems)
+    return scenario
+
+
+def _date(doc: YamlDoc, where: Path_, raw: Any, problems: list[Diagnostic]) -> dt.date:
+    try:
+        return parse_date(str(raw))
+    except ValueError as exc:
+        problems.append(doc.diagnostic(where, str(exc)))
+        return dt.date.min
+
+
+def _readings(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]) -> None:
+    for name, choice in raw.items():
+        term = scenario.term(name)
+        if term is None or term.kind != INTERPRETATION:
+            problems.append(scenario.doc.diagnostic(("interpret", name), f"{name!r} is not an interpretation "
+                                                    "of these contracts", key=True))
+        elif str(choice) not in term.choices:
+            problems.append(scenario.doc.diagnostic(("interpret", name), f"no reading {choice!r} of {name} "
+                                                    f"(choices: {', '.join(term.choices)})"))
+        else:
+            scenario.choices[name] = str(choice)
+
+
+def _facts(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]) -> None:
+    for name, text in raw.items():
+        term = scenario.term(name)
+        if term is None or term.kind in (SERIES, STATE):
+            what = "a state variable (give it under holders)" if term else "not a term of these contracts"
+            problems.append(scenario.doc.diagnostic(("facts", name), f"{name!r} is {what}", key=True))
+            continue
+        try:
+            scenario.facts[name] = read_value(text, term.type)
+        except (ValueError, FormulaSyntaxError) as exc:
+            problems.append(scenario.doc.diagnostic(("facts", name), f"{name}: {_reason(exc)}"))
+
+
+def _reason(exc: Exception) -> str:
+    return exc.message if isinstance(exc, FormulaSyntaxError) else str(exc)
+
+
+def _holders(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]) -> None:
+    for party, positions in raw.items():
+        scenario.holders[party] = {}
+        for name, text in (positions or {}).items():
+            where = ("holders", party, name)
+            term = scenario.term(name)
+            if term is None or term.kind != STATE or not isinstance(term.type, PartyMap):
+                problems.append(scenario.doc.diagnostic(where, f"{name!r} is not a state variable kept "
+                                                        "by party", key=True))
+                continue
+            try:
+                scenario.holders[party][name] = read_value(text, term.type.element)
+            except (ValueError, FormulaSyntaxError) as exc:
+                problems.append(scenario.doc.diagnostic(where, f"{name}: {_reason(exc)}"))
+
+
+def _event(scenario: Scenario, index: int, entry: dict[str, Any],
+           problems: list[Diagnostic]) -> ScenarioEvent | None:
+    doc = scenario.doc
+    where: Path_ = ("events", index)
+    name = str(entry["event"])
+    fields = scenario.event_fields(name)
+    if fields is None or name == END_EVENT:
+        known = sorted({e for p in scenario.programs for e in p.events} - {END_EVENT})
+        problems.append(doc.diagnostic((*where, "event"),
+                                       f"unknown event {name!r} (events: {', '.join(known)})"))
+        return None
+    day = _date(doc, (*where, "date"), entry["date"], problems)
+    values: dict[str, Any] = {}
+    for key, text in entry.items():
+        if key in ("date", "event"):
+            continue
+        term = fields.get(key)
+        if term is None:
+            problems.append(doc.diagnostic((*where, key), f"{name} has no field {key!r} "
+                                           f"(fields: {', '.join(fields) or 'none'})", key=True))
+            continue
+        try:
+            values[key] = read_value(text, term.type)
+        except (ValueError, FormulaSyntaxError) as exc:
+            problems.append(doc.diagnostic((*where, key), f"{key} ({term.type}): {_reason(exc)}"))
+            continue
+        if term.type == PARTY and values[key] not in scenario.holders:
+            problems.append(doc.diagnostic((*where, key), f"unknown holder {values[key]!r} (holders: "
+                                           f"{', '.join(scenario.holders) or 'none'})"))
+    for key, term in fields.items():
+        if key not in values and term.formula is None and key not in entry:
+            problems.append(doc.diagnostic(where, f"{name} needs its field {key!r}"))
+    _check_date(scenario, (*where, "date"), day, problems)
+    return ScenarioEvent(index, day, name, values, where)
+
+
+def _check_date(scenario: Scenario, where: Path_, day: dt.date, problems: list[Diagnostic]) -> None:
+    market = scenario.market
+    if market and market.dates and not market.dates[0] <= day <= market.dates[-1]:
+        problems.append(scenario.doc.diagnostic(where, f"{day.isoformat()} is outside the market data "
+                                                f"({market.dates[0].isoformat()} to "
+                                                f"{market.dates[-1].isoformat()})"))
+    for program in scenario.programs:
+        if program.issue_date is None:
+            continue
+        issued = _constant_date(program, program.issue_date, scenario.facts)
+        if issued is not None and day < issued:
+            problems.append(scenario.doc.diagnostic(where, f"{day.isoformat()} is before {program.title}'s "
+                                                    f"{program.issue_date} ({issued.isoformat()})"))
+
+
+def _constant_date(program: Program, name: str, facts: dict[str, Any]) -> dt.date | None:
+    try:
+        value = Evaluator(program, Environment(given=dict(facts))).value(name)
+    except EvaluationError:
+        return None
+    return value if isinstance(value, dt.date) else None
+
+
+def _expectation(scenario: Scenario, index: int, entry: dict[str, Any],
+                 problems: list[Diagnostic]) -> Expectation:
+    doc = scenario.doc
+    where: Path_ = ("expect", index)
+    after = entry.get("after", "end")
+    position = None if after == "end" else int(after)
+    if position is not None and not 0 <= position < len(doc.data.get("events") or []):
+        problems.append(doc.diagnostic((*where, "after"), f"there is no event {position} "
+                                       "(events are counted from 0)"))
+    expected = Expectation(position, {}, {}, list(entry.get("obligations") or []), where)
+    for name, text in (entry.get("values") or {}).items():
+        term = scenario.term(name)
+        if term is None:
+            problems.append(doc.diagnostic((*where, "values", name), f"unknown term {name!r}", key=True))
+            continue
+        try:
+            expected.values[name] = read_value(text, term.type)
+        except (ValueError, FormulaSyntaxError) as exc:
+            problems.append(doc.diagnostic((*where, "values", name), f"{name}: {_reason(exc)}"))
+    for name, raw in (entry.get("state") or {}).items():
+        term = scenario.term(name)
+        if term is None or term.kind != STATE:
+            problems.append(doc.diagnostic((*where, "state", name), f"{name!r} is not a state variable",
+                                           key=True))
+            continue
+        try:
+            if isinstance(term.type, PartyMap):
+                if not isinstance(raw, dict):
+                    raise ValueError("give one value per party: {party: value}")
+                element = term.type.element
+                expected.state[name] = {p: read_value(v, element) for p, v in raw.items()}
+            else:
+                expected.state[name] = read_value(raw, term.type)
+        except (ValueError, FormulaSyntaxError) as exc:
+            problems.append(doc.diagnostic((*where, "state", name), f"{name}: {_reason(exc)}"))
+    return expected
