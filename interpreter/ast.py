@@ -30,6 +30,7 @@ class Literal(Node):
 
     value: Any
     literal_type: Type
+    percent: bool = False  # written as a percentage: always a ratio
 
 
 @dataclass(eq=False)

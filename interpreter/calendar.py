@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -117,7 +117,7 @@ class TradingCalendar:
         if end < count:
             self._require_complete(self.dates[0], last, what)  # a gap is the likelier cause
             first = self.dates[0].isoformat()
-            raise CalendarError(f"{what}: needs {count} trading days up to {last.isoformat()}, "
+            raise CalendarError(f"{what}: needs {_days(count)} up to {last.isoformat()}, "
                                 f"but {self.source} starts on {first} with {end} of them")
         days = self.dates[end - count:end]
         self._require_complete(days[0], last, what)
@@ -133,7 +133,7 @@ class TradingCalendar:
             end = bisect_left(self.dates, day)  # trading days strictly before ``day``
             if end < -count:
                 self._require_complete(self.dates[0], day - ONE_DAY, what)
-                raise CalendarError(f"{what}: needs {-count} trading days before "
+                raise CalendarError(f"{what}: needs {_days(-count)} before "
                                     f"{day.isoformat()}, but {self.source} starts on "
                                     f"{self.dates[0].isoformat()}")
             result = self.dates[end + count]
@@ -142,16 +142,12 @@ class TradingCalendar:
         start = bisect_right(self.dates, day)  # trading days strictly after ``day``
         if len(self.dates) - start < count:
             self._require_complete(day + ONE_DAY, self.dates[-1], what)
-            raise CalendarError(f"{what}: needs {count} trading days after {day.isoformat()}, "
+            raise CalendarError(f"{what}: needs {_days(count)} after {day.isoformat()}, "
                                 f"but {self.source} ends on {self.dates[-1].isoformat()}")
         result = self.dates[start + count - 1]
         self._require_complete(day + ONE_DAY, result, what)
         return result
 
 
-def calendar_days(day: dt.date, count: int) -> dt.date:
-    """``day`` moved by ``count`` calendar days."""
-    return day + dt.timedelta(days=count)
-
-
-DayAdder = Callable[[dt.date, int], dt.date]
+def _days(count: int) -> str:
+    return f"{count} trading day{'s' if count != 1 else ''}"

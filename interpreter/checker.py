@@ -16,7 +16,8 @@ from . import ast
 from .builtins import BUILTINS
 from .diagnostics import ClauseError, Diagnostic
 from .loader import load_program
-from .program import END_EVENT, INPUT, STATE, Clause, Effect, Formula, Program, Term
+from .parser import RESERVED
+from .program import END_EVENT, INPUT, SERIES, STATE, Clause, Effect, Formula, Program, Term
 from .types import (
     BOOLEAN,
     DATE,
@@ -54,9 +55,13 @@ def check(program: Program) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     contexts: list[_Context] = []
     for term in program.terms.values():
-        if term.name in BUILTINS:
-            problems.append(program.doc.diagnostic(
-                term.where, f"{term.name!r} is the name of a built-in function", key=True))
+        if term.name in BUILTINS or term.name in RESERVED:
+            what = "a built-in function" if term.name in BUILTINS else "a word of the language"
+            problems.append(program.doc.diagnostic(term.where, f"{term.name!r} is {what}; choose "
+                                                   "another name", key=True))
+        if term.kind == SERIES and not isinstance(getattr(term.type, "element", None), Quantity):
+            problems.append(program.doc.diagnostic((*term.where, "type"), "market data columns "
+                                                   "hold numbers: a series is of a quantity type"))
         for formula in term.formulas():
             ctx = _Context(program, term, formula)
             contexts.append(ctx)
@@ -203,7 +208,8 @@ def _call(node: ast.Call, ctx: _Context) -> Type:
     if not builtin.variadic:
         for param in builtin.params[len(args):]:
             if param not in by_name:
-                raise _Fail(node.span, f"{node.function} needs {len(builtin.params)} arguments "
+                count = len(builtin.params)
+                raise _Fail(node.span, f"{node.function} needs {count} argument{'s' if count > 1 else ''} "
                                        f"({', '.join(builtin.params)}); {param!r} is missing")
             args.append(by_name.pop(param).value)
         if len(args) > len(builtin.params):

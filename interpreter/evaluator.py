@@ -234,7 +234,11 @@ class Evaluator:
     def move(self, day: dt.date, steps: int, calendar: str, node: ast.Node) -> dt.date:
         """``day`` moved by ``steps`` calendar, business or trading days."""
         if calendar == "calendar":
-            return day + dt.timedelta(days=steps)
+            try:
+                return day + dt.timedelta(days=steps)
+            except OverflowError:
+                raise self._fail(node, f"{day.isoformat()} moved by {steps} days is out of the "
+                                       "calendar's range") from None
         if calendar == "business":
             return self.business.add(day, steps)
         what = f"{day.isoformat()} {'+' if steps >= 0 else '-'} {abs(steps)} trading days"

@@ -72,10 +72,10 @@ def _describe(doc: YamlDoc, error: ValidationError) -> list[Diagnostic]:
         expected = ", ".join(sorted(allowed)) or "none"
         return [doc.diagnostic((*where, k), f"{label}: unknown key {k!r} (expected: {expected})",
                                key=True) for k in extra]
-    if error.validator == "propertyNames":
-        bad = error.instance
-        return [doc.diagnostic((*where[:-1], str(bad)) if where else (str(bad),),
-                               f"{bad!r} is not a valid name: use lower_snake_case", key=True)]
+    if "propertyNames" in error.schema_path:
+        bad = str(error.instance)
+        return [doc.diagnostic((*where, bad), f"{bad!r} is not a valid name: use lower_snake_case "
+                               "(letters, digits, _)", key=True)]
     if error.validator == "oneOf" and error.context:
         # Report the most specific branch's complaint rather than "is not valid under any".
         best = max(error.context, key=lambda e: len(e.absolute_path))
@@ -261,7 +261,8 @@ def coerce_literal(node: ast.Node, declared: Type) -> str | None:
     have = target.literal_type
     if have == declared:
         return None
-    if (have == RATIO and isinstance(declared, Quantity)) or (have == MONEY_T and declared == PRICE):
+    plain_number = have == RATIO and not target.percent
+    if (plain_number and isinstance(declared, Quantity)) or (have == MONEY_T and declared == PRICE):
         target.literal_type = declared
         return None
     return f"the value is {have}, but the term is declared {declared}"

@@ -26,6 +26,12 @@ from .types import (
     TRADING_DAYS_T,
 )
 
+#: Words of the language, which cannot name a term.
+RESERVED = frozenset({
+    "if", "then", "else", "and", "or", "not", "true", "false", "round", "per", "share", "total",
+    "for", "each", "from", "through",
+})
+
 
 class FormulaSyntaxError(Exception):
     """A formula that does not parse; ``offset`` is where, inside the formula text."""
@@ -72,7 +78,9 @@ class _ToAst(Transformer[Token, ast.Node]):
         return self._literal(meta, parse_money(c[0]), PRICE)
 
     def percent(self, meta: Any, c: list[Token]) -> ast.Node:
-        return self._literal(meta, parse_percent(c[0]), RATIO)
+        node = self._literal(meta, parse_percent(c[0]), RATIO)
+        node.percent = True
+        return node
 
     def number(self, meta: Any, c: list[Token]) -> ast.Node:
         return self._literal(meta, parse_number(c[0]), RATIO)
@@ -87,13 +95,13 @@ class _ToAst(Transformer[Token, ast.Node]):
 
     def date(self, meta: Any, c: list[Token]) -> ast.Node:
         try:
-            return self._literal(meta, parse_date(c[0]), DATE)
+            return self._literal(meta, parse_date(str(c[0])), DATE)
         except ValueError as exc:
             raise FormulaSyntaxError(str(exc), meta.start_pos) from None
 
     def time(self, meta: Any, c: list[Token]) -> ast.Node:
         try:
-            return self._literal(meta, parse_time(c[0]), TIME)
+            return self._literal(meta, parse_time(str(c[0])), TIME)
         except ValueError as exc:
             raise FormulaSyntaxError(str(exc), meta.start_pos) from None
 
@@ -177,6 +185,7 @@ _EXPECTED_NAMES = {
     "ADD": "+ or -",
     "MUL": "× or /",
     "COMPARE": "a comparison",
+    "$END": "the end of the formula",
 }
 
 

@@ -17,7 +17,7 @@ from support import ROOT
 DOMAIN_WORDS = {
     "premium", "premiums", "conversion", "conversions", "warrant", "warrants", "redemption",
     "redemptions", "redeem", "preferred", "exercise", "liquidation", "dividend", "dividends",
-    "stock", "stocks", "series_a", "series_b", "holder", "holders",
+    "stock", "stocks", "series_a", "series_b",
 }
 
 
