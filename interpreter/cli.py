@@ -25,6 +25,7 @@ from .loader import load_program
 from .report import explain, explain_json, human, interpretations_markdown, plain
 from .runreport import run_json, run_markdown, run_text
 from .scenario import load_scenario
+from .yamldoc import load_yaml
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -209,9 +210,20 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _is_scenario(path: Path) -> bool:
+    """A YAML file that names contracts is a scenario; contract files are skipped."""
+    try:
+        data = load_yaml(path).data
+    except ClauseError:
+        return True  # let loading report the problem
+    return isinstance(data, dict) and "contracts" in data
+
+
 def _test(paths: list[str]) -> int:
     passed = failed = 0
     for path in _contract_files(paths):
+        if not _is_scenario(path):
+            continue
         try:
             scenario = load_scenario(str(path))
             if not scenario.expectations:

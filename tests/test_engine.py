@@ -1,0 +1,132 @@
+"""The event engine on a made-up two-party agreement (tests/data/toy): mechanics and errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+from support import ROOT
+
+from interpreter.diagnostics import ClauseError
+from interpreter.engine import run_scenario
+from interpreter.expectations import failures
+from interpreter.scenario import load_scenario
+
+TOY = ROOT / "tests" / "data" / "toy"
+
+
+def scenario_file(tmp_path: Path, body: str) -> Path:
+    """A scenario next to a copy of the toy contract."""
+    (tmp_path / "toy_contract.yaml").write_text((TOY / "toy_contract.yaml").read_text())
+    path = tmp_path / "s.yaml"
+    path.write_text("title: t\ncontracts: [toy_contract.yaml]\nas_of: 1999-07-31\n"
+                    "holders: {Buyer A: {held: 10}}\n" + textwrap.dedent(body))
+    return path
+
+
+def test_events_state_obligations_and_flags() -> None:
+    run = run_scenario(load_scenario(TOY / "toy_scenario.yaml"))
+    assert [r.occurrence.name for r in run.results] == ["order", "check", "delivered"]
+    assert run.state["held"].get("Buyer A") == 110
+    assert run.state["total_ordered"] == 100
+    units, fees = run.obligations
+    assert (units.amount, units.due, units.settled) == (100, dt.date(1999, 7, 7), dt.date(1999, 7, 12))
+    # late from 07-08 to 07-11 inclusive: 4 days × $100
+    assert (fees.amount, fees.settled) == (F(400), None)
+    assert [(f.name, f.raised, f.date) for f in run.flags] == [
+        ("late", True, dt.date(1999, 7, 7)), ("late", False, dt.date(1999, 7, 12))]
+    assert failures(run) == []
+
+
+def test_a_wrong_expectation_is_reported_with_its_clause(tmp_path: Path) -> None:
+    path = scenario_file(tmp_path, """\
+        events:
+          - {date: 1999-07-01, event: order, buyer: Buyer A, units: 100}
+        expect:
+          - {after: 0, values: {cost: $249.99}, state: {on_order: {Buyer A: 99}}}
+        """)
+    assert failures(run_scenario(load_scenario(path))) == [
+        "after event 0 (1999-07-01 order): cost expected $249.99, got $250.00 [T 1; clause take_order]",
+        "after event 0 (1999-07-01 order): on_order[Buyer A] expected 99 shares, got 100 shares",
+    ]
+
+
+def test_as_of_stops_the_run_and_fires_the_end_event(tmp_path: Path) -> None:
+    path = scenario_file(tmp_path, """\
+        events:
+          - {date: 1999-07-01, event: order, buyer: Buyer A, units: 100}
+          - {date: 1999-07-12, event: delivered, buyer: Buyer A}
+        """)
+    run = run_scenario(load_scenario(path, as_of=dt.date(1999, 7, 6)))
+    assert [r.occurrence.name for r in run.results] == ["order"]
+    assert run.state["on_order"].get("Buyer A") == 100
+
+
+@pytest.mark.parametrize(("event", "line_col", "message"), [
+    ("{date: 1999-07-01, event: odrer, buyer: Buyer A, units: 1}", (6, 31), "unknown event 'odrer'"),
+    ("{date: 1999-07-01, event: order, buyer: Buyer Z, units: 1}", (6, 45), "unknown holder 'Buyer Z'"),
+    ("{date: 1999-07-01, event: order, buyer: Buyer A, units: $5}", (6, 61), "units (shares): the value is money"),
+    ("{date: 1999-06-30, event: order, buyer: Buyer A, units: 1}", (6, 12),
+     "1999-06-30 is before Toy delivery agreement's start_date (1999-07-01)"),
+    ("{date: 1999-07-01, event: order, buyer: Buyer A}", (6, 5), "order needs its field 'units'"),
+    ("{date: 1999-07-01, event: order, buyer: Buyer A, units: 1, colour: red}", (6, 64),
+     "order has no field 'colour'"),
+])
+def test_scenario_errors_point_into_the_scenario(tmp_path: Path, event: str, line_col: tuple[int, int],
+                                                 message: str) -> None:
+    path = scenario_file(tmp_path, f"events:\n  - {event}\n")
+    with pytest.raises(ClauseError) as info:
+        load_scenario(path)
+    diagnostic = info.value.diagnostics[0]
+    assert (diagnostic.line, diagnostic.column) == line_col
+    assert message in diagnostic.message
+
+
+def test_event_outside_the_market_data(tmp_path: Path) -> None:
+    (tmp_path / "m.csv").write_text("date,close\n1999-07-01,1\n1999-07-02,1\n")
+    path = scenario_file(tmp_path, """\
+        market: m.csv
+        events:
+          - {date: 1999-07-06, event: order, buyer: Buyer A, units: 1}
+        """)
+    with pytest.raises(ClauseError, match="1999-07-06 is outside the market data"):
+        load_scenario(path)
+
+
+def test_clause_test_command(cli, tmp_path: Path) -> None:
+    run = cli("test", TOY)
+    assert run.code == 0
+    assert run.out.splitlines()[-1] == "1 passed, 0 failed"
+    path = scenario_file(tmp_path, """\
+        events:
+          - {date: 1999-07-01, event: order, buyer: Buyer A, units: 100}
+        expect:
+          - {after: 0, values: {cost: $1}}
+        """)
+    run = cli("test", path)
+    assert run.code == 1
+    assert run.out.splitlines()[-1] == "0 passed, 1 failed"
+    assert "cost expected $1.00, got $250.00" in run.out
+
+
+def test_clause_run_json(cli) -> None:
+    run = cli("run", TOY / "toy_scenario.yaml", "--format", "json")
+    assert run.code == 0, run.err
+    data = run.json()
+    assert data["results"][0] == {
+        "index": 0, "date": "1999-07-01", "event": "order", "origin": "scenario",
+        "clauses": ["take_order"], "values": {"deadline": "1999-07-07", "cost": "250"},
+        "sources": {"deadline": ["T 1"], "cost": ["T 1"]}}
+    assert data["obligations"][1]["amount"] == "400" and data["obligations"][1]["settled"] is None
+    assert data["state"]["held"] == {"Buyer A": "110"}
+    assert [f["change"] for f in data["flags"]] == ["raised", "cleared"]
+
+
+def test_clause_run_markdown_and_explain(cli) -> None:
+    run = cli("run", TOY / "toy_scenario.yaml", "--format", "markdown")
+    assert "| | | | take_order | `cost` = $250.00 | T 1 |" in run.out
+    run = cli("run", TOY / "toy_scenario.yaml", "--explain")
+    assert "formula: units × lot_price" in run.out
