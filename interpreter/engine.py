@@ -158,9 +158,11 @@ class Engine:
 
     def _environment(self, program: Program, bound: dict[str, Any]) -> Environment:
         given = {k: v for k, v in self.scenario.facts.items() if k in program.terms}
+        origins = dict.fromkeys(given, "scenario fact")
         given.update(bound)
+        origins.update(dict.fromkeys(bound, "from the event"))
         return Environment(given=given, choices=dict(self.scenario.choices),
-                           market=self.scenario.market, state=dict(self.state))
+                           market=self.scenario.market, state=dict(self.state), origins=origins)
 
     @contextmanager
     def _located(self, program: Program) -> Iterator[None]:

@@ -91,6 +91,7 @@ class Environment:
     choices: dict[str, str] = field(default_factory=dict)
     market: MarketData | None = None
     state: dict[str, Any] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)  # why a given value is given
 
 
 class Evaluator:
@@ -124,7 +125,8 @@ class Evaluator:
             if name in bound:
                 rec.value, rec.origin = bound[name], "bound"
             elif name in self.env.given:
-                rec.value, rec.origin = self.env.given[name], "given"
+                rec.value = self.env.given[name]
+                rec.origin = self.env.origins.get(name, "given")
             else:
                 rec.value = self._compute(term, rec)
         finally:

@@ -6,9 +6,9 @@ import datetime as dt
 from fractions import Fraction
 from typing import Any
 
-from .evaluator import Record, SeriesValue
+from .evaluator import PartyValues, Record, SeriesValue
 from .program import Program, Term
-from .types import MONEY_T, PRICE, RATIO, SHARES_T, List, Quantity, Series, Type
+from .types import MONEY_T, PRICE, RATIO, SHARES_T, List, PartyMap, Quantity, Series, Type
 
 #: Decimal places shown for a value whose decimal expansion does not end.
 REPEATING_PLACES = 20
@@ -43,11 +43,16 @@ def plain(value: Any, type_: Type) -> Any:
     if isinstance(value, SeriesValue):
         element = type_.element if isinstance(type_, Series) else RATIO
         return {d.isoformat(): plain(v, element) for d, v in sorted(value.values.items())}
+    if isinstance(value, PartyValues):
+        element = type_.element if isinstance(type_, PartyMap) else type_
+        return {p: plain(v, element) for p, v in sorted(value.values.items())}
     if isinstance(value, list):
         element = type_.element if isinstance(type_, List) else RATIO
         return [plain(v, element) for v in value]
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):  # a party
+        return value
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dt.time):
@@ -63,6 +68,10 @@ def _grouped(text: str) -> str:
 
 def human(value: Any, type_: Type) -> str:
     """A reader's form: ``$6.03 per share``, ``201,234 shares``, ``1999-07-27``."""
+    if isinstance(value, PartyValues):
+        element = type_.element if isinstance(type_, PartyMap) else type_
+        parts = [f"{p}: {human(v, element)}" for p, v in sorted(value.values.items())]
+        return "; ".join(parts) or f"(each party: {human(value.default, element)})"
     if isinstance(value, SeriesValue):
         days = sorted(value.values)
         if not days:
@@ -76,6 +85,8 @@ def human(value: Any, type_: Type) -> str:
         return "[" + ", ".join(human(v, element) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):  # a party
+        return value
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dt.time):

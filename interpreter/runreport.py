@@ -5,24 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .engine import FlagChange, Obligation, Result, RunResult
-from .evaluator import PartyValues
 from .report import explain, human, plain
-from .types import PartyMap, Type
-
-
-def _state_plain(value: Any, type_: Type) -> Any:
-    if isinstance(value, PartyValues):
-        element = type_.element if isinstance(type_, PartyMap) else type_
-        return {p: plain(v, element) for p, v in sorted(value.values.items())}
-    return plain(value, type_)
-
-
-def _state_human(value: Any, type_: Type) -> str:
-    if isinstance(value, PartyValues):
-        element = type_.element if isinstance(type_, PartyMap) else type_
-        parts = [f"{p}: {human(v, element)}" for p, v in sorted(value.values.items())]
-        return "; ".join(parts) or f"(each party: {human(value.default, element)})"
-    return human(value, type_)
 
 
 def _event_label(result: Result) -> str:
@@ -61,7 +44,7 @@ def run_json(run: RunResult) -> dict[str, Any]:
         } for r in run.results],
         "obligations": [_obligation_plain(o) for o in run.obligations],
         "flags": [_flag_plain(f) for f in run.flags],
-        "state": {k: _state_plain(v, run.types[k]) for k, v in run.state.items()},
+        "state": {k: plain(v, run.types[k]) for k, v in run.state.items()},
     }
 
 
@@ -101,7 +84,7 @@ def run_text(run: RunResult, explain_values: bool = False) -> str:
     if not run.flags:
         out.append("  none")
     out += ["", "State"]
-    out += [f"  {k} = {_state_human(v, run.types[k])}" for k, v in run.state.items()]
+    out += [f"  {k} = {human(v, run.types[k])}" for k, v in run.state.items()]
     return "\n".join(out) + "\n"
 
 
@@ -128,5 +111,5 @@ def run_markdown(run: RunResult) -> str:
     out += [f"| {f.date.isoformat()} | {f.name} | {f.party or ''} | {'raised' if f.raised else 'cleared'} | "
             f"{', '.join(f.sources)} |" for f in run.flags]
     out += ["", "## State", "", "| name | value |", "| --- | --- |"]
-    out += [f"| {k} | {_state_human(v, run.types[k])} |" for k, v in run.state.items()]
+    out += [f"| {k} | {human(v, run.types[k])} |" for k, v in run.state.items()]
     return "\n".join(out) + "\n"
