@@ -133,9 +133,10 @@ class Total(Node):
 
     Evaluates ``term`` once for every calendar day from ``start`` to ``end``
     (both included), with the date-valued name ``day`` bound to that day, and
-    adds the results.
+    adds the results (``mode`` total), or takes the least or greatest of them.
     """
 
+    mode: str
     term: str
     day: str
     start: Node

@@ -17,7 +17,7 @@ from .builtins import BUILTINS
 from .diagnostics import ClauseError, Diagnostic
 from .loader import load_program
 from .parser import RESERVED
-from .program import END_EVENT, INPUT, SERIES, STATE, Clause, Effect, Formula, Program, Term
+from .program import BUILT_IN_EVENTS, INPUT, SERIES, STATE, Clause, Effect, Formula, Program, Term
 from .types import (
     BOOLEAN,
     DATE,
@@ -253,10 +253,10 @@ def _total(node: ast.Total, ctx: _Context) -> Type:
     if term is None:
         raise _Fail(node.span, f"unknown name {node.term!r}{_suggest(node.term, ctx)}")
     if not isinstance(term.type, Quantity):
-        raise _Fail(node.span, f"total adds quantities; {node.term} is {term.type}")
+        raise _Fail(node.span, f"{node.mode} needs quantities; {node.term} is {term.type}")
     day = ctx.program.terms.get(node.day)
     if day is None or day.type != DATE:
-        raise _Fail(node.span, f"total needs a date-valued name to vary, not {node.day!r}")
+        raise _Fail(node.span, f"{node.mode} needs a date-valued name to vary, not {node.day!r}")
     for end in (node.start, node.end):
         found = _type(end, ctx)
         if found != DATE:
@@ -363,8 +363,8 @@ def _clause(program: Program, clause: Clause, contexts: list[_Context]) -> list[
     """Check one clause: its event, condition, computed terms and effects."""
     doc = program.doc
     problems: list[Diagnostic] = []
-    if clause.on not in program.events and clause.on != END_EVENT:
-        known = ", ".join([*program.events, END_EVENT])
+    if clause.on not in program.events and clause.on not in BUILT_IN_EVENTS:
+        known = ", ".join(dict.fromkeys([*program.events, *BUILT_IN_EVENTS]))
         problems.append(doc.diagnostic((*clause.where, "on"),
                                        f"unknown event {clause.on!r} (events: {known})"))
     for i, name in enumerate(clause.compute):
@@ -399,6 +399,11 @@ TypeCheck = Callable[[Formula, "Type | str", str], "Type | None"]
 def _effect(program: Program, effect: Effect, check_type: TypeCheck,
             problems: list[Diagnostic]) -> None:
     doc = program.doc
+    if effect.for_each is not None:
+        term = program.terms.get(effect.for_each)
+        if term is None or term.kind != INPUT or term.type != PARTY:
+            problems.append(doc.diagnostic((*effect.where, "for_each"),
+                                           f"for_each names a party input, not {effect.for_each!r}"))
     if effect.target is not None:
         element = _target(program, effect, problems)
         if element is None:

@@ -22,7 +22,7 @@ from typing import Any
 from . import ast
 from .diagnostics import ClauseError, Diagnostic
 from .evaluator import Environment, EvaluationError, Evaluator, PartyValues, Record
-from .program import END_EVENT, Clause, Effect, Formula, Program
+from .program import BUILT_IN_EVENTS, END_EVENT, START_EVENT, Clause, Effect, Formula, Program
 from .scenario import Scenario
 from .types import PartyMap, Type
 
@@ -68,13 +68,13 @@ class Obligation:
     debtor: str
     creditor: str
     what: str
-    amount: Fraction
+    amount: Fraction | None  # None: an act owed (a notice, a certificate), not a quantity
     type: Type
     due: dt.date
     clause: str
     sources: list[str]
     created: dt.date
-    outstanding: Fraction
+    outstanding: Fraction | None
     settled: dt.date | None = None
 
 
@@ -120,6 +120,13 @@ class Engine:
     def run(self) -> RunResult:
         """Process every event up to ``as_of`` and return what happened."""
         self._initial_state()
+        starts = [e.date for e in self.scenario.events] + [self.scenario.as_of]
+        for program in self.scenario.programs:
+            if program.issue_date:
+                with self._located(program):
+                    starts.append(Evaluator(program, self._environment(program, {})).value(
+                        program.issue_date))
+        self._push(Occurrence(min(starts), START_EVENT, {}, None, "start of run"), -1)
         for event in self.scenario.events:
             self._push(Occurrence(event.date, event.name, event.fields, event.index), 0)
         self._push(Occurrence(self.scenario.as_of, END_EVENT, {}, None, "end of run"), 2)
@@ -183,7 +190,7 @@ class Engine:
         result = Result(occurrence)
         for program in self.scenario.programs:
             declared = program.events.get(occurrence.name)
-            if declared is None and occurrence.name != END_EVENT:
+            if declared is None and occurrence.name not in BUILT_IN_EVENTS:
                 continue
             bound = dict(occurrence.fields)
             if declared is not None and declared.date_input:
@@ -203,9 +210,13 @@ class Engine:
         result.clauses.append(clause.name)
         for name in clause.compute:
             result.values.append(Computed(evaluator.record(name), clause.name, program))
-        planned = [(effect, {k: _value(evaluator, f) for k, f in effect.formulas.items()},
-                    {k: _value(evaluator, f) for k, f in effect.fields.items()},
-                    _party(evaluator, effect)) for effect in clause.effects]
+        planned = []
+        for effect in clause.effects:
+            each = (Evaluator(program, self._environment(program, {**bound, effect.for_each: party}))
+                    for party in self.scenario.holders) if effect.for_each else [evaluator]
+            planned += [(effect, {k: _value(e, f) for k, f in effect.formulas.items()},
+                         {k: _value(e, f) for k, f in effect.fields.items()}, _party(e, effect))
+                        for e in each]
         for effect, values, fields, party in planned:
             self._effect(clause, effect, values, fields, party, occurrence)
 
@@ -225,11 +236,11 @@ class Engine:
                 current: PartyValues = self.state[name]
                 self.state[name] = PartyValues({**current.values, party: new}, current.default)
         elif effect.kind == "owe":
-            amount = values["amount"]
+            amount = values.get("amount")
+            unit = effect.formulas["amount"].node.type if "amount" in effect.formulas else None
             self.obligations.append(Obligation(
-                values["debtor"], values["creditor"], effect.label or "", amount,
-                effect.formulas["amount"].node.type or Type(), values["due"], clause.name, sources,
-                occurrence.date, amount))
+                values["debtor"], values["creditor"], effect.label or "", amount, unit or Type(),
+                values["due"], clause.name, sources, occurrence.date, amount))
         elif effect.kind == "settle":
             self._settle(effect.label or "", values["creditor"], values.get("amount"), occurrence.date)
         elif effect.kind == "schedule":
@@ -241,6 +252,9 @@ class Engine:
         remaining = amount
         for obligation in self.obligations:
             if obligation.settled or obligation.what != what or obligation.creditor != creditor:
+                continue
+            if obligation.outstanding is None:
+                obligation.settled = day
                 continue
             paid = obligation.outstanding if remaining is None else min(remaining, obligation.outstanding)
             obligation.outstanding -= paid

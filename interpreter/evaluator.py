@@ -315,16 +315,22 @@ class Evaluator:
     def _total(self, node: ast.Total, bindings: Bindings) -> Fraction:
         start: dt.date = self._eval(node.start, bindings)
         end: dt.date = self._eval(node.end, bindings)
-        total = Fraction(0)
+        found: list[Fraction] = []
         day = start
         while day <= end:
             new = dict(bindings)
             new[node.day] = day
-            rec = self.record(node.term, tuple(sorted(new.items(), key=lambda kv: kv[0])))
-            total += rec.value
+            found.append(self.record(node.term, tuple(sorted(new.items(), key=lambda kv: kv[0]))).value)
             day += dt.timedelta(days=1)
-        self._step(node, total)
-        return total
+        if node.mode == "total":
+            result = sum(found, Fraction(0))
+        elif not found:
+            raise self._fail(node, f"{node.mode} over an empty period ({start.isoformat()} to "
+                                   f"{end.isoformat()})")
+        else:
+            result = min(found) if node.mode == "least" else max(found)
+        self._step(node, result)
+        return result
 
     # -- built-ins ---------------------------------------------------------
 

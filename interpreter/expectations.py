@@ -84,7 +84,7 @@ def _show(value: Any, type_: Type) -> str:
 def _matches(wanted: dict[str, Any], obligation: Obligation) -> bool:
     for key, text in wanted.items():
         if key == "amount":
-            if not same(read_value(text, obligation.type), obligation.amount):
+            if obligation.amount is None or not same(read_value(text, obligation.type), obligation.amount):
                 return False
         elif key == "settled":
             settled = obligation.settled.isoformat() if obligation.settled else False

@@ -29,7 +29,7 @@ from .types import (
 #: Words of the language, which cannot name a term.
 RESERVED = frozenset({
     "if", "then", "else", "and", "or", "not", "true", "false", "round", "per", "share", "total",
-    "for", "each", "from", "through",
+    "least", "greatest", "for", "each", "from", "through",
 })
 
 
@@ -109,7 +109,7 @@ class _ToAst(Transformer[Token, ast.Node]):
         return self._literal(meta, str(c[0])[1:-1], PARTY)
 
     def total(self, meta: Any, c: list[Any]) -> ast.Node:
-        return ast.Total(_span(meta), str(c[0]), str(c[1]), c[2], c[3])
+        return ast.Total(_span(meta), str(c[0]), str(c[1]), str(c[2]), c[3], c[4])
 
     def true(self, meta: Any, c: list[Token]) -> ast.Node:
         return self._literal(meta, True, BOOLEAN)

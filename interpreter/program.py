@@ -17,6 +17,9 @@ STATE = "state"
 
 #: The event every run ends with, on its ``as_of`` date: accruals are computed then.
 END_EVENT = "as_of"
+#: The event every run starts with, on the earliest issue date or event date.
+START_EVENT = "start"
+BUILT_IN_EVENTS = (START_EVENT, END_EVENT)
 
 
 @dataclass
@@ -96,6 +99,7 @@ class Effect:
     formulas: dict[str, Formula] = field(default_factory=dict)
     label: str | None = None
     fields: dict[str, Formula] = field(default_factory=dict)
+    for_each: str | None = None  # a party input: apply once per party of the run
 
 
 @dataclass

@@ -15,10 +15,17 @@ def _event_label(result: Result) -> str:
     return f"{index:>3}  {occurrence.date.isoformat()}  {occurrence.name}{origin}"
 
 
+def _amount(o: Obligation) -> str:
+    return "" if o.amount is None else human(o.amount, o.type) + " "
+
+
 def _obligation_plain(o: Obligation) -> dict[str, Any]:
+    counted = o.amount is not None
     return {"debtor": o.debtor, "creditor": o.creditor, "what": o.what,
-            "amount": plain(o.amount, o.type), "unit": str(o.type), "due": o.due.isoformat(),
-            "created": o.created.isoformat(), "outstanding": plain(o.outstanding, o.type),
+            "amount": plain(o.amount, o.type) if counted else None,
+            "unit": str(o.type) if counted else None, "due": o.due.isoformat(),
+            "created": o.created.isoformat(),
+            "outstanding": plain(o.outstanding, o.type) if o.outstanding is not None else None,
             "settled": o.settled.isoformat() if o.settled else None,
             "clause": o.clause, "source": o.sources}
 
@@ -51,7 +58,7 @@ def run_json(run: RunResult) -> dict[str, Any]:
 def _status(o: Obligation) -> str:
     if o.settled:
         return f"settled {o.settled.isoformat()}"
-    if o.outstanding != o.amount:
+    if o.outstanding is not None and o.outstanding != o.amount:
         return f"open, {human(o.outstanding, o.type)} outstanding"
     return "open"
 
@@ -72,7 +79,7 @@ def run_text(run: RunResult, explain_values: bool = False) -> str:
                            f"[{', '.join(record.term.sources)}]")
     out += ["", "Obligations"]
     for o in run.obligations or []:
-        out.append(f"  {o.debtor} owes {o.creditor} {human(o.amount, o.type)} ({o.what}) by "
+        out.append(f"  {o.debtor} owes {o.creditor} {_amount(o)}({o.what}) by "
                    f"{o.due.isoformat()}  [{', '.join(o.sources)}; {o.clause}]  {_status(o)}")
     if not run.obligations:
         out.append("  none")
@@ -104,7 +111,7 @@ def run_markdown(run: RunResult) -> str:
             first = "| | | |"
     out += ["", "## Obligations", "", "| debtor | creditor | what | amount | due | status | source |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
-    out += [f"| {o.debtor} | {o.creditor} | {o.what} | {human(o.amount, o.type)} | {o.due.isoformat()} | "
+    out += [f"| {o.debtor} | {o.creditor} | {o.what} | {_amount(o)}| {o.due.isoformat()} | "
             f"{_status(o)} | {', '.join(o.sources)} |" for o in run.obligations]
     out += ["", "## Flags", "", "| date | flag | party | change | source |",
             "| --- | --- | --- | --- | --- |"]
