@@ -399,6 +399,8 @@ TypeCheck = Callable[[Formula, "Type | str", str], "Type | None"]
 def _effect(program: Program, effect: Effect, check_type: TypeCheck,
             problems: list[Diagnostic]) -> None:
     doc = program.doc
+    if effect.when is not None:
+        check_type(effect.when, BOOLEAN, "an effect's condition")
     if effect.for_each is not None:
         term = program.terms.get(effect.for_each)
         if term is None or term.kind != INPUT or term.type != PARTY:

@@ -216,7 +216,7 @@ class Engine:
                     for party in self.scenario.holders) if effect.for_each else [evaluator]
             planned += [(effect, {k: _value(e, f) for k, f in effect.formulas.items()},
                          {k: _value(e, f) for k, f in effect.fields.items()}, _party(e, effect))
-                        for e in each]
+                        for e in each if effect.when is None or _value(e, effect.when)]
         for effect, values, fields, party in planned:
             self._effect(clause, effect, values, fields, party, occurrence)
 

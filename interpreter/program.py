@@ -100,6 +100,7 @@ class Effect:
     label: str | None = None
     fields: dict[str, Formula] = field(default_factory=dict)
     for_each: str | None = None  # a party input: apply once per party of the run
+    when: Formula | None = None  # a condition for this effect alone
 
 
 @dataclass
