@@ -172,17 +172,16 @@ class Engine:
                            market=self.scenario.market, state=dict(self.state), origins=origins)
 
     @contextmanager
-    def _located(self, program: Program) -> Iterator[None]:
+    def _located(self, program: Program, context: str = "") -> Iterator[None]:
         """Turn evaluation failures into diagnostics located in ``program``'s file."""
         try:
             yield
         except EvaluationError as exc:
+            message = exc.message + (f" (in {exc.term.name})" if exc.term else "") + context
             if exc.formula is not None and exc.span is not None:
                 line, col = program.position(exc.formula, exc.span[0])
-                where = f" (in {exc.term.name})" if exc.term else ""
-                raise ClauseError(exc.message, [Diagnostic(program.path, line, col,
-                                                           exc.message + where)]) from None
-            raise ClauseError(exc.message) from None
+                raise ClauseError(message, [Diagnostic(program.path, line, col, message)]) from None
+            raise ClauseError(message) from None
 
     # -- events -----------------------------------------------------------
 
@@ -197,7 +196,9 @@ class Engine:
                 bound[declared.date_input] = occurrence.date
             for clause in program.clauses:
                 if clause.on == occurrence.name:
-                    with self._located(program):
+                    context = (f", applying clause {clause.name} on {occurrence.name} of "
+                               f"{occurrence.date.isoformat()}")
+                    with self._located(program, context):
                         self._apply(program, clause, bound, occurrence, result)
         if result.clauses or occurrence.index is not None:
             self.results.append(result)
@@ -222,7 +223,7 @@ class Engine:
 
     def _effect(self, clause: Clause, effect: Effect, values: dict[str, Any], fields: dict[str, Any],
                 party: str | None, occurrence: Occurrence) -> None:
-        sources = clause.sources
+        sources = effect.sources or clause.sources
         if effect.kind in ("set", "increase", "decrease", "raise", "clear"):
             name = _target_name(effect)
             old = self.state[name].get(party) if party is not None else self.state[name]

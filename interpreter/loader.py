@@ -155,7 +155,7 @@ EFFECT_KINDS: dict[str, tuple[str, ...]] = {
 
 def _effect(doc: YamlDoc, where: Path_, entry: dict[str, Any], problems: list[Diagnostic]) -> Effect:
     kind = next(k for k in EFFECT_KINDS if k in entry)  # the schema guarantees exactly one
-    effect = Effect(kind, where, for_each=entry.get("for_each"))
+    effect = Effect(kind, where, for_each=entry.get("for_each"), sources=_sources(entry))
     if "when" in entry:
         effect.when = _formula(doc, (*where, "when"), entry["when"], problems)
     if kind in ("owe", "settle", "schedule"):

@@ -101,6 +101,7 @@ class Effect:
     fields: dict[str, Formula] = field(default_factory=dict)
     for_each: str | None = None  # a party input: apply once per party of the run
     when: Formula | None = None  # a condition for this effect alone
+    sources: list[str] = field(default_factory=list)  # the effect's own provision ids, if any
 
 
 @dataclass
