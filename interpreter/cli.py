@@ -65,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     test = sub.add_parser("test", help="run scenarios with an expect: block and check them")
     test.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
 
+    coverage = sub.add_parser("coverage", help="which provision ids of an inventory the contracts cite")
+    coverage.add_argument("inventory", metavar="INVENTORY", help="Markdown file whose table rows start "
+                                                                 "with a provision id: | COD I | ...")
+    coverage.add_argument("paths", nargs="+", metavar="PATH", help="contract files or folders")
+    coverage.add_argument("--prefix", help="count only ids starting with this (COD, W, SPA, RRA)")
+
     readings = sub.add_parser("interpretations", help="list the named interpretations of "
                                                       "contracts and their choices")
     readings.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
@@ -87,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "test":
             return _test(args.paths)
+        if args.command == "coverage":
+            return _coverage(args.inventory, args.paths, args.prefix)
         return _interpretations(args.paths, args.format)
     except UsageError as exc:
         print(f"clause: error: {exc}", file=sys.stderr)
@@ -241,6 +249,36 @@ def _test(paths: list[str]) -> int:
             print(f"pass {path}")
     print(f"{passed} passed, {failed} failed")
     return EXIT_ERRORS if failed else EXIT_OK
+
+
+# -- coverage ---------------------------------------------------------------
+
+def inventory_ids(path: str) -> list[str]:
+    """The provision ids of a Markdown inventory: the first cell of each table row."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ClauseError(f"{path}: cannot read: {exc}") from None
+    ids = []
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.lstrip().startswith("|") and len(cells) > 1 and " " in cells[0] and cells[0][0].isupper():
+            if cells[0].split()[0].isupper():
+                ids.append(cells[0])
+    return ids
+
+
+def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
+    wanted = [i for i in inventory_ids(inventory) if prefix is None or i.split()[0] == prefix]
+    cited: set[str] = set()
+    for path in _contract_files(paths):
+        if not _is_scenario(path):
+            cited |= load_checked(str(path)).cited()
+    missing = [i for i in wanted if i not in cited]
+    for provision in missing:
+        print(f"not covered: {provision}")
+    print(f"{len(wanted) - len(missing)} of {len(wanted)} provisions covered")
+    return EXIT_ERRORS if missing else EXIT_OK
 
 
 # -- interpretations --------------------------------------------------------

@@ -141,21 +141,18 @@ class Program:
         """Line and column in the YAML file of character ``offset`` of ``formula``."""
         return self.doc.text_position(formula.where, offset)
 
+    def cited(self) -> set[str]:
+        """Every provision id the file cites: terms, events, clauses and effects."""
+        ids = {s for t in self.terms.values() for s in t.sources}
+        ids.update(s for e in self.events.values() for s in e.sources)
+        for clause in self.clauses:
+            ids.update(clause.sources)
+            ids.update(s for effect in clause.effects for s in effect.sources)
+        return ids
+
     def state(self) -> list[Term]:
         """The state variables, in file order."""
         return [t for t in self.terms.values() if t.kind == STATE]
-
-    def formulas(self) -> list[tuple[Formula, str]]:
-        """Every clause formula with a label saying where it is used."""
-        out: list[tuple[Formula, str]] = []
-        for clause in self.clauses:
-            if clause.when:
-                out.append((clause.when, f"condition of clause {clause.name}"))
-            for effect in clause.effects:
-                parts = [effect.target] if effect.target else []
-                parts += [*effect.formulas.values(), *effect.fields.values()]
-                out.extend((f, f"{effect.kind} effect of clause {clause.name}") for f in parts)
-        return out
 
     def interpretations(self) -> list[Term]:
         """The terms with alternative readings, in file order."""

@@ -1,0 +1,249 @@
+"""Series B provisions over time, each run as a small scenario and worked by hand.
+
+The market data is examples/closing-bids-MADE-UP.csv (made up). Holders: A holds 3,000 shares and
+B 1,500 of the 7,500 issued, unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from fractions import Fraction as F
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import ROOT
+
+from interpreter.engine import RunResult, run_scenario
+from interpreter.scenario import load_scenario
+
+D = dt.date
+
+
+def run(tmp_path: Path, events: str, as_of: str = "1999-12-31", facts: str = "",
+        interpret: str = "") -> RunResult:
+    path = tmp_path / "s.yaml"
+    path.write_text(textwrap.dedent(f"""\
+        title: test
+        contracts: [{ROOT / 'contracts' / 'series_b_certificate.yaml'}]
+        market: {ROOT / 'examples' / 'closing-bids-MADE-UP.csv'}
+        as_of: {as_of}
+        facts: {{common_outstanding: 100000000{facts}}}
+        interpret: {{{interpret}}}
+        holders:
+          A: {{series_b_preferred: 3000}}
+          B: {{series_b_preferred: 1500}}
+        events:
+        """) + textwrap.indent(textwrap.dedent(events), "  "))
+    return run_scenario(load_scenario(path))
+
+
+def owed(result: RunResult, what: str) -> dict[str, Any]:
+    """Amount owed to each creditor under obligations described ``what``."""
+    return {o.creditor: o.amount for o in result.obligations if o.what == what}
+
+
+def flag(result: RunResult, name: str) -> Any:
+    return result.state[name]
+
+
+def test_initial_cap_allocation_is_pro_rata_to_the_shares_issued(tmp_path: Path) -> None:
+    # XIV.C: 5,071,913 × 3,000 / 7,500 = 2,028,765.2; × 1,500 / 7,500 = 1,014,382.6
+    result = run(tmp_path, "[]\n")
+    assert result.state["cap_allocation"].values == {"A": F("2028765.2"), "B": F("1014382.6")}
+
+
+def test_cap_reallocated_when_a_holder_converts_everything(tmp_path: Path) -> None:
+    # B converts all 1,500 on 1999-03-01: 1,500 × 1,012 / 6.03 = 251,741.29 → 251,742 shares.
+    # B keeps that much; the rest of its allocation, 1,014,382.6 − 251,742 = 762,640.6, goes to the
+    # holders of the remaining 6,000 outstanding shares pro rata: A (3,000 of them) gets half, 381,320.3.
+    result = run(tmp_path, """\
+        - {date: 1999-03-01, event: conversion_notice, holder: B, preferred_shares: 1500}
+        """)
+    assert result.state["cap_allocation"].get("B") == 251742
+    assert result.state["cap_allocation"].get("A") == F("2028765.2") + F("762640.6") * 3000 / 6000
+
+
+def test_participation_in_a_dividend_as_if_converted(tmp_path: Path) -> None:
+    # IX.B: record date 1999-03-02, so as converted on 1999-03-01 (Premium $12, price $6.03):
+    # A: 3,000 × 1,012 / 6.03 = 503,482.59 → 503,483 shares × $0.10 = $50,348.30;
+    # B: 1,500 → 251,742 shares × $0.10 = $25,174.20.
+    result = run(tmp_path, """\
+        - {date: 1999-03-02, event: dividend, dividend_per_share: $0.10}
+        """)
+    assert owed(result, "dividend as if converted") == {"A": F("50348.30"), "B": F("25174.20")}
+
+
+def test_liquidation_short_of_assets_is_ratable_with_pari_passu_stock(tmp_path: Path) -> None:
+    # X.C on 1999-12-18: $1,000 + Premium $60 = $1,060 a share. Claims: 7,500 × 1,060 = 7,950,000
+    # plus Series A's 3,975,000 = 11,925,000; assets 3,975,000 cover one third.
+    # A: 1,060 × 3,000 / 3 = 1,060,000; B: 530,000.
+    result = run(tmp_path, """\
+        - {date: 1999-12-18, event: liquidation, assets_available: "$3,975,000", pari_passu_preference: "$3,975,000"}
+        """)
+    assert owed(result, "Liquidation Preference") == {"A": 1060000, "B": 530000}
+
+
+def test_major_transaction_pays_the_greater_leg(tmp_path: Path) -> None:
+    # XI.C: announced 1999-08-03; the trading day before is 08-02, when 3,000 shares convert into
+    # 3,000 × 1,037.3150684932 / 5.03421875 = 618,158.5 → 618,159 shares × $8 = $4,945,272,
+    # more than 125% × $1,000 × 3,000 = $3,750,000. For B: 309,080 × $8 = $2,472,640 > $1,875,000.
+    result = run(tmp_path, """\
+        - {date: 1999-09-15, event: major_transaction, transaction_announced_on: 1999-08-03, consideration_per_share: $8}
+        """)
+    assert owed(result, "Major Transaction consideration") == {"A": 4945272, "B": 2472640}
+    notices = [o.due for o in result.obligations if o.what == "Notice of Major Transaction"]
+    assert notices == [D(1999, 9, 8), D(1999, 9, 8)]  # 5 business days before 09-15
+
+
+def test_major_transaction_floor_of_125_percent(tmp_path: Path) -> None:
+    # At $1 a share of consideration, 618,159 × $1 < $3,750,000: the cash leg wins.
+    result = run(tmp_path, """\
+        - {date: 1999-09-15, event: major_transaction, transaction_announced_on: 1999-08-03, consideration_per_share: $1}
+        """)
+    assert owed(result, "Major Transaction consideration")["A"] == 3750000
+
+
+def test_variable_rate_issuance_uses_the_greater_discount(tmp_path: Path) -> None:
+    # XI.E(x): a convertible at a 20% discount: the Variable Conversion Price uses 80%, not 101%.
+    # On 1999-08-02 the six lowest average 4.984375 → 80% = 3.9875.
+    result = run(tmp_path, """\
+        - {date: 1999-07-01, event: issuance, variable_rate: true, issue_discount: 20%}
+        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
+        """)
+    values = {c.name: c.record.value for r in result.results for c in r.values}
+    assert result.state["variable_percentage_in_effect"] == F(4, 5)
+    assert values["conversion_price"] == F("4.984375") * F(4, 5)
+
+
+def test_kind_y_conversion_default_to_all_holders(tmp_path: Path) -> None:
+    # VII.A(y): notice 1999-08-02, undertaking on 08-12, so the default exists 08-02 to 08-11.
+    # To the 5th business day after the notice (08-09): 8 days × $500 = $4,000. Then 08-10 and 08-11:
+    # 2 × 1% of the holder's Face Amount: A 2 × $30,000 = $60,000 (total $64,000); B 2 × $15,000 (total $34,000).
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: refusal_notice}
+        - {date: 1999-08-12, event: refusal_withdrawn}
+        """)
+    assert owed(result, "Conversion Default Payments (kind y)") == {"A": 64000, "B": 34000}
+
+
+def test_kind_y_literal_reading_pays_each_on_the_aggregate(tmp_path: Path) -> None:
+    # The aggregate_each reading: 2 × 1% × $7,500,000 = $150,000 + $4,000 to each holder.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: refusal_notice}
+        - {date: 1999-08-12, event: refusal_withdrawn}
+        """, interpret="refusal_face_amount: aggregate_each")
+    assert owed(result, "Conversion Default Payments (kind y)") == {"A": 154000, "B": 154000}
+
+
+def test_uncured_default_accrues_to_the_end_of_the_run(tmp_path: Path) -> None:
+    # 10 shares of A convert on 1999-08-02 (2,061 Common), certificates 08-03, Delivery Period ends
+    # 08-05, never delivered; as of 08-12: 08-06..08-09 at $500 = $2,000; 08-10..08-12, 3 days ×
+    # 1% × $10,000 = $300; plus the Premium once, 10 × 37.3150684932 = $373.150684932.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
+        - {date: 1999-08-03, event: certificates_delivered, holder: A}
+        """, as_of="1999-08-12")
+    assert owed(result, "Conversion Default Payments accrued to date") == {
+        "A": 2300 + F(1000) * 227 / 365 * F(6, 100) * 10}
+
+
+def test_redemption_events_from_judgment_and_deadline_events(tmp_path: Path) -> None:
+    # (iv) breach noticed 1999-05-03, uncured 10 business days later (05-17); (x) the CEO leaves
+    # before 1999-07-27; (ii) a legend notice unanswered for 10 days; (i) 5 trading days suspended.
+    result = run(tmp_path, """\
+        - {date: 1999-05-03, event: breach_notice}
+        - {date: 1999-06-01, event: ceo_change}
+        - {date: 1999-06-01, event: legend_notice, holder: A}
+        - {date: 1999-06-15, event: trading_suspended, suspended_trading_days: 5}
+        """)
+    changes = {(f.name, f.date) for f in result.flags if f.raised}
+    assert ("redemption_event_iv", D(1999, 5, 17)) in changes
+    assert ("redemption_event_x", D(1999, 6, 1)) in changes
+    assert ("redemption_event_ii", D(1999, 6, 11)) in changes
+    assert ("redemption_event_i", D(1999, 6, 15)) in changes
+
+
+def test_cured_breach_and_late_ceo_change_are_no_redemption_events(tmp_path: Path) -> None:
+    result = run(tmp_path, """\
+        - {date: 1999-05-03, event: breach_notice}
+        - {date: 1999-05-14, event: breach_cured}
+        - {date: 1999-08-01, event: ceo_change}
+        - {date: 1999-06-15, event: trading_suspended, suspended_trading_days: 4}
+        """)
+    assert not any(result.state[f"redemption_event_{n}"] for n in ("i", "iv", "x"))
+
+
+def test_registration_and_reserve_deadlines(tmp_path: Path) -> None:
+    # (vi): effective 1999-04-01, after the 90th day from 1998-12-18 (1999-03-18).
+    # (vii): Authorization Trigger Date 06-01 needing stockholders: 60 days → 07-31, not increased.
+    # (ix): Registration Trigger Date 06-01 needing a new statement: 20 business days → 06-29.
+    result = run(tmp_path, """\
+        - {date: 1999-04-01, event: registration_effective}
+        - {date: 1999-06-01, event: authorization_trigger, board_only: false}
+        - {date: 1999-06-01, event: registration_trigger, amendment: false}
+        """)
+    changes = {(f.name, f.date) for f in result.flags if f.raised}
+    assert {("redemption_event_vi", D(1999, 4, 1)), ("redemption_event_vii", D(1999, 7, 31)),
+            ("redemption_event_ix", D(1999, 6, 29))} <= changes
+
+
+def test_redemption_paid_pro_rata_when_funds_are_short(tmp_path: Path) -> None:
+    # After Redemption Event (x), A demands 100 and B 50 shares on 1999-07-20 (before 07-27, so CP is
+    # $6.03; M = 4.8125 on the made-up data; the 1.25 × $1,000 floor applies): $125,000 and $62,500.
+    # $75,000 available pays them pro rata: A $50,000, B $25,000.
+    result = run(tmp_path, """\
+        - {date: 1999-06-01, event: ceo_change}
+        - {date: 1999-07-20, event: redemption_notice, holder: A, preferred_shares: 100}
+        - {date: 1999-07-20, event: redemption_notice, holder: B, preferred_shares: 50}
+        - {date: 1999-07-30, event: redemption_funds, funds_available: "$75,000"}
+        """)
+    assert owed(result, "Redemption Amount") == {"A": 125000, "B": 62500}
+    outstanding = {o.creditor: o.outstanding for o in result.obligations if o.what == "Redemption Amount"}
+    assert outstanding == {"A": 75000, "B": 37500}
+    assert result.state["series_b_preferred"].values == {"A": 2900, "B": 1450}
+
+
+def test_no_redemption_without_a_redemption_event(tmp_path: Path) -> None:
+    result = run(tmp_path, "- {date: 1999-07-20, event: redemption_notice, holder: A, preferred_shares: 100}\n")
+    assert owed(result, "Redemption Amount") == {}
+
+
+def test_statement_of_available_shares_and_default_interest(tmp_path: Path) -> None:
+    # XIV.D on 1999-03-05 after B converted all its 1,500 (251,742 issued): the Reserved Amount leaves
+    # 4,000,000 − 251,742 = 3,748,258; the Cap allocated to these holders leaves less: A's
+    # 2,028,765.2 + 762,640.6 × 3,000/6,000 reallocated from B = 2,410,085.5 (B's part is used up).
+    # The statement is due within 5 days.
+    # XIV.E: $10,000 due 1999-03-01 paid 1999-03-31: 30 days × 24% / 365 × $10,000 = $197.26…
+    result = run(tmp_path, """\
+        - {date: 1999-03-01, event: conversion_notice, holder: B, preferred_shares: 1500}
+        - {date: 1999-03-05, event: statement_request, holder: A}
+        - {date: 1999-03-31, event: late_payment, holder: A, default_amount: "$10,000", default_due_date: 1999-03-01}
+        """)
+    values = {c.name: c.record.value for r in result.results for c in r.values}
+    assert values["available_for_conversion"] == F("2410085.5")
+    assert owed(result, "interest on a Default Amount") == {"A": F(10000) * F(24, 100) * 30 / 365}
+    assert [o.due for o in result.obligations if o.what == "statement of available shares"] == [D(1999, 3, 10)]
+
+
+@pytest.mark.parametrize(("approved", "flagged"), [(False, True), (True, False)])
+def test_protection_provisions(tmp_path: Path, approved: bool, flagged: bool) -> None:
+    result = run(tmp_path, f"- {{date: 1999-05-03, event: protected_action, approved: {str(approved).lower()}}}\n")
+    assert result.state["protection_breach"] is flagged
+
+
+def test_trading_market_trigger_and_redemption_event_viii(tmp_path: Path) -> None:
+    # No Stockholder Approval by 1999-02-08. On 1999-08-02 B's 1,500 shares would convert into
+    # 1,500 × 1,037.3150684932 / 5.03421875 = 309,079.3 → 309,080, and 200% of that is 618,160,
+    # below its unissued Cap of 1,014,382.6: no trigger. After an issuance at $0.50 fixed, the rate is
+    # 1,037.3150684932 / 0.50, so 1,500 shares give 3,111,946; 200% exceeds the Cap: trigger and (viii).
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: trigger_check, holder: B}
+        - {date: 1999-08-03, event: issuance, issue_price: $0.50}
+        - {date: 1999-08-04, event: trigger_check, holder: B}
+        """)
+    raised = [(f.name, f.party, f.date) for f in result.flags if f.raised]
+    assert ("trading_market_trigger", "B", D(1999, 8, 4)) in raised
+    assert ("redemption_event_viii", None, D(1999, 8, 4)) in raised
+    assert ("trading_market_trigger", "B", D(1999, 8, 2)) not in raised
