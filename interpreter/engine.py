@@ -101,6 +101,7 @@ class RunResult:
     state: dict[str, Any]
     types: dict[str, Type]
     snapshots: dict[int, dict[str, Any]]  # state after each scenario event
+    not_reached: list[Occurrence] = field(default_factory=list)  # scenario events after as_of
 
 
 class Engine:
@@ -130,15 +131,18 @@ class Engine:
         for event in self.scenario.events:
             self._push(Occurrence(event.date, event.name, event.fields, event.index), 0)
         self._push(Occurrence(self.scenario.as_of, END_EVENT, {}, None, "end of run"), 2)
+        not_reached = []
         while self._queue:
             day, _, _, occurrence = heapq.heappop(self._queue)
             if day > self.scenario.as_of:
-                break
+                not_reached.append(occurrence)
+                continue
             self._fire(occurrence)
             if occurrence.index is not None:
                 self.snapshots[occurrence.index] = dict(self.state)
         return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
-                         self.types, self.snapshots)
+                         self.types, self.snapshots,
+                         [o for o in not_reached if o.index is not None])
 
     def _push(self, occurrence: Occurrence, rank: int) -> None:
         self._sequence += 1

@@ -49,6 +49,8 @@ def run_json(run: RunResult) -> dict[str, Any]:
             "values": {c.name: plain(c.record.value, c.record.term.type) for c in r.values},
             "sources": {c.name: c.record.term.sources for c in r.values},
         } for r in run.results],
+        "not_reached": [{"index": o.index, "date": o.date.isoformat(), "event": o.name}
+                        for o in run.not_reached],
         "obligations": [_obligation_plain(o) for o in run.obligations],
         "flags": [_flag_plain(f) for f in run.flags],
         "state": {k: plain(v, run.types[k]) for k, v in run.state.items()},
@@ -77,6 +79,9 @@ def run_text(run: RunResult, explain_values: bool = False) -> str:
             else:
                 out.append(f"       {record.term.name} = {human(record.value, record.term.type)}  "
                            f"[{', '.join(record.term.sources)}]")
+    if run.not_reached:
+        out += ["", f"Not reached (after {run.scenario.as_of.isoformat()})"]
+        out += [f"  {o.index:>3}  {o.date.isoformat()}  {o.name}" for o in run.not_reached]
     out += ["", "Obligations"]
     for o in run.obligations or []:
         out.append(f"  {o.debtor} owes {o.creditor} {_amount(o)}({o.what}) by "

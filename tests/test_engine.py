@@ -63,6 +63,8 @@ def test_as_of_stops_the_run_and_fires_the_end_event(tmp_path: Path) -> None:
     run = run_scenario(load_scenario(path, as_of=dt.date(1999, 7, 6)))
     assert [r.occurrence.name for r in run.results] == ["order"]
     assert run.state["on_order"].get("Buyer A") == 100
+    # the delivery (and the check scheduled for 07-07) lie after as_of: reported, not run
+    assert [(o.index, o.name) for o in run.not_reached] == [(1, "delivered")]
 
 
 @pytest.mark.parametrize(("event", "line_col", "message"), [
