@@ -102,6 +102,7 @@ class RunResult:
     types: dict[str, Type]
     snapshots: dict[int, dict[str, Any]]  # state after each scenario event
     not_reached: list[Occurrence] = field(default_factory=list)  # scenario events after as_of
+    initial: dict[str, Any] = field(default_factory=dict)  # state before the first event
 
 
 class Engine:
@@ -121,6 +122,7 @@ class Engine:
     def run(self) -> RunResult:
         """Process every event up to ``as_of`` and return what happened."""
         self._initial_state()
+        initial = dict(self.state)
         starts = [e.date for e in self.scenario.events] + [self.scenario.as_of]
         for program in self.scenario.programs:
             if program.issue_date:
@@ -142,7 +144,7 @@ class Engine:
                 self.snapshots[occurrence.index] = dict(self.state)
         return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
                          self.types, self.snapshots,
-                         [o for o in not_reached if o.index is not None])
+                         [o for o in not_reached if o.index is not None], initial)
 
     def _push(self, occurrence: Occurrence, rank: int) -> None:
         self._sequence += 1

@@ -95,8 +95,9 @@ def run_text(run: RunResult, explain_values: bool = False) -> str:
                    f"[{', '.join(f.sources)}; {f.clause}]")
     if not run.flags:
         out.append("  none")
-    out += ["", "State"]
-    out += [f"  {k} = {human(v, run.types[k])}" for k, v in run.state.items()]
+    changed = {k: v for k, v in run.state.items() if v != run.initial.get(k)}
+    out += ["", "State that changed" if changed else "State: unchanged"]
+    out += [f"  {k} = {human(v, run.types[k])}" for k, v in changed.items()]
     return "\n".join(out) + "\n"
 
 
