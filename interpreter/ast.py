@@ -160,11 +160,3 @@ def children(node: Node) -> list[Node]:
     if isinstance(node, Total):
         return [node.start, node.end]
     return []
-
-
-def walk(node: Node) -> list[Node]:
-    """Every node of the tree rooted at ``node``, parents before children."""
-    out = [node]
-    for child in children(node):
-        out.extend(walk(child))
-    return out

@@ -87,14 +87,22 @@ def _describe(doc: YamlDoc, error: ValidationError) -> list[Diagnostic]:
     return [doc.diagnostic(where, f"{label}: {error.message}")]
 
 
-def load_program(path: str | Path) -> Program:
-    """Load and parse one contract file. Raises ``ClauseError`` listing every problem found."""
+def load_checked_yaml(path: str | Path, schema_name: str, kind: str) -> YamlDoc:
+    """Load a YAML mapping and validate it against a bundled schema, or raise every problem."""
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
-        raise ClauseError("not a contract", [doc.diagnostic((), "a contract file is a YAML mapping")])
-    problems = schema_diagnostics(doc, "contract.schema.json")
+        problem = doc.diagnostic((), f"a {kind} file is a YAML mapping")
+        raise ClauseError(problem.message, [problem])
+    problems = schema_diagnostics(doc, schema_name)
     if problems:
         raise ClauseError(problems[0].message, problems)
+    return doc
+
+
+def load_program(path: str | Path) -> Program:
+    """Load and parse one contract file. Raises ``ClauseError`` listing every problem found."""
+    doc = load_checked_yaml(path, "contract.schema.json", "contract")
+    problems: list[Diagnostic] = []
     program = _build(doc, problems)
     if problems:
         raise ClauseError(problems[0].message, problems)

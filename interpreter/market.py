@@ -95,12 +95,3 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
 def _column(row: list[str], index: int) -> int:
     """1-based column of field ``index`` in a CSV row (commas counted, quotes ignored)."""
     return sum(len(f) + 1 for f in row[:index]) + 1
-
-
-def header_line(path: str) -> int:
-    """Line number of the header row (after leading comment lines)."""
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip() and not line.startswith("#"):
-                return number
-    return 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
@@ -232,11 +231,3 @@ def parse_formula(text: str) -> ast.Node:
     if isinstance(result, Token):  # a bare token cannot come out of this grammar
         raise FormulaSyntaxError("not an expression", 0)
     return result
-
-
-_LITERAL_ONLY = re.compile(r"^\s*-?\s*[$\d.]")
-
-
-def looks_like_literal(text: str) -> bool:
-    """True when ``text`` starts like a literal value rather than a formula."""
-    return bool(_LITERAL_ONLY.match(text))

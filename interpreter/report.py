@@ -38,23 +38,33 @@ def decimal_text(value: Fraction, places: int = REPEATING_PLACES) -> tuple[str, 
     return text, exact
 
 
-def plain(value: Any, type_: Type) -> Any:
-    """The JSON form: strings for scalars, lists and objects for lists and series."""
-    if isinstance(value, SeriesValue):
-        element = type_.element if isinstance(type_, Series) else RATIO
-        return {d.isoformat(): plain(v, element) for d, v in sorted(value.values.items())}
-    if isinstance(value, PartyValues):
-        element = type_.element if isinstance(type_, PartyMap) else type_
-        return {p: plain(v, element) for p, v in sorted(value.values.items())}
-    if isinstance(value, list):
-        element = type_.element if isinstance(type_, List) else RATIO
-        return [plain(v, element) for v in value]
+def _element(type_: Type) -> Type:
+    """The type of the values inside a series, list or values by party."""
+    return type_.element if isinstance(type_, (Series, List, PartyMap)) else RATIO
+
+
+def _common_text(value: Any) -> str | None:
+    """Booleans, parties and dates read the same for people and programs."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):  # a party
         return value
     if isinstance(value, dt.date):
         return value.isoformat()
+    return None
+
+
+def plain(value: Any, type_: Type) -> Any:
+    """The JSON form: strings for scalars, lists and objects for lists and series."""
+    if isinstance(value, SeriesValue):
+        return {d.isoformat(): plain(v, _element(type_)) for d, v in sorted(value.values.items())}
+    if isinstance(value, PartyValues):
+        return {p: plain(v, _element(type_)) for p, v in sorted(value.values.items())}
+    if isinstance(value, list):
+        return [plain(v, _element(type_)) for v in value]
+    text = _common_text(value)
+    if text is not None:
+        return text
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     return decimal_text(value)[0]
@@ -69,7 +79,7 @@ def _grouped(text: str) -> str:
 def human(value: Any, type_: Type) -> str:
     """A reader's form: ``$6.03 per share``, ``201,234 shares``, ``1999-07-27``."""
     if isinstance(value, PartyValues):
-        element = type_.element if isinstance(type_, PartyMap) else type_
+        element = _element(type_)
         parts = [f"{p}: {human(v, element)}" for p, v in sorted(value.values.items())]
         return "; ".join(parts) or f"(each party: {human(value.default, element)})"
     if isinstance(value, SeriesValue):
@@ -79,16 +89,13 @@ def human(value: Any, type_: Type) -> str:
         return (f"{len(days)} trading days from {days[0].isoformat()} to {days[-1].isoformat()} "
                 f"({value.calendar.source})")
     if isinstance(value, list):
-        element = type_.element if isinstance(type_, List) else RATIO
+        element = _element(type_)
         if element == PRICE:  # say "per share" once for the whole list
             return "[" + ", ".join(human(v, MONEY_T) for v in value) + "] per share"
         return "[" + ", ".join(human(v, element) for v in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):  # a party
-        return value
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    text = _common_text(value)
+    if text is not None:
+        return text
     if isinstance(value, dt.time):
         hour = value.hour % 12 or 12
         return f"{hour}:{value.minute:02d} {'a.m.' if value.hour < 12 else 'p.m.'}"

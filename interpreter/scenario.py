@@ -18,12 +18,12 @@ from .checker import load_checked
 from .diagnostics import ClauseError, Diagnostic
 from .evaluator import Environment, EvaluationError, Evaluator
 from .literals import parse_date
-from .loader import coerce_literal, schema_diagnostics
+from .loader import coerce_literal, load_checked_yaml
 from .market import MarketData, load_market
 from .parser import FormulaSyntaxError, parse_formula
 from .program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term
 from .types import PARTY, PartyMap, Type
-from .yamldoc import Path_, YamlDoc, load_yaml
+from .yamldoc import Path_, YamlDoc
 
 
 @dataclass
@@ -106,12 +106,8 @@ def read_value(text: Any, type_: Type) -> Any:
 
 def load_scenario(path: str | Path, as_of: dt.date | None = None) -> Scenario:
     """Load a scenario and every contract it names. Raises ``ClauseError`` with positions."""
-    doc = load_yaml(path)
-    if not isinstance(doc.data, dict):
-        raise ClauseError("not a scenario", [doc.diagnostic((), "a scenario file is a YAML mapping")])
-    problems = schema_diagnostics(doc, "scenario.schema.json")
-    if problems:
-        raise ClauseError(problems[0].message, problems)
+    doc = load_checked_yaml(path, "scenario.schema.json", "scenario")
+    problems: list[Diagnostic] = []
     data = doc.data
     base = Path(path).parent
     programs = []

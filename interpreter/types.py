@@ -11,13 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Base dimensions of quantities.
-MONEY = "money"
-SHARES = "shares"
-DAYS = "days"
-BUSINESS_DAYS = "business_days"
-TRADING_DAYS = "trading_days"
-
+# Base dimensions of quantities: money, shares, days, business_days, trading_days.
 Dims = tuple[tuple[str, int], ...]
 
 
@@ -151,8 +145,3 @@ def parse_type(text: str) -> Type:
     known = ", ".join(UNIT_NAMES)
     raise ValueError(f"unknown type {text!r}; expected one of {known}, 'series of T', 'list of T' "
                      "or 'T by party'")
-
-
-def is_quantity(t: Type | None) -> bool:
-    """True for numbers with a unit (ratios included)."""
-    return isinstance(t, Quantity)
