@@ -89,7 +89,25 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
                 problems.append(Diagnostic(shown, number, _column(row, i), f"{name}: {exc}"))
     if problems:
         raise ClauseError(problems[0].message, problems)
-    return MarketData(shown, sorted(seen), columns, warnings)
+    dates = sorted(seen)
+    if exchange is not None and dates:
+        warnings.extend(_gaps(shown, dates, exchange, header_row + 1))
+    return MarketData(shown, dates, columns, warnings)
+
+
+def _gaps(shown: str, dates: list[dt.date], exchange: BusinessCalendar, line: int) -> list[Diagnostic]:
+    """A warning naming the days the exchange was open that the data skips."""
+    present = set(dates)
+    day, missing = dates[0], []
+    while day < dates[-1]:
+        if exchange.is_business_day(day) and day not in present:
+            missing.append(day.isoformat())
+        day += dt.timedelta(days=1)
+    if not missing:
+        return []
+    listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    return [Diagnostic(shown, line, 1, f"no data for {listed}, when the exchange calendar says it was "
+                       "open; a window over those days is an error", "warning")]
 
 
 def _column(row: list[str], index: int) -> int:

@@ -137,7 +137,8 @@ def test_evaluation_error_points_into_the_contract(cli, tmp_path: Path) -> None:
     run = cli("eval", SERIES_B, "conversion_price", "--set", "conversion_date=1999-08-02",
               "--market", market)
     assert run.code == 1
-    line = run.err.strip()
+    warning, line = run.err.strip().splitlines()
+    assert warning.startswith(f"{market}:1:1: warning: no data for 1999-07-21")
     assert line.startswith(f"{SERIES_B}:")
     assert "has no data for 1999-07-21" in line and "(in variable_conversion_price)" in line
 

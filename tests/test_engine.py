@@ -132,3 +132,46 @@ def test_clause_run_markdown_and_explain(cli) -> None:
     assert "| | | | take_order | `cost` = $250.00 | T 1 |" in run.out
     run = cli("run", TOY / "toy_scenario.yaml", "--explain")
     assert "formula: units × lot_price" in run.out
+
+
+LEDGER = """\
+title: Toy ledger
+document: {title: Toy ledger, source: none}
+inputs:
+  buyer: {type: party, description: who orders, source: L 1}
+  units: {type: shares, description: how many, source: L 1}
+  order_date: {type: date, description: when, source: L 1}
+state:
+  total_ordered: {type: shares, initial: 0, description: shared with the toy agreement, source: L 1}
+  orders_seen: {type: ratio, initial: 0, description: orders this ledger saw, source: L 1}
+events:
+  order: {date: order_date, fields: [buyer, units], description: an order, source: L 1}
+clauses:
+  count:
+    on: order
+    compute: []
+    effects:
+      - increase: orders_seen
+        by: 1
+      - set: total_ordered
+        to: total_ordered + units
+    source: L 1
+    text: count
+"""
+
+
+def test_two_contracts_share_state_by_name(tmp_path: Path) -> None:
+    # Both files declare total_ordered: one variable. The toy agreement (listed first) adds 100,
+    # then the ledger's clause, seeing that, adds 100 again: 200. orders_seen is the ledger's own.
+    (tmp_path / "ledger.yaml").write_text(LEDGER)
+    path = scenario_file(tmp_path, """\
+        events:
+          - {date: 1999-07-01, event: order, buyer: Buyer A, units: 100}
+        """)
+    text = path.read_text().replace("contracts: [toy_contract.yaml]",
+                                    "contracts: [toy_contract.yaml, ledger.yaml]")
+    path.write_text(text)
+    run = run_scenario(load_scenario(path))
+    assert run.state["total_ordered"] == 200
+    assert run.state["orders_seen"] == 1
+    assert run.results[0].clauses == ["take_order", "count"]

@@ -47,6 +47,16 @@ def test_a_closed_day_in_the_data_is_kept_with_a_warning(tmp_path: Path) -> None
     path = write(tmp_path, "date,closing_bid\n1999-07-05,5\n1999-07-17,5\n")
     market = load_market(path, NASDAQ)
     assert len(market.dates) == 2
-    assert [(w.line, w.severity) for w in market.warnings] == [(2, "warning"), (3, "warning")]
-    assert "Independence Day" in market.warnings[0].message
-    assert "a weekend" in market.warnings[1].message
+    closed = [w for w in market.warnings if "was closed" in w.message]
+    assert [(w.line, w.severity) for w in closed] == [(2, "warning"), (3, "warning")]
+    assert "Independence Day" in closed[0].message
+    assert "a weekend" in closed[1].message
+
+
+def test_days_the_data_skips_are_warned_about(tmp_path: Path) -> None:
+    # 1999-07-20 and 07-21 were Nasdaq trading days.
+    path = write(tmp_path, "date,closing_bid\n1999-07-19,5\n1999-07-22,5\n")
+    market = load_market(path, NASDAQ)
+    assert [w.message for w in market.warnings] == [
+        "no data for 1999-07-20, 1999-07-21, when the exchange calendar says it was open; "
+        "a window over those days is an error"]
