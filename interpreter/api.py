@@ -12,7 +12,7 @@ from typing import Any
 
 from . import ast
 from .calendar import BusinessCalendar
-from .diagnostics import ClauseError, Diagnostic
+from .diagnostics import ClauseError
 from .evaluator import Environment, EvaluationError, Evaluator, Record
 from .loader import coerce_literal
 from .market import load_market
@@ -90,8 +90,6 @@ def evaluate(program: Program, env: Environment, terms: list[str]) -> list[Recor
 
 def _located(program: Program, exc: EvaluationError) -> ClauseError:
     if exc.formula is not None and exc.span is not None:
-        line, col = program.position(exc.formula, exc.span[0])
         where = f" (in {exc.term.name})" if exc.term else ""
-        return ClauseError(exc.message, [Diagnostic(program.path, line, col,
-                                                    exc.message + where)])
+        return ClauseError(exc.message, [exc.formula.diagnostic(exc.span[0], exc.message + where)])
     return ClauseError(exc.message)

@@ -32,6 +32,7 @@ from .types import (
     Series,
     Type,
 )
+from .yamldoc import YamlDoc
 
 
 class _Fail(Exception):
@@ -57,10 +58,10 @@ def check(program: Program) -> list[Diagnostic]:
     for term in program.terms.values():
         if term.name in BUILTINS or term.name in RESERVED:
             what = "a built-in function" if term.name in BUILTINS else "a word of the language"
-            problems.append(program.doc.diagnostic(term.where, f"{term.name!r} is {what}; choose "
+            problems.append(term.doc.diagnostic(term.where, f"{term.name!r} is {what}; choose "
                                                    "another name", key=True))
         if term.kind == SERIES and not isinstance(getattr(term.type, "element", None), Quantity):
-            problems.append(program.doc.diagnostic((*term.where, "type"), "market data columns "
+            problems.append(term.doc.diagnostic((*term.where, "type"), "market data columns "
                                                    "hold numbers: a series is of a quantity type"))
         for formula in term.formulas():
             ctx = _Context(program, term, formula)
@@ -69,7 +70,7 @@ def check(program: Program) -> list[Diagnostic]:
                 found = _type(formula.node, ctx)
                 _expect(term, formula, found)
             except _Fail as fail:
-                problems.append(_at(program, formula, fail.span[0], fail.message))
+                problems.append(formula.diagnostic(fail.span[0], fail.message))
     problems.extend(_events(program))
     clause_contexts: list[_Context] = []
     for clause in program.clauses:
@@ -80,9 +81,6 @@ def check(program: Program) -> list[Diagnostic]:
     return sorted(problems, key=lambda d: (d.line, d.column))
 
 
-def _at(program: Program, formula: Formula, offset: int, message: str) -> Diagnostic:
-    line, col = program.position(formula, offset)
-    return Diagnostic(program.path, line, col, message)
 
 
 def _expect(term: Term, formula: Formula, found: Type) -> None:
@@ -301,7 +299,7 @@ def _cycles(program: Program, contexts: list[_Context],
                     continue
                 reported.add(key)
                 chain = " → ".join([ctx.term.name, *path])
-                problems.append(_at(program, ctx.formula, span[0],
+                problems.append(ctx.formula.diagnostic(span[0],
                                     f"circular definition: {chain}"))
     return problems
 
@@ -332,7 +330,7 @@ def _rebinds(program: Program, contexts: list[_Context],
     for ctx in contexts:
         for function, keyword in ctx.rebinds:
             if keyword.name not in reachable(function, deps):
-                problems.append(_at(program, ctx.formula, keyword.span[0],
+                problems.append(ctx.formula.diagnostic(keyword.span[0],
                                     f"{function} does not depend on {keyword.name}, so giving "
                                     "it here has no effect"))
     return problems
@@ -340,8 +338,8 @@ def _rebinds(program: Program, contexts: list[_Context],
 
 def _events(program: Program) -> list[Diagnostic]:
     problems = []
-    doc = program.doc
     for event in program.events.values():
+        doc = event.doc
         if event.date_input is not None:
             term = program.terms.get(event.date_input)
             if term is None or term.kind != INPUT or term.type != DATE:
@@ -355,13 +353,14 @@ def _events(program: Program) -> list[Diagnostic]:
     if program.issue_date is not None:
         term = program.terms.get(program.issue_date)
         if term is None or term.type != DATE:
-            problems.append(doc.diagnostic(("issue_date",), f"{program.issue_date!r} is not a date term"))
+            problems.append(program.doc.diagnostic(("issue_date",),
+                                                   f"{program.issue_date!r} is not a date term"))
     return problems
 
 
 def _clause(program: Program, clause: Clause, contexts: list[_Context]) -> list[Diagnostic]:
     """Check one clause: its event, condition, computed terms and effects."""
-    doc = program.doc
+    doc = clause.doc
     problems: list[Diagnostic] = []
     if clause.on not in program.events and clause.on not in BUILT_IN_EVENTS:
         known = ", ".join(dict.fromkeys([*program.events, *BUILT_IN_EVENTS]))
@@ -377,18 +376,18 @@ def _clause(program: Program, clause: Clause, contexts: list[_Context]) -> list[
         try:
             found = _type(formula.node, ctx)
         except _Fail as fail:
-            problems.append(_at(program, formula, fail.span[0], fail.message))
+            problems.append(formula.diagnostic(fail.span[0], fail.message))
             return None
         ok = isinstance(found, Quantity) if expected == "quantity" else found == expected
         if not ok:
-            problems.append(_at(program, formula, formula.node.span[0],
+            problems.append(formula.diagnostic(formula.node.span[0],
                                 f"{what} must be {expected}, not {found}"))
         return found
 
     if clause.when is not None:
         typed(clause.when, BOOLEAN, "a clause's condition")
     for effect in clause.effects:
-        _effect(program, effect, typed, problems)
+        _effect(program, clause.doc, effect, typed, problems)
     return problems
 
 
@@ -396,9 +395,8 @@ def _clause(program: Program, clause: Clause, contexts: list[_Context]) -> list[
 TypeCheck = Callable[[Formula, "Type | str", str], "Type | None"]
 
 
-def _effect(program: Program, effect: Effect, check_type: TypeCheck,
+def _effect(program: Program, doc: YamlDoc, effect: Effect, check_type: TypeCheck,
             problems: list[Diagnostic]) -> None:
-    doc = program.doc
     if effect.when is not None:
         check_type(effect.when, BOOLEAN, "an effect's condition")
     if effect.for_each is not None:
@@ -411,7 +409,7 @@ def _effect(program: Program, effect: Effect, check_type: TypeCheck,
         if element is None:
             return
         if effect.kind in ("raise", "clear") and element != BOOLEAN:
-            problems.append(_at(program, effect.target, 0, f"{effect.kind} needs a boolean flag, "
+            problems.append(effect.target.diagnostic(0, f"{effect.kind} needs a boolean flag, "
                                                           f"not {element}"))
         elif effect.kind == "set":
             check_type(effect.formulas["to"], element, "the new value")
@@ -455,22 +453,22 @@ def _target(program: Program, effect: Effect, problems: list[Diagnostic]) -> Typ
         node = node.target
     term = program.terms.get(node.name) if isinstance(node, ast.Name) else None
     if term is None or term.kind != STATE:
-        problems.append(_at(program, formula, 0, "the target of an effect is a state variable, "
+        problems.append(formula.diagnostic(0, "the target of an effect is a state variable, "
                                                  "or one party's value: name[party]"))
         return None
     if party is None:
         return term.type
     if not isinstance(term.type, PartyMap):
-        problems.append(_at(program, formula, 0, f"{term.name} is not kept by party"))
+        problems.append(formula.diagnostic(0, f"{term.name} is not kept by party"))
         return None
     ctx = _Context(program, None, formula)
     try:
         found = _type(party, ctx)
     except _Fail as fail:
-        problems.append(_at(program, formula, fail.span[0], fail.message))
+        problems.append(formula.diagnostic(fail.span[0], fail.message))
         return None
     if found != PARTY:
-        problems.append(_at(program, formula, party.span[0], f"a party is needed here, not {found}"))
+        problems.append(formula.diagnostic(party.span[0], f"a party is needed here, not {found}"))
         return None
     return term.type.element
 

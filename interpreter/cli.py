@@ -289,7 +289,7 @@ def _interpretations(paths: list[str], fmt: str) -> int:
         print(interpretations_markdown(programs), end="")
         return EXIT_OK
     for program in programs:
-        for term in program.interpretations():
+        for term in program.interpretations(own=True):
             print(f"{program.path}: {term.name}  [{', '.join(term.sources)}]")
             print(f"  {term.question}")
             for choice in term.choices.values():

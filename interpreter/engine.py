@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import ast
-from .diagnostics import ClauseError, Diagnostic
+from .diagnostics import ClauseError
 from .evaluator import Environment, EvaluationError, Evaluator, PartyValues, Record
 from .program import BUILT_IN_EVENTS, END_EVENT, START_EVENT, Clause, Effect, Formula, Program
 from .scenario import Scenario
@@ -185,8 +185,7 @@ class Engine:
         except EvaluationError as exc:
             message = exc.message + (f" (in {exc.term.name})" if exc.term else "") + context
             if exc.formula is not None and exc.span is not None:
-                line, col = program.position(exc.formula, exc.span[0])
-                raise ClauseError(message, [Diagnostic(program.path, line, col, message)]) from None
+                raise ClauseError(message, [exc.formula.diagnostic(exc.span[0], message)]) from None
             raise ClauseError(message) from None
 
     # -- events -----------------------------------------------------------

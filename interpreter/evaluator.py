@@ -156,6 +156,9 @@ class Evaluator:
         if term.kind == STATE and term.name in self.env.state:
             rec.origin = "state"
             return self.env.state[term.name]
+        if term.kind == PARAMETER and term.formula is None:
+            raise EvaluationError(f"parameter {term.name} has no value in {self.program.path} (an "
+                                  "abstract body: evaluate a contract that extends it)", term)
         if term.kind == INPUT and term.formula is None:
             raise EvaluationError(
                 f"missing input {term.name} ({term.type}): {term.description}; "

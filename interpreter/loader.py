@@ -33,6 +33,7 @@ from .program import (
     Program,
     Term,
 )
+from .rename import rename
 from .resources import resource
 from .types import MONEY_T, PARTY, PRICE, RATIO, PartyMap, Quantity, Series, Type, parse_type
 from .yamldoc import Path_, YamlDoc, load_yaml
@@ -99,17 +100,43 @@ def load_checked_yaml(path: str | Path, schema_name: str, kind: str) -> YamlDoc:
     return doc
 
 
-def load_program(path: str | Path) -> Program:
-    """Load and parse one contract file. Raises ``ClauseError`` listing every problem found."""
+def load_program(path: str | Path, _chain: tuple[Path, ...] = ()) -> Program:
+    """Load and parse one contract file, and the body it extends.
+
+    Raises ``ClauseError`` listing every problem found.
+    """
     doc = load_checked_yaml(path, "contract.schema.json", "contract")
     problems: list[Diagnostic] = []
-    program = _build(doc, problems)
+    parent = _parent(doc, Path(path), _chain)
+    program = _build(doc, problems, parent)
+    if "rename" in doc.data:
+        rename(program, dict(doc.data["rename"]), problems)
+    if not program.abstract:
+        for term in program.terms.values():
+            if term.kind == PARAMETER and term.formula is None:
+                problems.append(doc.diagnostic((), f"parameter {term.name} of {term.doc.path} has no value: "
+                                               "give it under parameters"))
     if problems:
         raise ClauseError(problems[0].message, problems)
     return program
 
 
-def _build(doc: YamlDoc, problems: list[Diagnostic]) -> Program:
+def _parent(doc: YamlDoc, path: Path, chain: tuple[Path, ...]) -> Program | None:
+    """The body ``doc`` extends, loaded (with its own body) relative to ``path``."""
+    if "extends" not in doc.data:
+        return None
+    body = path.parent / str(doc.data["extends"])
+    here = path.resolve()
+    if body.resolve() in (*chain, here):
+        problem = doc.diagnostic(("extends",), f"{body} extends itself, through {path}")
+        raise ClauseError(problem.message, [problem])
+    if not body.is_file():
+        problem = doc.diagnostic(("extends",), f"no such contract body: {body}")
+        raise ClauseError(problem.message, [problem])
+    return load_program(body, (*chain, here))
+
+
+def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = None) -> Program:
     data = doc.data
     calendars = data.get("calendars", {})
     holidays = list(calendars.get("business_days", []))
@@ -120,22 +147,29 @@ def _build(doc: YamlDoc, problems: list[Diagnostic]) -> Program:
     exchange = calendars.get("exchange")
     if exchange is not None and unknown_calendar(exchange):
         problems.append(doc.diagnostic(("calendars", "exchange"), str(unknown_calendar(exchange))))
-    terms: dict[str, Term] = {}
+    terms: dict[str, Term] = dict(parent.terms) if parent else {}
     for section, kind in SECTIONS.items():
         for name, entry in (data.get(section) or {}).items():
             where: Path_ = (section, name)
-            if name in terms:
+            if name in terms and (terms[name].doc is doc or terms[name].kind != kind):
                 other = terms[name].where[0]
-                problems.append(doc.diagnostic(where, f"{name!r} is already declared in {other}",
+                inherited = "" if terms[name].doc is doc else f" of {terms[name].doc.path}"
+                problems.append(doc.diagnostic(where, f"{name!r} is already declared in {other}{inherited}",
                                                key=True))
                 continue
             term = _term(doc, name, kind, entry, where, problems)
             if term is not None:
                 terms[name] = term
+    if parent and not calendars:
+        holidays, exchange = parent.business_holidays, parent.exchange
     program = Program(doc, str(data["title"]), dict(data["document"]), terms, holidays, exchange,
-                      issue_date=data.get("issue_date"))
+                      issue_date=data.get("issue_date", parent.issue_date if parent else None),
+                      parent=parent, abstract=bool(data.get("abstract", False)))
+    if parent:
+        program.events = dict(parent.events)
+        program.clauses = list(parent.clauses)
     for name, entry in (data.get("events") or {}).items():
-        program.events[name] = EventDecl(name, ("events", name), entry.get("date"),
+        program.events[name] = EventDecl(name, ("events", name), doc, entry.get("date"),
                                          list(entry.get("fields", [])), _sources(entry),
                                          entry.get("description"))
     for name, entry in (data.get("clauses") or {}).items():
@@ -143,8 +177,13 @@ def _build(doc: YamlDoc, problems: list[Diagnostic]) -> Program:
         when = _formula(doc, (*where, "when"), entry["when"], problems) if "when" in entry else None
         effects = [_effect(doc, (*where, "effects", i), e, problems)
                    for i, e in enumerate(entry.get("effects", []))]
-        program.clauses.append(Clause(name, entry["on"], where, when, list(entry.get("compute", [])),
-                                      effects, _sources(entry), entry.get("text")))
+        clause = Clause(name, entry["on"], where, doc, when, list(entry.get("compute", [])), effects,
+                        _sources(entry), entry.get("text"))
+        replaced = [i for i, c in enumerate(program.clauses) if c.name == name]
+        if replaced:  # a variant's clause takes the body's place in the order
+            program.clauses[replaced[0]] = clause
+        else:
+            program.clauses.append(clause)
     return program
 
 
@@ -192,13 +231,13 @@ def _term(doc: YamlDoc, name: str, kind: str, entry: dict[str, Any], where: Path
     declared = parse_type(entry["type"])  # the schema has already checked the spelling
     if kind == SERIES:
         declared = Series(declared)
-    term = Term(name, kind, declared, where, _sources(entry), entry.get("text"),
+    term = Term(name, kind, declared, where, doc, _sources(entry), entry.get("text"),
                 entry.get("description"), column=entry.get("column", name),
                 assumption=entry.get("assumption"), question=entry.get("question"))
     if kind == PARAMETER and declared == PARTY:  # a party is named as written: Valence, Inc.
         text = str(entry["value"])
-        term.formula = Formula(ast.Literal((0, len(text)), text, PARTY), text, (*where, "value"))
-    elif kind == PARAMETER:
+        term.formula = Formula(ast.Literal((0, len(text)), text, PARTY), text, (*where, "value"), doc)
+    elif kind == PARAMETER and "value" in entry:
         term.formula = _formula(doc, (*where, "value"), entry["value"], problems)
         if term.formula is not None:
             node = term.formula.node
@@ -239,7 +278,7 @@ def _term(doc: YamlDoc, name: str, kind: str, entry: dict[str, Any], where: Path
 def _formula(doc: YamlDoc, where: Path_, raw: Any, problems: list[Diagnostic]) -> Formula | None:
     text = _raw_text(doc, where, raw)
     try:
-        return Formula(parse_formula(text), text, where)
+        return Formula(parse_formula(text), text, where, doc)
     except FormulaSyntaxError as exc:
         line, col = doc.text_position(where, exc.offset)
         problems.append(Diagnostic(doc.path, line, col, f"syntax error: {exc.message}"))

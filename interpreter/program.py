@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import ast
+from .diagnostics import Diagnostic
 from .types import Type
 from .yamldoc import Path_, YamlDoc
 
@@ -24,11 +25,17 @@ BUILT_IN_EVENTS = (START_EVENT, END_EVENT)
 
 @dataclass
 class Formula:
-    """A parsed formula and the YAML path of its text (for positions)."""
+    """A parsed formula, the file it is written in and the YAML path of its text."""
 
     node: ast.Node
     text: str
     where: Path_
+    doc: YamlDoc
+
+    def diagnostic(self, offset: int, message: str) -> Diagnostic:
+        """A diagnostic at character ``offset`` of the formula, in its own file."""
+        line, col = self.doc.text_position(self.where, offset)
+        return Diagnostic(self.doc.path, line, col, message)
 
 
 @dataclass
@@ -53,6 +60,7 @@ class Term:
     kind: str
     type: Type
     where: Path_
+    doc: YamlDoc
     sources: list[str] = field(default_factory=list)
     text: str | None = None
     description: str | None = None
@@ -76,6 +84,7 @@ class EventDecl:
 
     name: str
     where: Path_
+    doc: YamlDoc
     date_input: str | None
     fields: list[str]
     sources: list[str] = field(default_factory=list)
@@ -111,6 +120,7 @@ class Clause:
     name: str
     on: str
     where: Path_
+    doc: YamlDoc
     when: Formula | None
     compute: list[str]
     effects: list[Effect]
@@ -131,15 +141,14 @@ class Program:
     events: dict[str, EventDecl] = field(default_factory=dict)
     clauses: list[Clause] = field(default_factory=list)
     issue_date: str | None = None
+    parent: Program | None = None  # the body this file extends
+    abstract: bool = False
 
     @property
     def path(self) -> str:
         """The file the program was loaded from, as the user named it."""
         return self.doc.path
 
-    def position(self, formula: Formula, offset: int) -> tuple[int, int]:
-        """Line and column in the YAML file of character ``offset`` of ``formula``."""
-        return self.doc.text_position(formula.where, offset)
 
     def cited(self) -> set[str]:
         """Every provision id the file cites: terms, events, clauses and effects."""
@@ -154,6 +163,7 @@ class Program:
         """The state variables, in file order."""
         return [t for t in self.terms.values() if t.kind == STATE]
 
-    def interpretations(self) -> list[Term]:
-        """The terms with alternative readings, in file order."""
-        return [t for t in self.terms.values() if t.kind == INTERPRETATION]
+    def interpretations(self, own: bool = False) -> list[Term]:
+        """The terms with alternative readings, in file order (``own``: declared in this file)."""
+        return [t for t in self.terms.values()
+                if t.kind == INTERPRETATION and (not own or t.doc is self.doc)]

@@ -205,7 +205,7 @@ def interpretations_markdown(programs: list[Program]) -> str:
         "",
     ]
     for program in programs:
-        for term in program.interpretations():
+        for term in program.interpretations(own=True):
             out += [f"## `{term.name}` ({', '.join(term.sources)})", "",
                     f"File: `{program.path}`", "", f"**Question.** {term.question}", "",
                     f"> {' '.join((term.text or '').split())}", "",

@@ -139,7 +139,8 @@ def test_evaluation_error_points_into_the_contract(cli, tmp_path: Path) -> None:
     assert run.code == 1
     warning, line = run.err.strip().splitlines()
     assert warning.startswith(f"{market}:1:1: warning: no data for 1999-07-21")
-    assert line.startswith(f"{SERIES_B}:")
+    # the formula is written in the body the Series B file extends: the error points there
+    assert line.startswith(f"{CONTRACTS / 'preferred_certificate_body.yaml'}:")
     assert "has no data for 1999-07-21" in line and "(in variable_conversion_price)" in line
 
 
@@ -151,6 +152,6 @@ def test_interpretations_doc_is_current(cli) -> None:
 
 
 def test_interpretations_listing(cli) -> None:
-    run = cli("interpretations", SERIES_B)
+    run = cli("interpretations", CONTRACTS / "preferred_certificate_body.yaml")
     assert run.code == 0
     assert "* closing_date_excluded: conversion_date - closing_date" in run.out

@@ -1,0 +1,74 @@
+"""Renaming a contract body's terms and events for one variant.
+
+A body says ``units``; a variant says ``rename: {units: class_b_units}``.
+Every declaration, formula, event reference and effect follows, so the
+variant reads (and shares state) under its own names.
+"""
+
+from __future__ import annotations
+
+from . import ast
+from .diagnostics import Diagnostic
+from .program import Formula, Program
+
+
+def _rename_node(node: ast.Node, names: dict[str, str]) -> None:
+    if isinstance(node, ast.Name):
+        node.name = names.get(node.name, node.name)
+    elif isinstance(node, ast.Call):
+        node.function = names.get(node.function, node.function)
+        for keyword in node.keywords:
+            keyword.name = names.get(keyword.name, keyword.name)
+    elif isinstance(node, ast.Total):
+        node.term = names.get(node.term, node.term)
+        node.day = names.get(node.day, node.day)
+    for child in ast.children(node):
+        _rename_node(child, names)
+
+
+def _formulas(program: Program) -> list[Formula]:
+    found = [f for term in program.terms.values() for f in term.formulas()]
+    for clause in program.clauses:
+        found += [clause.when] if clause.when else []
+        for effect in clause.effects:
+            found += [effect.target] if effect.target else []
+            found += [effect.when] if effect.when else []
+            found += [*effect.formulas.values(), *effect.fields.values()]
+    return found
+
+
+def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) -> None:
+    """Rename terms and events of ``program`` in place; report unknown or clashing names."""
+    doc = program.doc
+    known = set(program.terms) | set(program.events)
+    for old, new in names.items():
+        if old not in known:
+            problems.append(doc.diagnostic(("rename", old), f"nothing named {old!r} to rename", key=True))
+        elif new in known and new not in names:
+            problems.append(doc.diagnostic(("rename", old), f"{new!r} is already a name here"))
+    if problems:
+        return
+
+    def to(name: str) -> str:
+        return names.get(name, name)
+
+    for formula in _formulas(program):
+        _rename_node(formula.node, names)
+    program.terms = {to(name): term for name, term in program.terms.items()}
+    for term in program.terms.values():
+        term.name = to(term.name)
+    program.events = {to(name): event for name, event in program.events.items()}
+    for event in program.events.values():
+        event.name = to(event.name)
+        event.date_input = to(event.date_input) if event.date_input else None
+        event.fields = [to(f) for f in event.fields]
+    for clause in program.clauses:
+        clause.on = to(clause.on)
+        clause.compute = [to(c) for c in clause.compute]
+        for effect in clause.effects:
+            if effect.kind == "schedule" and effect.label:
+                effect.label = to(effect.label)
+            effect.fields = {to(k): f for k, f in effect.fields.items()}
+            effect.for_each = to(effect.for_each) if effect.for_each else None
+    if program.issue_date:
+        program.issue_date = to(program.issue_date)
