@@ -18,6 +18,7 @@ from typing import Any
 from .api import environment, evaluate
 from .checker import check, load_checked
 from .diagnostics import ClauseError, Diagnostic
+from .diff import diff_programs, diff_runs
 from .engine import run_scenario
 from .expectations import failures
 from .literals import parse_date
@@ -65,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     test = sub.add_parser("test", help="run scenarios with an expect: block and check them")
     test.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
 
+    compare = sub.add_parser("diff", help="what differs between two contracts, or between one "
+                                            "scenario run against two contracts")
+    compare.add_argument("contracts", nargs="*", metavar="CONTRACT", help="two contract files")
+    compare.add_argument("--run", metavar="SCENARIO", help="run this scenario against each --variant")
+    compare.add_argument("--variant", action="append", default=[], metavar="CONTRACT")
+    compare.add_argument("--format", choices=["text", "json"], default="text")
+
     coverage = sub.add_parser("coverage", help="which provision ids of an inventory the contracts cite")
     coverage.add_argument("inventory", metavar="INVENTORY", help="Markdown file whose table rows start "
                                                                  "with a provision id: | COD I | ...")
@@ -93,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "test":
             return _test(args.paths)
+        if args.command == "diff":
+            return _diff(args)
         if args.command == "coverage":
             return _coverage(args.inventory, args.paths, args.prefix)
         return _interpretations(args.paths, args.format)
@@ -249,6 +259,45 @@ def _test(paths: list[str]) -> int:
             print(f"pass {path}")
     print(f"{passed} passed, {failed} failed")
     return EXIT_ERRORS if failed else EXIT_OK
+
+
+# -- diff -------------------------------------------------------------------
+
+def _diff(args: argparse.Namespace) -> int:
+    paths = args.variant if args.run else args.contracts
+    if len(paths) != 2 or (args.run and args.contracts):
+        raise UsageError("give two contracts: clause diff A B, or clause diff --run SCENARIO "
+                         "--variant A --variant B")
+    a, b = (load_checked(str(p)) for p in paths)
+    terms = diff_programs(a, b)
+    runs = None
+    if args.run:
+        runs = diff_runs(run_scenario(load_scenario(args.run, variant=a)),
+                         run_scenario(load_scenario(args.run, variant=b)), terms)
+    if args.format == "json":
+        out: dict[str, Any] = {k: [d.as_json() for d in v] for k, v in terms.items()}
+        if runs is not None:
+            out["results"] = [vars(r) for r in runs]
+        print(json.dumps(out, indent=2))
+        return EXIT_OK
+    print(f"a: {a.path}\nb: {b.path}")
+    for section, found in terms.items():
+        for d in found:
+            print(f"{section}: {d.name} [{', '.join(d.source)}]\n  a: {_shown(d.a)}\n  b: {_shown(d.b)}")
+    if not any(terms.values()):
+        print("no differences")
+    for r in runs or []:
+        causes = ", ".join(r.causes) or "no differing term it uses"
+        print(f"result {r.event}: {r.name} a: {_shown(r.a)}  b: {_shown(r.b)}  because of: {causes}")
+    if runs == []:
+        print("the scenario gives the same results with both")
+    return EXIT_OK
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(absent)"
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 # -- coverage ---------------------------------------------------------------

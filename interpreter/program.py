@@ -70,6 +70,10 @@ class Term:
     question: str | None = None
     column: str | None = None
     assumption: str | None = None
+    origin: str = ""  # the name in the body it was declared in, before any rename
+
+    def __post_init__(self) -> None:
+        self.origin = self.origin or self.name
 
     def formulas(self) -> list[Formula]:
         """Every formula of the term: its own, or each reading's."""

@@ -104,8 +104,12 @@ def read_value(text: Any, type_: Type) -> Any:
     return -literal.value if isinstance(node, ast.Negate) else literal.value
 
 
-def load_scenario(path: str | Path, as_of: dt.date | None = None) -> Scenario:
-    """Load a scenario and every contract it names. Raises ``ClauseError`` with positions."""
+def load_scenario(path: str | Path, as_of: dt.date | None = None,
+                  variant: Program | None = None) -> Scenario:
+    """Load a scenario and every contract it names. Raises ``ClauseError`` with positions.
+
+    ``variant`` replaces the scenario's contract that extends the same body (or its only one).
+    """
     doc = load_checked_yaml(path, "scenario.schema.json", "scenario")
     problems: list[Diagnostic] = []
     data = doc.data
@@ -117,6 +121,8 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None) -> Scenario:
             problem = doc.diagnostic(("contracts", i), f"no such contract file: {contract}")
             raise ClauseError(problem.message, [problem])
         programs.append(load_checked(str(contract)))
+    if variant is not None:
+        programs = _with_variant(doc, programs, variant)
     market = None
     if "market" in data:
         csv = base / str(data["market"])
@@ -139,6 +145,22 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None) -> Scenario:
     if problems:
         raise ClauseError(problems[0].message, problems)
     return scenario
+
+
+def _root(program: Program) -> str:
+    while program.parent is not None:
+        program = program.parent
+    return str(Path(program.path).resolve())
+
+
+def _with_variant(doc: YamlDoc, programs: list[Program], variant: Program) -> list[Program]:
+    matches = [i for i, p in enumerate(programs) if _root(p) == _root(variant)]
+    if not matches and len(programs) == 1:
+        matches = [0]
+    if len(matches) != 1:
+        problem = doc.diagnostic(("contracts",), f"cannot tell which contract {variant.path} replaces")
+        raise ClauseError(problem.message, [problem])
+    return [variant if i == matches[0] else p for i, p in enumerate(programs)]
 
 
 def _date(doc: YamlDoc, where: Path_, raw: Any, problems: list[Diagnostic]) -> dt.date:

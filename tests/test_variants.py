@@ -103,3 +103,34 @@ def test_the_body_alone_cannot_be_evaluated_but_validates(cli) -> None:
     assert cli("validate", BODY).code == 0
     run = cli("eval", BODY, "premium", "--set", "conversion_date=1999-03-01")
     assert run.code == 1 and "parameter closing_date has no value" in run.err
+
+
+def test_diff_of_series_a_and_b_shows_only_data(cli) -> None:
+    run = cli("diff", SERIES_A, CONTRACTS / "series_b_certificate.yaml", "--format", "json")
+    assert run.code == 0
+    data = run.json()
+    assert [(d["name"], d["a"], d["b"]) for d in data["parameters"]] == [
+        ("closing_date", "1998-07-27", "1998-12-18"), ("variable_pricing_date", "1999-01-27", "1999-07-27")]
+    assert data["parameters"][0]["source"] == ["COD III.F", "SPA 1.1", "SPA 1.3"]
+    assert data["definitions"] == data["clauses"] == data["interpretations"] == []
+    assert [(d["a"], d["b"]) for d in data["names"]] == [("series_a_preferred", "series_b_preferred")]
+
+
+def test_diff_of_a_scenario_run_names_the_cause(cli, tmp_path: Path) -> None:
+    # Series B at 8% instead of 6%: on 1999-08-02 the Premium is 1000 × 227/365 × 8% = 49.7534…,
+    # 1,000 shares give 1,049.7534… × 1,000 / 5.03421875 = 208,523.6 → 208,524 instead of 206,053.
+    what_if = tmp_path / "b8.yaml"
+    what_if.write_text(f"extends: {CONTRACTS / 'series_b_certificate.yaml'}\ntitle: Series B at 8%\n"
+                       "document: {title: what-if, source: none}\nparameters:\n"
+                       "  premium_rate: {type: ratio, value: 8%, source: COD III.F, text: eight}\n")
+    scenario = CONTRACTS.parent / "examples" / "scenarios" / "01-conversion-after-variable-pricing.yaml"
+    run = cli("diff", "--run", scenario, "--variant", CONTRACTS / "series_b_certificate.yaml",
+              "--variant", what_if, "--format", "json")
+    assert run.code == 0, run.err
+    results = {r["name"]: r for r in run.json()["results"]}
+    assert results["conversion_shares"]["a"] == "206053" and results["conversion_shares"]["b"] == "208524"
+    assert results["conversion_shares"]["causes"] == ["premium_rate"]
+
+
+def test_diff_needs_two_contracts(cli) -> None:
+    assert cli("diff", SERIES_A).code == 2
