@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .types import BOOLEAN, DATE, DAYS_T, RATIO, TRADING_DAYS_T, List, PartyMap, Quantity, Series, Type
+from .types import BOOLEAN, DATE, DAYS_T, PRICE, RATIO, TRADING_DAYS_T, List, PartyMap, Quantity, Series, Type
 
 TypeRule = Callable[[list[Type]], "Type | str"]
 
@@ -77,6 +77,26 @@ def _days_between(args: list[Type]) -> Type | str:
     return DAYS_T
 
 
+def _sqrt(args: list[Type]) -> Type | str:
+    return RATIO if args == [RATIO] else f"takes a ratio, not {args[0]}"
+
+
+def _volatility(args: list[Type]) -> Type | str:
+    element = _list_of_quantity(args[0], "the prices")
+    return element if isinstance(element, str) else RATIO
+
+
+def _black_scholes(args: list[Type]) -> Type | str:
+    spot, strike, volatility, rate, term = args
+    if spot != PRICE or strike != PRICE:
+        return f"spot and strike are prices, not {spot} and {strike}"
+    if volatility != RATIO or rate != RATIO:
+        return f"volatility and rate are ratios a year, not {volatility} and {rate}"
+    if term != DAYS_T:
+        return f"the term is in days, not {term}"
+    return PRICE
+
+
 def _is_day(args: list[Type]) -> Type | str:
     return BOOLEAN if args == [DATE] else f"takes a date, not {args[0]}"
 
@@ -98,6 +118,12 @@ BUILTINS: dict[str, Builtin] = {
         Builtin("days_between", ("start", "end"), _days_between,
                 "calendar days from start to end (end − start)"),
         Builtin("is_business_day", ("day",), _is_day, "true on a business day"),
+        Builtin("sqrt", ("value",), _sqrt, "square root of a ratio (to 40 significant digits)"),
+        Builtin("volatility", ("prices",), _volatility,
+                "sample standard deviation of the log returns of successive prices, per period"),
+        Builtin("black_scholes", ("spot", "strike", "volatility", "rate", "term"), _black_scholes,
+                "Black-Scholes value of a call on one share; volatility and rate a year, term in days "
+                "(of 365 a year)"),
         Builtin("is_trading_day", ("day",), _is_day, "true on a date of the market data"),
     ]
 }

@@ -1,7 +1,7 @@
 """Comparing two contracts, and one scenario run against two contracts (``clause diff``).
 
 Terms are matched by the name they were declared under, so two variants of one
-body that rename a term (``preferred`` → ``series_a_preferred``) are compared
+body that rename a term (``units`` → ``class_a_units``) are compared
 entry by entry, and the rename is reported as a difference of names.
 Formulas are compared as written, so a renamed name inside a formula is no
 difference.

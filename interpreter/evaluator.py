@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from . import ast
+from . import ast, numerics
 from .calendar import BusinessCalendar, CalendarError, TradingCalendar
 from .market import MarketData
 from .program import DEFINITION, INPUT, INTERPRETATION, PARAMETER, SERIES, STATE, Formula, Program, Term
@@ -180,8 +180,8 @@ class Evaluator:
     def _series(self, term: Term) -> SeriesValue:
         market, trading = self.env.market, self.trading
         if market is None or trading is None:
-            raise EvaluationError(f"{term.name} comes from market data: give a CSV with --market",
-                                  term)
+            raise EvaluationError(f"{term.name} comes from market data: give a CSV (--market on the "
+                                  "command line, market: in a scenario)", term)
         column = term.column or term.name
         if column not in market.columns:
             raise EvaluationError(f"{market.path} has no column {column!r} for {term.name} "
@@ -254,8 +254,8 @@ class Evaluator:
 
     def _trading(self, node: ast.Node) -> TradingCalendar:
         if self.trading is None:
-            raise self._fail(node, "trading days come from the market data: give a CSV with "
-                                   "--market")
+            raise self._fail(node, "trading days come from the market data: give a CSV (--market "
+                                   "on the command line, market: in a scenario)")
         return self.trading
 
     def _compare(self, node: ast.Compare, bindings: Bindings) -> bool:
@@ -366,6 +366,18 @@ class Evaluator:
             raise self._fail(node, "the average of no values is undefined")
         return sum(values, Fraction(0)) / len(values)
 
+    def _numeric(self, node: ast.Call, args: list[Any]) -> Fraction:
+        """The built-ins of ``numerics``: not rational, computed to 40 significant digits."""
+        try:
+            if node.function == "sqrt":
+                return numerics.square_root(args[0])
+            if node.function == "volatility":
+                return numerics.log_return_volatility(_values(args[0]))
+            spot, strike, volatility, rate, term = args
+            return numerics.black_scholes_call(spot, strike, volatility, rate, term / 365)
+        except ValueError as exc:
+            raise self._fail(node, str(exc)) from None
+
     def _is_trading_day(self, node: ast.Call, args: list[Any]) -> bool:
         return self._trading(node).is_trading_day(args[0])
 
@@ -412,6 +424,9 @@ _BUILTINS: dict[str, Callable[[Evaluator, ast.Call, list[Any]], Any]] = {
     "days_between": lambda ev, node, args: Fraction((args[1] - args[0]).days),
     "is_business_day": lambda ev, node, args: ev.business.is_business_day(args[0]),
     "is_trading_day": Evaluator._is_trading_day,
+    "sqrt": Evaluator._numeric,
+    "volatility": Evaluator._numeric,
+    "black_scholes": Evaluator._numeric,
 }
 
 _DISPATCH: dict[type, Callable[[Evaluator, Any, Bindings], Any]] = {

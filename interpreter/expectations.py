@@ -87,8 +87,10 @@ def _matches(wanted: dict[str, Any], obligation: Obligation) -> bool:
             if obligation.amount is None or not same(read_value(text, obligation.type), obligation.amount):
                 return False
         elif key == "settled":
-            settled = obligation.settled.isoformat() if obligation.settled else False
-            if (text if isinstance(text, bool) else str(text)) != settled:
+            if isinstance(text, bool):
+                if text != (obligation.settled is not None):
+                    return False
+            elif obligation.settled is None or str(text) != obligation.settled.isoformat():
                 return False
         elif key == "due":
             if str(text) != obligation.due.isoformat():

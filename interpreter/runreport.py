@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from .engine import FlagChange, Obligation, Result, RunResult
+from .evaluator import PartyValues
 from .report import explain, human, plain
+
+
+def _effective(value: Any) -> Any:
+    """A value by party compared by what it says: a party set to the default is no change."""
+    if isinstance(value, PartyValues):
+        return (value.default, {p: v for p, v in value.values.items() if v != value.default})
+    return value
 
 
 def _event_label(result: Result) -> str:
@@ -95,7 +103,7 @@ def run_text(run: RunResult, explain_values: bool = False) -> str:
                    f"[{', '.join(f.sources)}; {f.clause}]")
     if not run.flags:
         out.append("  none")
-    changed = {k: v for k, v in run.state.items() if v != run.initial.get(k)}
+    changed = {k: v for k, v in run.state.items() if _effective(v) != _effective(run.initial.get(k))}
     out += ["", "State that changed" if changed else "State: unchanged"]
     out += [f"  {k} = {human(v, run.types[k])}" for k, v in changed.items()]
     return "\n".join(out) + "\n"
@@ -109,8 +117,10 @@ def run_markdown(run: RunResult) -> str:
     for r in run.results:
         index = "" if r.occurrence.index is None else str(r.occurrence.index)
         first = f"| {index} | {r.occurrence.date.isoformat()} | {r.occurrence.name} |"
-        if not r.values:
-            out.append(f"{first} {', '.join(r.clauses) or '—'} | | |")
+        quiet = [c for c in r.clauses if all(v.clause != c for v in r.values)]
+        if quiet or not r.clauses:
+            out.append(f"{first} {', '.join(quiet) or '—'} | | |")
+            first = "| | | |"
         for c in r.values:
             out.append(f"{first} {c.clause} | `{c.name}` = {human(c.record.value, c.record.term.type)} | "
                        f"{', '.join(c.record.term.sources)} |")

@@ -175,3 +175,18 @@ def test_two_contracts_share_state_by_name(tmp_path: Path) -> None:
     assert run.state["total_ordered"] == 200
     assert run.state["orders_seen"] == 1
     assert run.results[0].clauses == ["take_order", "count"]
+
+
+def test_expected_obligations_can_say_settled_true_or_false(tmp_path: Path) -> None:
+    path = scenario_file(tmp_path, """\
+        events:
+          - {date: 1999-07-01, event: order, buyer: Buyer A, units: 100}
+          - {date: 1999-07-12, event: delivered, buyer: Buyer A}
+        expect:
+          - obligations:
+              - {what: units, settled: true}
+              - {what: late fees, settled: false}
+        """)
+    assert failures(run_scenario(load_scenario(path))) == []
+    path.write_text(path.read_text().replace("{what: units, settled: true}", "{what: units, settled: false}"))
+    assert len(failures(run_scenario(load_scenario(path)))) == 1

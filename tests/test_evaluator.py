@@ -167,3 +167,18 @@ def test_set_overrides_a_definition(contract) -> None:
     path = contract(defs(("a", "money", "$2.00"), ("b", "money", "a × 3")))
     assert values(path, "b")["b"] == 6
     assert values(path, "b", a="$5")["b"] == 15
+
+
+def test_square_root_volatility_and_black_scholes(contract, tmp_path: Path) -> None:
+    # Hull's textbook call: S = 42, K = 40, σ = 20%, r = 10%, T = 0.5 year (182.5 days) → 4.7594.
+    # Volatility of closes 1, 2, ..., 10 (the JULY file): log returns ln(2/1), ..., ln(10/9).
+    market = write_market(tmp_path, JULY)
+    path = contract(INPUTS + defs(
+        ("call", "price", "black_scholes($42 per share, $40 per share, 20%, 10%, 182.5 days)"),
+        ("root", "ratio", "sqrt(2)"),
+        ("vol", "ratio", "volatility(window(close, 10 trading days, ending = day))")))
+    got = values(path, "call", "root", "vol", day="1999-07-30", market=market)
+    assert abs(got["call"] - F("4.7594")) < F(1, 10000)
+    assert all(isinstance(v, F) for v in got.values())  # no binary float anywhere
+    assert abs(got["root"] ** 2 - 2) < F(1, 10**35)
+    assert abs(got["vol"] - F("0.1897752")) < F(1, 10**6)  # checked with a float library

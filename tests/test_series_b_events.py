@@ -247,3 +247,18 @@ def test_trading_market_trigger_and_redemption_event_viii(tmp_path: Path) -> Non
     assert ("trading_market_trigger", "B", D(1999, 8, 4)) in raised
     assert ("redemption_event_viii", None, D(1999, 8, 4)) in raised
     assert ("trading_market_trigger", "B", D(1999, 8, 2)) not in raised
+
+
+def test_partial_delivery_on_time_then_the_rest_late(tmp_path: Path) -> None:
+    # A converts 10 shares on 1999-08-02 (2,061 Common); 1,000 delivered on 08-05 (in time), the other
+    # 1,061 on 08-24. The default still concerns all 10 preferred shares: 08-06..08-09 at $500 ($2,000),
+    # 08-10..08-23, 14 days × 1% × $10,000 ($1,400), plus the Premium once, 10 × 37.3150684932.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
+        - {date: 1999-08-03, event: certificates_delivered, holder: A}
+        - {date: 1999-08-05, event: shares_delivered, holder: A, delivered_shares: 1000}
+        - {date: 1999-08-24, event: shares_delivered, holder: A, delivered_shares: 1061}
+        """)
+    premium = F(1000) * 227 / 365 * F(6, 100)
+    assert owed(result, "Conversion Default Payments") == {"A": 2000 + 1400 + 10 * premium}
+    assert result.state["pending_common"].get("A") == 0
