@@ -70,8 +70,12 @@ def _check(run: RunResult, expectation: Expectation) -> list[str]:
                                f"{_show(actual.get(party), type_)}")
         elif not same(expected, actual):
             out.append(f"{where}: {name} expected {_show(expected, type_)}, got {_show(actual, type_)}")
+    obligations = run.obligations
+    if expectation.after is not None:  # those created by then; settlement is as at the end
+        day = run.scenario.events[expectation.after].date
+        obligations = [o for o in obligations if o.created <= day]
     for wanted in expectation.obligations:
-        if not any(_matches(wanted, o) for o in run.obligations):
+        if not any(_matches(wanted, o) for o in obligations):
             out.append(f"{where}: no obligation matches {wanted}")
     return out
 
