@@ -26,6 +26,7 @@ from .types import (
     MONEY_T,
     PARTY,
     PRICE,
+    TEXT,
     TIME,
     PartyMap,
     Quantity,
@@ -85,7 +86,7 @@ def check(program: Program) -> list[Diagnostic]:
 
 def _expect(term: Term, formula: Formula, found: Type) -> None:
     declared = term.type.element if term.kind == STATE and isinstance(term.type, PartyMap) else term.type
-    if found == declared:
+    if fits(found, declared):
         return
     role = {"input": "default of input", "parameter": "value of parameter",
             "state": "initial value of"}.get(term.kind, "")
@@ -138,7 +139,7 @@ def _infer(node: ast.Node, ctx: _Context) -> Type:
     if isinstance(node, ast.Index):
         target, index = _type(node.target, ctx), _type(node.index, ctx)
         if isinstance(target, PartyMap):
-            if index != PARTY:
+            if not fits(index, PARTY):
                 raise _Fail(node.index.span, f"values by party are indexed by a party, not {index}")
             return target.element
         if not isinstance(target, Series):
@@ -187,12 +188,19 @@ def _binary(node: ast.Binary, left: Type, right: Type) -> Type:
     raise _Fail(node.span, f"cannot {verb} {left} and {right}")
 
 
+def fits(found: Type, expected: Type) -> bool:
+    """A value of type ``found`` may stand where ``expected`` is declared: a text names a party."""
+    return found == expected or (found == TEXT and expected == PARTY)
+
+
 def _compare(node: ast.Compare, left: Type, right: Type) -> Type:
+    if {left, right} <= {PARTY, TEXT} and node.op in ("=", "!="):
+        return BOOLEAN
     if left != right:
         raise _Fail(node.span, f"cannot compare {left} with {right}")
     if isinstance(left, Quantity) or left in (DATE, TIME):
         return BOOLEAN
-    if left in (BOOLEAN, PARTY) and node.op in ("=", "!="):
+    if left == BOOLEAN and node.op in ("=", "!="):
         return BOOLEAN
     raise _Fail(node.span, f"cannot order values of type {left}")
 
@@ -240,7 +248,7 @@ def _rebinding_call(node: ast.Call, ctx: _Context) -> Type:
         if bound is None:
             raise _Fail(keyword.span, f"unknown name {keyword.name!r}{_suggest(keyword.name, ctx)}")
         given = _type(keyword.value, ctx)
-        if given != bound.type:
+        if not fits(given, bound.type):
             raise _Fail(keyword.value.span, f"{keyword.name} is {bound.type}, not {given}")
         ctx.rebinds.append((node.function, keyword))
     return term.type
@@ -378,7 +386,7 @@ def _clause(program: Program, clause: Clause, contexts: list[_Context]) -> list[
         except _Fail as fail:
             problems.append(formula.diagnostic(fail.span[0], fail.message))
             return None
-        ok = isinstance(found, Quantity) if expected == "quantity" else found == expected
+        ok = isinstance(found, Quantity) if isinstance(expected, str) else fits(found, expected)
         if not ok:
             problems.append(formula.diagnostic(formula.node.span[0],
                                 f"{what} must be {expected}, not {found}"))
@@ -467,7 +475,7 @@ def _target(program: Program, effect: Effect, problems: list[Diagnostic]) -> Typ
     except _Fail as fail:
         problems.append(formula.diagnostic(fail.span[0], fail.message))
         return None
-    if found != PARTY:
+    if not fits(found, PARTY):
         problems.append(formula.diagnostic(party.span[0], f"a party is needed here, not {found}"))
         return None
     return term.type.element

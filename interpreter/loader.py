@@ -35,7 +35,7 @@ from .program import (
 )
 from .rename import rename
 from .resources import resource
-from .types import MONEY_T, PARTY, PRICE, RATIO, PartyMap, Quantity, Series, Type, parse_type
+from .types import MONEY_T, PARTY, PRICE, RATIO, TEXT, PartyMap, Quantity, Series, Type, parse_type
 from .yamldoc import Path_, YamlDoc, load_yaml
 
 SECTIONS = {
@@ -234,9 +234,9 @@ def _term(doc: YamlDoc, name: str, kind: str, entry: dict[str, Any], where: Path
     term = Term(name, kind, declared, where, doc, _sources(entry), entry.get("text"),
                 entry.get("description"), column=entry.get("column", name),
                 assumption=entry.get("assumption"), question=entry.get("question"))
-    if kind == PARAMETER and declared == PARTY:  # a party is named as written: Valence, Inc.
+    if kind == PARAMETER and declared in (PARTY, TEXT) and "value" in entry:  # written as is
         text = str(entry["value"])
-        term.formula = Formula(ast.Literal((0, len(text)), text, PARTY), text, (*where, "value"), doc)
+        term.formula = Formula(ast.Literal((0, len(text)), text, declared), text, (*where, "value"), doc)
     elif kind == PARAMETER and "value" in entry:
         term.formula = _formula(doc, (*where, "value"), entry["value"], problems)
         if term.formula is not None:
@@ -311,7 +311,8 @@ def coerce_literal(node: ast.Node, declared: Type) -> str | None:
     if have == declared:
         return None
     plain_number = have == RATIO and not target.percent
-    if (plain_number and isinstance(declared, Quantity)) or (have == MONEY_T and declared == PRICE):
+    if ((plain_number and isinstance(declared, Quantity)) or (have == MONEY_T and declared == PRICE)
+            or (have == TEXT and declared == PARTY)):
         target.literal_type = declared
         return None
     return f"the value is {have}, but the term is declared {declared}"

@@ -17,10 +17,10 @@ from .types import (
     DATE,
     DAYS_T,
     MONEY_T,
-    PARTY,
     PRICE,
     RATIO,
     SHARES_T,
+    TEXT,
     TIME,
     TRADING_DAYS_T,
 )
@@ -105,7 +105,7 @@ class _ToAst(Transformer[Token, ast.Node]):
             raise FormulaSyntaxError(str(exc), meta.start_pos) from None
 
     def text(self, meta: Any, c: list[Token]) -> ast.Node:
-        return self._literal(meta, str(c[0])[1:-1], PARTY)
+        return self._literal(meta, str(c[0])[1:-1], TEXT)
 
     def total(self, meta: Any, c: list[Any]) -> ast.Node:
         return ast.Total(_span(meta), str(c[0]), str(c[1]), str(c[2]), c[3], c[4])

@@ -22,7 +22,7 @@ from .loader import coerce_literal, load_checked_yaml
 from .market import MarketData, load_market
 from .parser import FormulaSyntaxError, parse_formula
 from .program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term
-from .types import PARTY, PartyMap, Type
+from .types import PARTY, TEXT, PartyMap, Type
 from .yamldoc import Path_, YamlDoc
 
 
@@ -90,7 +90,7 @@ class Scenario:
 
 def read_value(text: Any, type_: Type) -> Any:
     """A scenario or expectation value, read exactly as a value of ``type_``."""
-    if type_ == PARTY:
+    if type_ in (PARTY, TEXT):
         return str(text)
     if isinstance(text, bool):
         text = "true" if text else "false"

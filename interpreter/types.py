@@ -105,6 +105,7 @@ DATE = Scalar("date")
 TIME = Scalar("time")
 BOOLEAN = Scalar("boolean")
 PARTY = Scalar("party")
+TEXT = Scalar("text")
 
 #: The names a clause file may use for a type, and what they mean.
 UNIT_NAMES: dict[str, Type] = {
@@ -119,6 +120,7 @@ UNIT_NAMES: dict[str, Type] = {
     "time": TIME,
     "boolean": BOOLEAN,
     "party": PARTY,
+    "text": TEXT,
 }
 
 #: Duration units, and the calendar each counts in.
