@@ -77,6 +77,10 @@ def _days_between(args: list[Type]) -> Type | str:
     return DAYS_T
 
 
+def _abs(args: list[Type]) -> Type | str:
+    return args[0] if isinstance(args[0], Quantity) else f"takes a quantity, not {args[0]}"
+
+
 def _sqrt(args: list[Type]) -> Type | str:
     return RATIO if args == [RATIO] else f"takes a ratio, not {args[0]}"
 
@@ -118,6 +122,7 @@ BUILTINS: dict[str, Builtin] = {
         Builtin("days_between", ("start", "end"), _days_between,
                 "calendar days from start to end (end − start)"),
         Builtin("is_business_day", ("day",), _is_day, "true on a business day"),
+        Builtin("abs", ("value",), _abs, "the value without its sign"),
         Builtin("sqrt", ("value",), _sqrt, "square root of a ratio (to 40 significant digits)"),
         Builtin("volatility", ("prices",), _volatility,
                 "sample standard deviation of the log returns of successive prices, per period"),

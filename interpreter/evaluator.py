@@ -424,6 +424,7 @@ _BUILTINS: dict[str, Callable[[Evaluator, ast.Call, list[Any]], Any]] = {
     "days_between": lambda ev, node, args: Fraction((args[1] - args[0]).days),
     "is_business_day": lambda ev, node, args: ev.business.is_business_day(args[0]),
     "is_trading_day": Evaluator._is_trading_day,
+    "abs": lambda ev, node, args: abs(args[0]),
     "sqrt": Evaluator._numeric,
     "volatility": Evaluator._numeric,
     "black_scholes": Evaluator._numeric,

@@ -11,7 +11,7 @@ from interpreter.engine import run_scenario
 from interpreter.expectations import failures
 from interpreter.scenario import load_scenario
 
-SCENARIOS = sorted((ROOT / "examples" / "scenarios").glob("*.yaml"))
+SCENARIOS = sorted((ROOT / "examples" / "scenarios").rglob("*.yaml"))
 
 
 def test_there_are_at_least_eight_scenarios() -> None:
