@@ -1,0 +1,102 @@
+"""The Stock Purchase Warrants: terms by name, worked by hand (made-up market data)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import statistics
+from fractions import Fraction as F
+
+import pytest
+from support import CONTRACTS, ROOT, values
+
+from interpreter.diagnostics import ClauseError
+
+CC = CONTRACTS / "warrant_cc_investments.yaml"
+GEMINI = CONTRACTS / "warrant_gemini.yaml"
+MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"
+
+
+def test_terms_of_the_two_warrants() -> None:
+    assert values(CC, "exercise_price", "warrant_shares") == {
+        "exercise_price": F("6.7838"), "warrant_shares": 447761}
+    assert values(GEMINI, "exercise_price", "warrant_shares") == {
+        "exercise_price": F("4.9375"), "warrant_shares": 87500}
+
+
+def test_market_price_is_the_bid_of_the_trading_day_before() -> None:
+    # Exercise on Tuesday 1999-09-07 (Monday was Labor Day): the bid of Friday 09-03, $5.15625.
+    got = values(CC, "market_price", exercise_date="1999-09-07", market=MARKET)
+    assert got["market_price"] == F("5.15625")
+
+
+def test_cashless_exercise_shares() -> None:
+    # Gemini on 1999-09-15, M = bid of 09-14 = $5.375: 10,000 × (5.375 − 4.9375) / 5.375
+    # = 813.95… → 813 shares, the fraction 0.9534… × $5.375 = $5.125 paid in cash.
+    got = values(GEMINI, "cashless_exercise_shares", "fractional_share_cash", exercise_date="1999-09-15",
+                 exercised_shares="10,000", cashless="true", common_outstanding="26,704,073", market=MARKET)
+    assert got["cashless_exercise_shares"] == 813
+    assert got["fractional_share_cash"] == (F(10000) * F("0.4375") / F("5.375") - 813) * F("5.375")
+
+
+def test_fraction_at_the_exercise_price_reading() -> None:
+    # W 1(d)'s reading: the same fraction × $4.9375.
+    got = values(GEMINI, "fractional_share_cash", exercise_date="1999-09-15", exercised_shares="10,000",
+                 cashless="true", common_outstanding="26,704,073", market=MARKET,
+                 interpret={"fractional_share_price": "exercise_price"})
+    assert got["fractional_share_cash"] == (F(10000) * F("0.4375") / F("5.375") - 813) * F("4.9375")
+
+
+def test_no_fraction_when_funds_are_not_available() -> None:
+    # W 1(d): the fraction is rounded up to a whole share instead: 814.
+    got = values(GEMINI, "cashless_exercise_shares", exercise_date="1999-09-15", exercised_shares="10,000",
+                 cashless="true", funds_available="false", common_outstanding="26,704,073", market=MARKET)
+    assert got["cashless_exercise_shares"] == 814
+
+
+@pytest.mark.parametrize(("date", "time", "inside"), [
+    ("1999-07-26", "12:00 p.m.", False), ("1999-07-27", "9:00 a.m.", True),
+    ("2003-07-27", "4:59 p.m.", True), ("2003-07-27", "5:00 p.m.", False)])
+def test_exercise_period(date: str, time: str, inside: bool) -> None:
+    # W 2: on or after July 27, 1999 and before 5:00 p.m. Henderson time on July 27, 2003.
+    assert values(CC, "in_exercise_period", exercise_date=date, exercise_time=time)["in_exercise_period"] is inside
+
+
+def test_buy_in_readings() -> None:
+    # W 1(e): cover $11,000 for 1,000 Sold Shares sold for $10,000 net. The aggregate Exercise Price of
+    # Gemini's 1,000 shares is $4,937.50, less than $10,000: 11,000 − 4,937.50 = $6,062.50.
+    # Read per share, the lesser is $4.9375: 11,000 − 4.9375 = $10,995.0625.
+    given = {"cover_cost": "$11,000", "sale_proceeds": "$10,000", "sold_shares": "1,000"}
+    assert values(GEMINI, "buy_in_payment", **given)["buy_in_payment"] == F("6062.50")
+    per_share = values(GEMINI, "buy_in_payment", interpret={"buy_in_exercise_price": "per_share"}, **given)
+    assert per_share["buy_in_payment"] == F("10995.0625")
+
+
+def _bids() -> dict[dt.date, float]:
+    with open(MARKET) as handle:
+        rows = [r for r in csv.reader(handle) if r and not r[0].startswith("#")][1:]
+    return {dt.date.fromisoformat(r[0]): float(r[1]) for r in rows}
+
+
+def test_black_scholes_amount_against_an_independent_float_computation() -> None:
+    # W 4(e), notice 2000-06-01: spot = bid of 05-31; volatility = s.d. of the log returns of the 100
+    # trading days before, × √252; 6% risk-free; term to 2003-07-27 (1,151 days of 365).
+    bids = _bids()
+    days = sorted(d for d in bids if d < dt.date(2000, 6, 1))[-100:]
+    returns = [math.log(bids[b] / bids[a]) for a, b in zip(days, days[1:], strict=False)]
+    sigma = statistics.stdev(returns) * math.sqrt(252)
+    spot, strike, rate, years = bids[days[-1]], 6.7838, 0.06, 1151 / 365
+    d1 = (math.log(spot / strike) + (rate + sigma ** 2 / 2) * years) / (sigma * math.sqrt(years))
+    d2 = d1 - sigma * math.sqrt(years)
+    phi = lambda x: (1 + math.erf(x / math.sqrt(2))) / 2  # noqa: E731
+    expected = spot * phi(d1) - strike * math.exp(-rate * years) * phi(d2)
+    got = values(CC, "black_scholes_amount", notice_date="2000-06-01", risk_free_rate="6%", market=MARKET)
+    amount = got["black_scholes_amount"]
+    assert isinstance(amount, F)
+    assert abs(float(amount) - expected) < 1e-9
+
+
+def test_black_scholes_needs_100_trading_days_of_data() -> None:
+    with pytest.raises(ClauseError, match="needs 100 trading days"):
+        values(CC, "black_scholes_amount", notice_date="1999-01-04", risk_free_rate="6%", market=MARKET)
