@@ -353,11 +353,12 @@ def _events(program: Program) -> list[Diagnostic]:
             if term is None or term.kind != INPUT or term.type != DATE:
                 problems.append(doc.diagnostic((*event.where, "date"),
                                                f"{event.date_input!r} is not a date input"))
-        for i, name in enumerate(event.fields):
+        for i, (field_name, name) in enumerate(event.fields.items()):
             term = program.terms.get(name)
             if term is None or term.kind != INPUT:
-                problems.append(doc.diagnostic((*event.where, "fields", i),
-                                               f"event field {name!r} must be declared in inputs"))
+                where = (*event.where, "fields", field_name if field_name != name else i)
+                problems.append(doc.diagnostic(where, f"event field {field_name!r} fills {name!r}, which "
+                                               "must be declared in inputs"))
     if program.issue_date is not None:
         term = program.terms.get(program.issue_date)
         if term is None or term.type != DATE:
@@ -436,15 +437,15 @@ def _effect(program: Program, doc: YamlDoc, effect: Effect, check_type: TypeChec
                                            f"unknown event {effect.label!r}"))
             return
         for name, formula in effect.fields.items():
-            term = program.terms.get(name)
-            if name not in event.fields or term is None:
+            term = program.terms.get(event.fields.get(name, ""))
+            if term is None:
                 problems.append(doc.diagnostic((*effect.where, "with", name), f"{event.name} has "
                                                f"no field {name!r} (fields: {', '.join(event.fields)})",
                                                key=True))
             else:
                 check_type(formula, term.type, f"field {name}")
-        for name in event.fields:
-            term = program.terms[name] if name in program.terms else None
+        for name, input_name in event.fields.items():
+            term = program.terms.get(input_name)
             if term is not None and term.formula is None and name not in effect.fields:
                 problems.append(doc.diagnostic((*effect.where, "schedule"),
                                                f"scheduling {event.name} needs its field {name!r}"))

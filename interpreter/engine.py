@@ -196,7 +196,8 @@ class Engine:
             declared = program.events.get(occurrence.name)
             if declared is None and occurrence.name not in BUILT_IN_EVENTS:
                 continue
-            bound = dict(occurrence.fields)
+            fields = declared.fields if declared else {}
+            bound = {fields.get(k, k): v for k, v in occurrence.fields.items()}
             if declared is not None and declared.date_input:
                 bound[declared.date_input] = occurrence.date
             for clause in program.clauses:

@@ -90,7 +90,7 @@ class EventDecl:
     where: Path_
     doc: YamlDoc
     date_input: str | None
-    fields: list[str]
+    fields: dict[str, str]  # field name → the input it fills
     sources: list[str] = field(default_factory=list)
     description: str | None = None
 

@@ -61,7 +61,7 @@ def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) 
     for event in program.events.values():
         event.name = to(event.name)
         event.date_input = to(event.date_input) if event.date_input else None
-        event.fields = [to(f) for f in event.fields]
+        event.fields = {k: to(v) for k, v in event.fields.items()}
     for clause in program.clauses:
         clause.on = to(clause.on)
         clause.compute = [to(c) for c in clause.compute]

@@ -7,11 +7,14 @@ import datetime as dt
 import math
 import statistics
 from fractions import Fraction as F
+from pathlib import Path
 
 import pytest
 from support import CONTRACTS, ROOT, values
 
 from interpreter.diagnostics import ClauseError
+from interpreter.engine import RunResult, run_scenario
+from interpreter.scenario import load_scenario
 
 CC = CONTRACTS / "warrant_cc_investments.yaml"
 GEMINI = CONTRACTS / "warrant_gemini.yaml"
@@ -100,3 +103,27 @@ def test_black_scholes_amount_against_an_independent_float_computation() -> None
 def test_black_scholes_needs_100_trading_days_of_data() -> None:
     with pytest.raises(ClauseError, match="needs 100 trading days"):
         values(CC, "black_scholes_amount", notice_date="1999-01-04", risk_free_rate="6%", market=MARKET)
+
+
+def _run(tmp_path: Path, events: str) -> RunResult:
+    path = tmp_path / "s.yaml"
+    path.write_text(f"title: t\ncontracts: [{CC}]\nmarket: {MARKET}\nas_of: 1999-12-31\n"
+                    "facts: {common_outstanding: 26704073}\nholders: {CC Investments: {}}\n"
+                    "events:\n" + events)
+    return run_scenario(load_scenario(path))
+
+
+def test_an_excepted_issuance_changes_nothing(tmp_path: Path) -> None:
+    # W 4(b)(vi)(v): shares sold in an underwritten public offering, even below the Market Price.
+    run = _run(tmp_path, "  - {date: 1999-09-15, event: issuance, security: common, shares: 3000000, "
+                         "consideration: \"$9,000,000\", exception: public_offering}\n")
+    assert run.state["current_exercise_price"] == F("6.7838")
+    assert run.results[-1].clauses == []
+
+
+def test_event_fields_map_to_inputs(tmp_path: Path) -> None:
+    # exercise_notice's field "shares" fills the input exercised_shares.
+    run = _run(tmp_path, "  - {date: 1999-09-01, event: exercise_notice, holder: CC Investments, "
+                         "shares: 1000}\n")
+    values_at = {c.name: c.record.value for c in run.results[-1].values}
+    assert values_at["exercise_payment"] == F("6783.80")
