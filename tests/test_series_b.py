@@ -9,10 +9,9 @@ import datetime as dt
 from fractions import Fraction as F
 
 import pytest
+from support import SERIES_B, SMALL_MARKET, values
 
 from interpreter.diagnostics import ClauseError
-
-from support import SERIES_B, SMALL_MARKET, values
 
 D = dt.date
 
