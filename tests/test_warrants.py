@@ -127,3 +127,16 @@ def test_event_fields_map_to_inputs(tmp_path: Path) -> None:
                          "shares: 1000}\n")
     values_at = {c.name: c.record.value for c in run.results[-1].values}
     assert values_at["exercise_payment"] == F("6783.80")
+
+
+def test_options_repriced_readjust_as_if_granted_so(tmp_path: Path) -> None:
+    # W 4(b)(iii): options on 2,000,000 shares granted 1999-09-15 for $6,000,000 (M $5.375) take the
+    # price to $6.57; on 10-15 their total becomes $4,000,000. Readjusted as if granted so, from the
+    # price before the grant: 6.7838 × (26,704,073 + 4,000,000/5.375) / 28,704,073 = 6.4870… → $6.49.
+    run = _run(tmp_path, "  - {date: 1999-09-15, event: issuance, security: option, shares: 2000000, "
+                         "consideration: \"$6,000,000\"}\n"
+                         "  - {date: 1999-10-15, event: options_repriced, new_consideration: \"$4,000,000\"}\n")
+    assert run.snapshots[0]["current_exercise_price"] == F("6.57")
+    assert run.state["current_exercise_price"] == F("6.49")
+    expected = F("6.7838") * (26704073 + F(4000000) / F("5.375")) / 28704073
+    assert run.state["unrounded_price"] == expected
