@@ -85,11 +85,4 @@ def evaluate(program: Program, env: Environment, terms: list[str]) -> list[Recor
     try:
         return [evaluator.record(name) for name in terms]
     except EvaluationError as exc:
-        raise _located(program, exc) from None
-
-
-def _located(program: Program, exc: EvaluationError) -> ClauseError:
-    if exc.formula is not None and exc.span is not None:
-        where = f" (in {exc.term.name})" if exc.term else ""
-        return ClauseError(exc.message, [exc.formula.diagnostic(exc.span[0], exc.message + where)])
-    return ClauseError(exc.message)
+        raise exc.located() from None

@@ -126,7 +126,7 @@ class Engine:
         starts = [e.date for e in self.scenario.events] + [self.scenario.as_of]
         for program in self.scenario.programs:
             if program.issue_date:
-                with self._located(program):
+                with self._located():
                     starts.append(Evaluator(program, self._environment(program, {})).value(
                         program.issue_date))
         self._push(Occurrence(min(starts), START_EVENT, {}, None, "start of run"), -1)
@@ -162,7 +162,7 @@ class Engine:
                                           f"and {term.type} in {program.path}")
                     continue
                 self.types[term.name] = term.type
-                with self._located(program):
+                with self._located():
                     value = evaluator.value(term.name)
                 if isinstance(term.type, PartyMap):
                     value = PartyValues({p: pos[term.name] for p, pos in self.scenario.holders.items()
@@ -177,16 +177,14 @@ class Engine:
         return Environment(given=given, choices=dict(self.scenario.choices),
                            market=self.scenario.market, state=dict(self.state), origins=origins)
 
+    @staticmethod
     @contextmanager
-    def _located(self, program: Program, context: str = "") -> Iterator[None]:
-        """Turn evaluation failures into diagnostics located in ``program``'s file."""
+    def _located(context: str = "") -> Iterator[None]:
+        """Turn evaluation failures into diagnostics located in the formula that failed."""
         try:
             yield
         except EvaluationError as exc:
-            message = exc.message + (f" (in {exc.term.name})" if exc.term else "") + context
-            if exc.formula is not None and exc.span is not None:
-                raise ClauseError(message, [exc.formula.diagnostic(exc.span[0], message)]) from None
-            raise ClauseError(message) from None
+            raise exc.located(context) from None
 
     # -- events -----------------------------------------------------------
 
@@ -204,7 +202,7 @@ class Engine:
                 if clause.on == occurrence.name:
                     context = (f", applying clause {clause.name} on {occurrence.name} of "
                                f"{occurrence.date.isoformat()}")
-                    with self._located(program, context):
+                    with self._located(context):
                         self._apply(program, clause, bound, occurrence, result)
         if result.clauses or occurrence.index is not None:
             self.results.append(result)

@@ -20,6 +20,7 @@ from typing import Any
 
 from . import ast, numerics
 from .calendar import BusinessCalendar, CalendarError, TradingCalendar
+from .diagnostics import ClauseError
 from .market import MarketData
 from .program import DEFINITION, INPUT, INTERPRETATION, PARAMETER, SERIES, STATE, Formula, Program, Term
 from .types import DATE, DURATIONS, PartyMap, Type
@@ -37,6 +38,13 @@ class EvaluationError(Exception):
         self.term = term
         self.formula = formula
         self.span = span
+
+    def located(self, context: str = "") -> ClauseError:
+        """The failure as the user sees it: at its place in the formula, naming the term."""
+        message = self.message + (f" (in {self.term.name})" if self.term else "") + context
+        if self.formula is not None and self.span is not None:
+            return ClauseError(message, [self.formula.diagnostic(self.span[0], message)])
+        return ClauseError(message)
 
 
 @dataclass
