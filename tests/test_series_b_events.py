@@ -70,7 +70,7 @@ def test_participation_in_a_dividend_as_if_converted(tmp_path: Path) -> None:
     # A: 3,000 × 1,012 / 6.03 = 503,482.59 → 503,483 shares × $0.10 = $50,348.30;
     # B: 1,500 → 251,742 shares × $0.10 = $25,174.20.
     result = run(tmp_path, """\
-        - {date: 1999-03-02, event: dividend, dividend_per_share: $0.10}
+        - {date: 1999-03-02, event: dividend, amount: $0.10}
         """)
     assert owed(result, "dividend as if converted") == {"A": F("50348.30"), "B": F("25174.20")}
 
@@ -256,8 +256,8 @@ def test_partial_delivery_on_time_then_the_rest_late(tmp_path: Path) -> None:
     result = run(tmp_path, """\
         - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
         - {date: 1999-08-03, event: certificates_delivered, holder: A}
-        - {date: 1999-08-05, event: shares_delivered, holder: A, delivered_shares: 1000}
-        - {date: 1999-08-24, event: shares_delivered, holder: A, delivered_shares: 1061}
+        - {date: 1999-08-05, event: shares_delivered, holder: A, shares: 1000}
+        - {date: 1999-08-24, event: shares_delivered, holder: A, shares: 1061}
         """)
     premium = F(1000) * 227 / 365 * F(6, 100)
     assert owed(result, "Conversion Default Payments") == {"A": 2000 + 1400 + 10 * premium}
