@@ -348,17 +348,24 @@ def _events(program: Program) -> list[Diagnostic]:
     problems = []
     for event in program.events.values():
         doc = event.doc
-        if event.date_input is not None:
-            term = program.terms.get(event.date_input)
-            if term is None or term.kind != INPUT or term.type != DATE:
-                problems.append(doc.diagnostic((*event.where, "date"),
-                                               f"{event.date_input!r} is not a date input"))
-        for i, (field_name, name) in enumerate(event.fields.items()):
+        for name in event.date_inputs:
             term = program.terms.get(name)
-            if term is None or term.kind != INPUT:
-                where = (*event.where, "fields", field_name if field_name != name else i)
-                problems.append(doc.diagnostic(where, f"event field {field_name!r} fills {name!r}, which "
-                                               "must be declared in inputs"))
+            if term is None or term.kind != INPUT or term.type != DATE:
+                problems.append(doc.diagnostic((*event.where, "date"), f"{name!r} is not a date input"))
+        for i, (field_name, inputs) in enumerate(event.fields.items()):
+            types = set()
+            for name in inputs:
+                term = program.terms.get(name)
+                if term is None or term.kind != INPUT:
+                    where = (*event.where, "fields", field_name if field_name != name else i)
+                    problems.append(doc.diagnostic(where, f"event field {field_name!r} fills {name!r}, "
+                                                   "which must be declared in inputs"))
+                else:
+                    types.add(term.type)
+            if len(types) > 1:
+                problems.append(doc.diagnostic(event.where, f"field {field_name!r} of the shared event "
+                                               f"{event.name} fills inputs of different types: "
+                                               f"{', '.join(sorted(map(str, types)))}", key=True))
     if program.issue_date is not None:
         term = program.terms.get(program.issue_date)
         if term is None or term.type != DATE:
@@ -437,15 +444,15 @@ def _effect(program: Program, doc: YamlDoc, effect: Effect, check_type: TypeChec
                                            f"unknown event {effect.label!r}"))
             return
         for name, formula in effect.fields.items():
-            term = program.terms.get(event.fields.get(name, ""))
+            term = program.terms.get(event.fields.get(name, [""])[0])
             if term is None:
                 problems.append(doc.diagnostic((*effect.where, "with", name), f"{event.name} has "
                                                f"no field {name!r} (fields: {', '.join(event.fields)})",
                                                key=True))
             else:
                 check_type(formula, term.type, f"field {name}")
-        for name, input_name in event.fields.items():
-            term = program.terms.get(input_name)
+        for name, inputs in event.fields.items():
+            term = program.terms.get(inputs[0])
             if term is not None and term.formula is None and name not in effect.fields:
                 problems.append(doc.diagnostic((*effect.where, "schedule"),
                                                f"scheduling {event.name} needs its field {name!r}"))

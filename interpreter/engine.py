@@ -195,9 +195,8 @@ class Engine:
             if declared is None and occurrence.name not in BUILT_IN_EVENTS:
                 continue
             fields = declared.fields if declared else {}
-            bound = {fields.get(k, k): v for k, v in occurrence.fields.items()}
-            if declared is not None and declared.date_input:
-                bound[declared.date_input] = occurrence.date
+            bound = {name: v for k, v in occurrence.fields.items() for name in fields.get(k, [k])}
+            bound.update(dict.fromkeys(declared.date_inputs if declared else [], occurrence.date))
             for clause in program.clauses:
                 if clause.on == occurrence.name:
                     context = (f", applying clause {clause.name} on {occurrence.name} of "

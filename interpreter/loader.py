@@ -170,9 +170,10 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         program.clauses = list(parent.clauses)
     for name, entry in (data.get("events") or {}).items():
         fields = entry.get("fields", [])
-        program.events[name] = EventDecl(name, ("events", name), doc, entry.get("date"),
-                                         dict(fields) if isinstance(fields, dict) else
-                                         {f: f for f in fields}, _sources(entry), entry.get("description"))
+        pairs = fields.items() if isinstance(fields, dict) else ((f, f) for f in fields)
+        program.events[name] = EventDecl(name, ("events", name), doc,
+                                         [entry["date"]] if "date" in entry else [],
+                                         {k: [v] for k, v in pairs}, _sources(entry), entry.get("description"))
     for name, entry in (data.get("clauses") or {}).items():
         where = ("clauses", name)
         when = _formula(doc, (*where, "when"), entry["when"], problems) if "when" in entry else None

@@ -84,13 +84,17 @@ class Term:
 
 @dataclass
 class EventDecl:
-    """An event a contract reacts to: its date goes to an input, its fields are inputs."""
+    """An event a contract reacts to: its date goes to inputs, its fields are inputs.
+
+    An event declared once fills one input per field; an event a deal shares
+    between documents fills each document's input.
+    """
 
     name: str
     where: Path_
     doc: YamlDoc
-    date_input: str | None
-    fields: dict[str, str]  # field name → the input it fills
+    date_inputs: list[str]
+    fields: dict[str, list[str]]  # field name → the inputs it fills
     sources: list[str] = field(default_factory=list)
     description: str | None = None
 

@@ -60,8 +60,8 @@ def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) 
     program.events = {to(name): event for name, event in program.events.items()}
     for event in program.events.values():
         event.name = to(event.name)
-        event.date_input = to(event.date_input) if event.date_input else None
-        event.fields = {k: to(v) for k, v in event.fields.items()}
+        event.date_inputs = [to(d) for d in event.date_inputs]
+        event.fields = {k: [to(v) for v in inputs] for k, inputs in event.fields.items()}
     for clause in program.clauses:
         clause.on = to(clause.on)
         clause.compute = [to(c) for c in clause.compute]

@@ -83,8 +83,8 @@ class Scenario:
             if event is None:
                 continue
             found = found or {}
-            for field_name, input_name in event.fields.items():
-                found.setdefault(field_name, program.terms[input_name])
+            for field_name, inputs in event.fields.items():
+                found.setdefault(field_name, program.terms[inputs[0]])
         return found
 
 
