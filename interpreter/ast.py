@@ -9,6 +9,7 @@ calendar days).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -160,3 +161,10 @@ def children(node: Node) -> list[Node]:
     if isinstance(node, Total):
         return [node.start, node.end]
     return []
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """``node`` and every sub-expression under it, parents first."""
+    yield node
+    for child in children(node):
+        yield from walk(child)

@@ -7,6 +7,7 @@ that causes it. Types and names are checked afterwards by ``checker``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from jsonschema.exceptions import ValidationError
 
 from . import ast
 from .calendar import unknown_calendar
+from .compose import compose, qualify_keywords
 from .diagnostics import ClauseError, Diagnostic
 from .parser import FormulaSyntaxError, parse_formula
 from .program import (
@@ -107,8 +109,16 @@ def load_program(path: str | Path, _chain: tuple[Path, ...] = ()) -> Program:
     """
     doc = load_checked_yaml(path, "contract.schema.json", "contract")
     problems: list[Diagnostic] = []
+    if "documents" in doc.data and "extends" in doc.data:
+        problem = doc.diagnostic(("extends",), "a file either extends a body or joins documents "
+                                 "into a deal, not both", key=True)
+        raise ClauseError(problem.message, [problem])
     parent = _parent(doc, Path(path), _chain)
+    if "documents" in doc.data:
+        parent = compose(doc, Path(path), _documents_loader(doc, Path(path), _chain), problems)
     program = _build(doc, problems, parent)
+    if "documents" in doc.data:
+        qualify_keywords(program)
     if "rename" in doc.data:
         rename(program, dict(doc.data["rename"]), problems)
     if not program.abstract:
@@ -119,6 +129,19 @@ def load_program(path: str | Path, _chain: tuple[Path, ...] = ()) -> Program:
     if problems:
         raise ClauseError(problems[0].message, problems)
     return program
+
+
+def _documents_loader(doc: YamlDoc, path: Path, chain: tuple[Path, ...]) -> Callable[[Path], Program]:
+    """Loads the documents of the deal ``doc``, refusing one that leads back to the deal."""
+    here = path.resolve()
+
+    def load(document: Path) -> Program:
+        if document.resolve() in (*chain, here):
+            problem = doc.diagnostic(("documents",), f"{document} includes the deal {path} itself")
+            raise ClauseError(problem.message, [problem])
+        return load_program(document, (*chain, here))
+
+    return load
 
 
 def _parent(doc: YamlDoc, path: Path, chain: tuple[Path, ...]) -> Program | None:
@@ -173,7 +196,8 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         pairs = fields.items() if isinstance(fields, dict) else ((f, f) for f in fields)
         program.events[name] = EventDecl(name, ("events", name), doc,
                                          [entry["date"]] if "date" in entry else [],
-                                         {k: [v] for k, v in pairs}, _sources(entry), entry.get("description"))
+                                         {k: [v] for k, v in pairs}, _sources(entry),
+                                         entry.get("description"))
     for name, entry in (data.get("clauses") or {}).items():
         where = ("clauses", name)
         when = _formula(doc, (*where, "when"), entry["when"], problems) if "when" in entry else None

@@ -26,7 +26,8 @@ def _rename_node(node: ast.Node, names: dict[str, str]) -> None:
         _rename_node(child, names)
 
 
-def _formulas(program: Program) -> list[Formula]:
+def formulas(program: Program) -> list[Formula]:
+    """Every formula of ``program``: its terms' and its clauses'."""
     found = [f for term in program.terms.values() for f in term.formulas()]
     for clause in program.clauses:
         found += [clause.when] if clause.when else []
@@ -52,7 +53,7 @@ def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) 
     def to(name: str) -> str:
         return names.get(name, name)
 
-    for formula in _formulas(program):
+    for formula in formulas(program):
         _rename_node(formula.node, names)
     program.terms = {to(name): term for name, term in program.terms.items()}
     for term in program.terms.values():
@@ -68,7 +69,6 @@ def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) 
         for effect in clause.effects:
             if effect.kind == "schedule" and effect.label:
                 effect.label = to(effect.label)
-            effect.fields = {to(k): f for k, f in effect.fields.items()}
             effect.for_each = to(effect.for_each) if effect.for_each else None
     if program.issue_date:
         program.issue_date = to(program.issue_date)

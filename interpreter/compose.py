@@ -1,0 +1,150 @@
+"""Joining contract files into one deal.
+
+A deal file lists ``documents`` under short names. Each document is loaded
+as it stands, then every name it declares (terms, events, clauses) is
+qualified by its short name (``price`` of ``lease`` becomes
+``lease.price``), except the names the deal lists under ``shared``:
+those become one parameter, input, state variable or event across the
+documents that hold them. The result is the parent of the deal file's own
+entries, which may use the qualified names and replace any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import ast
+from .diagnostics import ClauseError, Diagnostic
+from .program import INPUT, PARAMETER, SERIES, STATE, Program, Term
+from .rename import formulas, rename
+from .yamldoc import YamlDoc
+
+#: The kinds of term that can be one across documents; a shared definition would be two formulas.
+SHAREABLE = (PARAMETER, INPUT, STATE, SERIES)
+
+Loader = Callable[[Path], Program]
+
+
+def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) -> Program:
+    """The documents of the deal ``doc``, qualified and merged, as one program.
+
+    ``load`` loads a document file; problems with the deal's own entries go to ``problems``.
+    """
+    data = doc.data
+    shared = _shared(doc, data.get("shared") or {}, set(data["documents"]), problems)
+    own = {name for section in ("parameters", "inputs", "state", "market", "definitions",
+                                "interpretations") for name in data.get(section) or {}}
+    composed = Program(doc, str(data["title"]), dict(data["document"]), {})
+    found: set[tuple[str, str]] = set()
+    for short, file in data["documents"].items():
+        document = path.parent / str(file)
+        if not document.is_file():
+            problem = doc.diagnostic(("documents", short), f"no such contract file: {document}")
+            raise ClauseError(problem.message, [problem])
+        program = load(document)
+        if program.abstract:
+            problems.append(doc.diagnostic(("documents", short), f"{file} is an abstract body; a deal "
+                                           "joins the documents that extend it"))
+            continue
+        declared = set(program.terms) | set(program.events)
+        found.update((short, name) for name in declared if (short, name) in shared)
+        names = {name: shared.get((short, name), f"{short}.{name}") for name in declared}
+        rename(program, names, problems)
+        for clause in program.clauses:
+            clause.name = f"{short}.{clause.name}"
+        _merge(composed, program, own, problems)
+        if composed.issue_date is None and program.issue_date is not None:
+            composed.issue_date = program.issue_date
+        if not composed.business_holidays and not composed.exchange:
+            composed.business_holidays, composed.exchange = program.business_holidays, program.exchange
+    for (short, name), deal_name in shared.items():
+        if (short, name) not in found:
+            entry = short if name == deal_name else f"{short}.{name}"
+            index = list(data["shared"][deal_name]).index(entry)
+            problems.append(doc.diagnostic(("shared", deal_name, index),
+                                           f"{short} declares nothing named {name!r}"))
+    return composed
+
+
+def _shared(doc: YamlDoc, raw: dict[str, Any], documents: set[str],
+            problems: list[Diagnostic]) -> dict[tuple[str, str], str]:
+    """(document, its name) → the deal's name, from the ``shared`` section."""
+    shared: dict[tuple[str, str], str] = {}
+    for deal_name, entries in raw.items():
+        for i, entry in enumerate(entries):
+            short, _, name = str(entry).partition(".")
+            if short not in documents:
+                problems.append(doc.diagnostic(("shared", deal_name, i), f"{short!r} is not one of the "
+                                               f"documents ({', '.join(sorted(documents))})"))
+                continue
+            key = (short, name or deal_name)
+            if key in shared:
+                problems.append(doc.diagnostic(("shared", deal_name, i), f"{entry} is already shared "
+                                               f"as {shared[key]!r}"))
+            shared[key] = deal_name
+    return shared
+
+
+def _merge(composed: Program, program: Program, own: set[str], problems: list[Diagnostic]) -> None:
+    """Add ``program``'s qualified entries to ``composed``; shared names must agree."""
+    for name, term in program.terms.items():
+        first = composed.terms.setdefault(name, term)
+        if first is not term and name not in own:
+            problem = _disagreement(first, term)
+            if problem:
+                problems.append(term.doc.diagnostic(term.where, f"{name} is shared, but {problem}",
+                                                    key=True))
+    for name, event in program.events.items():
+        merged = composed.events.get(name)
+        if merged is None:
+            composed.events[name] = event
+            continue
+        merged.date_inputs += [d for d in event.date_inputs if d not in merged.date_inputs]
+        for field, inputs in event.fields.items():
+            merged.fields.setdefault(field, [])
+            merged.fields[field] += [i for i in inputs if i not in merged.fields[field]]
+        merged.sources += [s for s in event.sources if s not in merged.sources]
+    composed.clauses += program.clauses
+
+
+def _disagreement(first: Term, other: Term) -> str | None:
+    """Why two declarations cannot be one shared term, or None when they can."""
+    where = f"{first.doc.path}:{first.doc.position(first.where)[0]}"
+    if first.kind != other.kind or first.kind not in SHAREABLE:
+        return (f"it is a {other.kind} here and a {first.kind} in {where}; only parameters, inputs, "
+                "state and market series can be one across documents (declare it in the deal to "
+                "replace both)")
+    if first.type != other.type:
+        return f"it is {other.type} here and {first.type} in {where}"
+    if first.kind == PARAMETER and _literal(first) != _literal(other):
+        return (f"its value here differs from {where} ({first.formula.text if first.formula else 'none'}); "
+                "give the deal's value in its parameters")
+    return None
+
+
+def _literal(term: Term) -> object:
+    if term.formula is None:
+        return None
+    node = term.formula.node
+    if isinstance(node, ast.Negate) and isinstance(node.operand, ast.Literal):
+        return ("-", node.operand.value)
+    return node.value if isinstance(node, ast.Literal) else term.formula.text
+
+
+def qualify_keywords(program: Program) -> None:
+    """Read a keyword of a qualified call in the called term's document.
+
+    In the deal's own formulas, ``lease.rent(day = d)`` gives ``lease.day``: a
+    keyword names an input of the term called.
+    """
+    for formula in formulas(program):
+        if formula.doc is not program.doc:
+            continue
+        for node in ast.walk(formula.node):
+            if isinstance(node, ast.Call) and "." in node.function:
+                short = node.function.partition(".")[0]
+                for keyword in node.keywords:
+                    if "." not in keyword.name:
+                        keyword.name = f"{short}.{keyword.name}"

@@ -1,0 +1,159 @@
+"""Deals: documents joined under short names, shared names made one, the deal's own entries."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+from support import HEADER, values
+
+from interpreter.checker import load_checked
+from interpreter.diagnostics import ClauseError
+from interpreter.engine import run_scenario
+from interpreter.scenario import load_scenario
+
+# Two made-up supply agreements that draw on one stock of units; not real documents.
+SUPPLY = HEADER + """\
+parameters:
+  company: {type: party, value: Maker, source: T 1, text: the maker}
+  stock: {type: shares, value: 1000, source: T 1, text: one thousand units}
+  unit_price: {type: price, value: $PRICE, source: T 1, text: the price}
+inputs:
+  order_date: {type: date, description: when, source: T 1}
+  buyer: {type: party, description: who, source: T 1}
+  units: {type: shares, description: how many, source: T 1}
+  ratio: {type: ratio, description: the split, source: T 1}
+state:
+  delivered: {type: shares, initial: 0, description: units delivered, source: T 1}
+definitions:
+  room: {type: shares, formula: "greater_of(0 shares, stock - delivered)", source: T 1, text: what is left}
+  filled: {type: shares, formula: "lesser_of(units, room)", source: T 1, text: what is filled}
+  cost: {type: money, formula: "units × unit_price", source: T 1, text: price times units}
+events:
+  order: {date: order_date, fields: [buyer, units], description: an order, source: T 1}
+  split: {date: order_date, fields: {factor: ratio}, description: a split, source: T 1}
+clauses:
+  fill:
+    on: order
+    compute: [filled]
+    effects:
+      - increase: delivered
+        by: filled
+    source: T 1
+    text: the maker fills the order
+"""
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _deal(tmp_path: Path, body: str, price_b: str = "3") -> Path:
+    _write(tmp_path, "a.yaml", SUPPLY.replace("PRICE", "2"))
+    _write(tmp_path, "b.yaml", SUPPLY.replace("PRICE", price_b))
+    return _write(tmp_path, "deal.yaml", "title: deal\ndocument: {title: Deal, source: test.txt}\n"
+                  "documents: {a: a.yaml, b: b.yaml}\n" + body)
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(ClauseError) as caught:
+        load_checked(str(path))
+    return str(caught.value)
+
+
+def test_names_are_qualified_by_document(tmp_path: Path) -> None:
+    # a.cost = 10 × $2 = $20; b.cost = 10 × $3 = $30: the same name, two documents.
+    deal = _deal(tmp_path, "")
+    assert values(deal, "a.cost", "b.cost", **{"a.units": "10", "b.units": "10"}) == {
+        "a.cost": 20, "b.cost": 30}
+
+
+def test_deal_entries_use_and_replace_document_terms(tmp_path: Path) -> None:
+    # The deal's b.room replaces b's own: stock 1,000 less what both delivered, none yet, less 100.
+    # Its total: a.cost(units = 4 shares) + b.cost(units = 5 shares) = $8 + $15 = $23; keywords read in the callee's document.
+    deal = _deal(tmp_path, """\
+definitions:
+  b.room: {type: shares, formula: "stock_left - 100 shares", source: T 2, text: kept back}
+  stock_left: {type: shares, formula: "a.stock - a.delivered - b.delivered", source: T 2, text: left}
+  both: {type: money, formula: "a.cost(units = 4 shares) + b.cost(units = 5 shares)", source: T 2, text: both}
+""")
+    assert values(deal, "b.room", "a.room", "both") == {"b.room": 900, "a.room": 1000, "both": 23}
+
+
+def test_shared_state_and_events_are_one(tmp_path: Path) -> None:
+    # One stock of 1,000 units shared: an order of 700 reaches both documents' clauses, in the
+    # deal's order; a fills 700 (room 1,000), then b sees 300 left and fills 300; delivered = 1,000.
+    deal = _deal(tmp_path, "shared:\n  delivered: [a, b]\n  order: [a, b]\n  stock: [a, b]\n")
+    scenario = _write(tmp_path, "s.yaml", f"""\
+title: shared stock
+contracts: [{deal.name}]
+holders: {{Shop: {{}}}}
+as_of: 2000-01-31
+events:
+  - {{date: 2000-01-10, event: order, buyer: Shop, units: 700}}
+""")
+    result = run_scenario(load_scenario(scenario))
+    filled = [(c.clause, c.record.value) for r in result.results for c in r.values if c.name.endswith("filled")]
+    assert filled == [("a.fill", 700), ("b.fill", 300)]
+    assert result.state["delivered"] == 1000
+
+
+def test_a_shared_event_fills_each_documents_input(tmp_path: Path) -> None:
+    # split's field factor fills a.ratio and b.ratio: both take 3/2.
+    deal = _deal(tmp_path, "shared:\n  split: [a, b]\n")
+    program = load_checked(str(deal))
+    assert program.events["split"].fields == {"factor": ["a.ratio", "b.ratio"]}
+    assert program.events["split"].date_inputs == ["a.order_date", "b.order_date"]
+
+
+def test_a_shared_name_under_another_name(tmp_path: Path) -> None:
+    deal = _deal(tmp_path, "shared:\n  demand: [a.order, b.order]\n")
+    program = load_checked(str(deal))
+    assert "demand" in program.events and "a.order" not in program.events
+    assert [c.on for c in program.clauses] == ["demand", "demand"]
+
+
+def test_shared_parameters_must_agree(tmp_path: Path) -> None:
+    # unit_price is $2 in a and $3 in b: one parameter cannot be both.
+    deal = _deal(tmp_path, "shared:\n  unit_price: [a, b]\n")
+    message = _error(deal)
+    assert "b.yaml:7:3: error: unit_price is shared, but its value here differs from" in message
+    assert "a.yaml:7" in message
+    # Unless the deal gives the value: then it replaces both.
+    deal = _deal(tmp_path, "shared:\n  unit_price: [a, b]\nparameters:\n"
+                 "  unit_price: {type: price, value: $4, source: T 2, text: the deal's price}\n")
+    assert values(deal, "a.cost", "b.cost", **{"a.units": "1", "b.units": "2"}) == {"a.cost": 4, "b.cost": 8}
+
+
+def test_a_definition_cannot_be_shared(tmp_path: Path) -> None:
+    assert "room is shared, but it is a definition here" in _error(_deal(tmp_path, "shared:\n  room: [a, b]\n"))
+
+
+def test_shared_entries_must_name_something(tmp_path: Path) -> None:
+    message = _error(_deal(tmp_path, "shared:\n  stock: [a, c]\n  nothing: [b]\n"))
+    assert "deal.yaml:5:14: error: 'c' is not one of the documents (a, b)" in message
+    assert "deal.yaml:6:13: error: b declares nothing named 'nothing'" in message
+
+
+def test_document_file_problems(tmp_path: Path) -> None:
+    deal = _write(tmp_path, "deal.yaml", "title: deal\ndocument: {title: Deal, source: t}\n"
+                  "documents: {a: missing.yaml}\n")
+    assert "deal.yaml:3:16: error: no such contract file:" in _error(deal)
+    deal.write_text("title: deal\ndocument: {title: Deal, source: t}\ndocuments: {me: deal.yaml}\n")
+    assert "includes the deal" in _error(deal)
+    deal.write_text("title: deal\ndocument: {title: Deal, source: t}\ndocuments: {a: a.yaml}\n"
+                    "extends: a.yaml\n")
+    assert "deal.yaml:4:1: error: a file either extends a body or joins documents into a deal, not both" \
+        in _error(deal)
+
+
+def test_qualified_names_in_the_language(tmp_path: Path) -> None:
+    # A qualified name outside a deal is just an unknown name, reported where it stands.
+    path = _write(tmp_path, "c.yaml", HEADER + "definitions:\n"
+                  "  x: {type: ratio, formula: \"a.rate × 2\", source: T 1, text: x}\n")
+    assert "c.yaml:5:30: error: unknown name 'a.rate'" in _error(path)
+    assert values(_deal(tmp_path, "definitions:\n  half: {type: ratio, formula: \"1 / 2\", source: T 1, "
+                        "text: h}\n"), "half")["half"] == F(1, 2)
