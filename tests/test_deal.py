@@ -1,0 +1,133 @@
+"""The Valence financing as one deal (contracts/valence_financing.yaml), worked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from fractions import Fraction as F
+from pathlib import Path
+from typing import Any
+
+from support import CONTRACTS, ROOT, values
+
+from interpreter.engine import RunResult, run_scenario
+from interpreter.scenario import load_scenario
+
+DEAL = CONTRACTS / "valence_financing.yaml"
+MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"  # made-up closing bids
+
+
+def run(tmp_path: Path, events: str, facts: str = "common_outstanding: 100000000",
+        interpret: str = "{}") -> RunResult:
+    path = tmp_path / "deal-scenario.yaml"
+    path.write_text(f"""\
+title: a deal test
+contracts: [{DEAL}]
+market: {MARKET}
+facts: {{{facts}}}
+interpret: {interpret}
+holders:
+  CC Investments: {{series_a.series_a_preferred: 7500, series_b.series_b_preferred: 7500}}
+  Gemini Capital: {{}}
+as_of: 2001-03-31
+events:
+{events}""", encoding="utf-8")
+    return run_scenario(load_scenario(path))
+
+
+def computed(result: RunResult, index: int) -> dict[str, Any]:
+    """The values computed on the scenario's event ``index``."""
+    found = next(r for r in result.results if r.occurrence.index == index)
+    return {c.name: c.record.value for c in found.values}
+
+
+def owed(result: RunResult, what: str) -> list[F | None]:
+    """The amounts of the obligations of one kind, in the order they arose."""
+    return [o.amount for o in result.obligations if o.what == what]
+
+CAP_EVENTS = """\
+  - {date: 1999-08-02, event: series_b.conversion_notice, holder: CC Investments, preferred_shares: 3000}
+  - {date: 1999-12-13, event: gemini_warrant.exercise_notice, holder: Gemini Capital, shares: 87500, cashless: true}
+  - {date: 2000-07-03, event: series_a.conversion_notice, holder: CC Investments, preferred_shares: 7500}
+  - {date: 2000-12-21, event: series_b.conversion_notice, holder: CC Investments, preferred_shares: 4500}
+  - {date: 2001-01-23, event: stockholder_approval}
+  - {date: 2001-02-21, event: series_b.conversion_notice, holder: CC Investments, preferred_shares: 500}
+"""
+
+
+def test_documents_keep_their_own_terms_under_their_names() -> None:
+    # The same body, two certificates: Series A's Premium runs from 1998-07-27, Series B's from 1998-12-18.
+    # On 1999-08-02: A: 1,000 × 371/365 × 6% = $60.986301…; B: 1,000 × 227/365 × 6% = $37.315068…
+    got = values(DEAL, "series_a.premium", "series_b.premium", "rra.registration_deadline",
+                 **{"series_a.notice_date": "1999-08-02", "series_b.notice_date": "1999-08-02"})
+    assert got == {"series_a.premium": F(1000 * 371 * 6, 365 * 100), "series_b.premium": F(1000 * 227 * 6, 365 * 100),
+                   "rra.registration_deadline": dt.date(1999, 2, 16)}
+
+
+def test_one_cap_amount_first_submission_first(tmp_path: Path) -> None:
+    # A Cap Amount of 3,000,000 (smaller than the real 5,071,913, to make it bind early).
+    # Issued against it: Series B 618,159 (1999-08-02), Gemini 20,388 (cashless, 1999-12-13),
+    # Series A 2,024,735 (2000-07-03): 2,663,282. Room on 2000-12-21: 336,718 shares.
+    result = run(tmp_path, CAP_EVENTS, facts="common_outstanding: 100000000, cap_amount: 3000000")
+    assert computed(result, 2)["series_a.issued_shares"] == 2024735
+    got = computed(result, 3)
+    price = got["series_b.conversion_price"]
+    rate = (1000 + F(1000 * 734 * 6, 365 * 100)) / price  # Common per Preferred: (Face + Premium) / CP
+    convertible = math.floor(F(336718) / rate)  # round down (cap_room / conversion_rate): 336,718 / 249.75 = 1,348.2
+    assert got["series_b.convertible_preferred"] == convertible == 1348
+    assert got["series_b.issued_shares"] == math.ceil(convertible * rate)
+    assert result.snapshots[3]["series_b.conversion_limited"].get("CC Investments") is True
+    # Stockholder Approval (one for all four securities) lifts the Cap: the last 500 shares convert whole.
+    assert computed(result, 5)["series_b.convertible_preferred"] == 500
+    assert result.state["stockholder_approval"] is True
+
+
+def test_cap_allocated_to_holders(tmp_path: Path) -> None:
+    # The other reading: the Cap Amount is split by Preferred Stock held (COD XIV.C); Gemini holds none,
+    # so its portion is 0 and its cashless exercise yields no shares before Stockholder Approval.
+    result = run(tmp_path, CAP_EVENTS, interpret="{deal_cap_room: allocated_to_holders}")
+    assert computed(result, 1)["gemini_warrant.exercisable_shares"] == 0
+    # CC Investments: 15,000 of 15,000 Preferred shares: the whole 5,071,913.
+    assert result.initial["cap_allocation"].get("CC Investments") == 0
+    assert result.snapshots[0]["cap_allocation"].get("CC Investments") == 5071913
+
+
+BOTH_LATE = """\
+  - {date: 1999-08-02, event: series_a.conversion_notice, holder: CC Investments, preferred_shares: 1000}
+  - {date: 1999-08-02, event: series_b.conversion_notice, holder: CC Investments, preferred_shares: 1000}
+  - {date: 1999-08-03, event: series_a.certificates_delivered, holder: CC Investments}
+  - {date: 1999-08-03, event: series_b.certificates_delivered, holder: CC Investments}
+  - {date: 1999-08-24, event: series_b.shares_delivered, holder: CC Investments, shares: 206053}
+  - {date: 1999-08-24, event: series_a.shares_delivered, holder: CC Investments, shares: 210755}
+"""
+
+
+def test_conversion_default_payments_not_paid_twice(tmp_path: Path) -> None:
+    # Both series convert 1,000 shares on 1999-08-02; Delivery Period ends 08-05; delivered 08-24.
+    # Series A: 08-06..08-09 4 days × $500 = $2,000; 08-10..08-23 14 days × 1% × $1,000 × 1,000 = $140,000;
+    # plus its Premium once, 1,000 × $60.986301… : $202,986.30…
+    # Series B: its $500 days are paid under Series A (COD VII.A proviso): $0 + $140,000 + 1,000 × $37.315068…
+    result = run(tmp_path, BOTH_LATE, facts="common_outstanding: 26704073")
+    premium_a, premium_b = F(1000 * 371 * 6, 365 * 100), F(1000 * 227 * 6, 365 * 100)
+    assert sorted(owed(result, "Conversion Default Payments")) == sorted([
+        2000 + 140000 + 1000 * premium_a, 0 + 140000 + 1000 * premium_b])
+
+
+def test_proviso_read_over_every_payment(tmp_path: Path) -> None:
+    # Read over all Conversion Default Payments, Series B pays only the Premium: 1,000 × $37.315068…
+    result = run(tmp_path, BOTH_LATE, facts="common_outstanding: 26704073",
+                 interpret="{proviso_covers_later_payments: all_payments}")
+    premium_a, premium_b = F(1000 * 371 * 6, 365 * 100), F(1000 * 227 * 6, 365 * 100)
+    assert sorted(owed(result, "Conversion Default Payments")) == sorted([
+        142000 + 1000 * premium_a, 1000 * premium_b])
+
+
+def test_series_a_waiver_of_variable_pricing(tmp_path: Path) -> None:
+    # SPA 4.8: Series A converts 1,000 at the Variable price $5.03421875 < Fixed $6.03.
+    # Issued: round up (1,000 × $1,060.986301… / 5.03421875) = 210,755; at $6.03: round up(175,951.29…) = 175,952.
+    # Contributed back: 210,755 − 175,952 = 34,803 shares, owed by the Holder to the Company.
+    result = run(tmp_path, BOTH_LATE, facts="common_outstanding: 26704073")
+    assert computed(result, 0)["series_a.issued_shares"] == 210755
+    value = 1000 * (1000 + F(1000 * 371 * 6, 365 * 100))
+    assert math.ceil(value / F("5.03421875")) - math.ceil(value / F("6.03")) == 34803
+    assert owed(result, "excess shares contributed to capital (SPA 4.8)") == [34803]
