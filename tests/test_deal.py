@@ -131,3 +131,19 @@ def test_series_a_waiver_of_variable_pricing(tmp_path: Path) -> None:
     value = 1000 * (1000 + F(1000 * 371 * 6, 365 * 100))
     assert math.ceil(value / F("5.03421875")) - math.ceil(value / F("6.03")) == 34803
     assert owed(result, "excess shares contributed to capital (SPA 4.8)") == [34803]
+
+
+def test_one_reserved_amount(tmp_path: Path) -> None:
+    # COD V.A: 4,000,000 shares, doubled by a 2-for-1 split on 1999-06-01 (once, not once per series).
+    result = run(tmp_path, "  - {date: 1999-06-01, event: stock_split, ratio: 2}\n")
+    assert result.snapshots[0]["reserved_amount"] == 8000000
+    # COD V.B on 1999-08-02: 200% of the Common issuable on all outstanding Preferred of both series:
+    # A: round up(7,500 × $1,060.986301… / $5.03421875) = round up(1,580,661.8…) = 1,580,662;
+    # B: round up(7,500 × $1,037.315068… / $5.03421875) = round up(1,545,396.1…) = 1,545,397;
+    # 200% × 3,126,059 = 6,252,118.
+    result = run(tmp_path, "  - {date: 1999-08-02, event: reserved_amount_increased}\n")
+    price = F("5.03421875")
+    a = math.ceil(7500 * (1000 + F(1000 * 371 * 6, 36500)) / price)
+    b = math.ceil(7500 * (1000 + F(1000 * 227 * 6, 36500)) / price)
+    assert (a, b) == (1580662, 1545397)
+    assert result.snapshots[0]["reserved_amount"] == 2 * (a + b) == 6252118
