@@ -252,7 +252,7 @@ def _labels(first: str, last: str) -> list[str] | None:
     """The item labels from ``first`` to ``last``: numbers, roman numerals (i, v, x) or letters."""
     if first.isdigit() and last.isdigit():
         return [str(n) for n in range(int(first), int(last) + 1)] or None
-    if first in _ROMAN and last in _ROMAN and set(first + last) <= set("ivx"):
+    if first in _ROMAN and last in _ROMAN:  # (i) to (x) are numerals, not letters
         numerals = list(_ROMAN)
         return numerals[_ROMAN[first] - 1:_ROMAN[last]] or None
     if len(first) == len(last) == 1:
