@@ -96,13 +96,14 @@ def _names(node: ast.Node) -> Iterator[tuple[str, int]]:
 
 
 def _unknown_names(program: Program, declared: dict[str, str]) -> list[Diagnostic]:
+    """A warning at every name a formula uses that ``program`` does not declare."""
     found = []
     for formula in program.formulas():
         for name, offset in _names(formula.node):
             if name in program.terms:
                 continue
             elsewhere = declared.get(name)
-            why = (f"only {elsewhere} declares it, which this file does not extend" if elsewhere
+            why = (f"not declared here, but {elsewhere} declares it" if elsewhere
                    else f"no loaded file declares it{close_match(name, program.terms)}")
             found.append(_warning(_in_formula(formula, offset), f"unknown name {name!r}: {why}"))
     return found

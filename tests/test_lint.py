@@ -280,8 +280,7 @@ def test_every_unknown_name_is_reported_not_only_the_first(cli, tmp_path: Path) 
     assert run.code == 0 and run.err == ""
     assert warnings(run.out) == [
         f"{a}:7:33: warning: unknown name 'missing': no loaded file declares it",
-        f"{a}:7:43: warning: unknown name 'elsewhere': only {b} declares it, which this file does "
-        "not extend",
+        f"{a}:7:43: warning: unknown name 'elsewhere': not declared here, but {b} declares it",
         f"{a}:7:55: warning: unknown name 'pp': no loaded file declares it; did you mean 'p'?"]
 
 
