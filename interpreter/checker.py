@@ -9,7 +9,7 @@ date the market data lacks), never about the contract file.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from . import ast
@@ -165,7 +165,12 @@ def _name(node: ast.Name, ctx: _Context) -> Type:
 
 
 def _suggest(name: str, ctx: _Context) -> str:
-    close = difflib.get_close_matches(name, [*ctx.program.terms, *BUILTINS], n=1)
+    return close_match(name, [*ctx.program.terms, *BUILTINS])
+
+
+def close_match(name: str, names: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` for the closest of ``names`` to a misspelt ``name``, or nothing."""
+    close = difflib.get_close_matches(name, list(names), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 

@@ -1,4 +1,4 @@
-"""The ``clause`` command: validate contract files and evaluate their terms.
+"""The ``clause`` command: validate, lint and compare contract files, evaluate their terms, run scenarios.
 
 Exit codes: 0 success, 1 a problem in the user's files or inputs (reported as
 ``path:line:col: error: message`` lines), 2 a usage error. No traceback is
@@ -21,8 +21,11 @@ from .diagnostics import ClauseError, Diagnostic
 from .diff import diff_programs, diff_runs
 from .engine import run_scenario
 from .expectations import failures
+from .inventory import inventory_rows
+from .lint import lint
 from .literals import parse_date
 from .loader import load_program
+from .program import Program
 from .report import explain, explain_json, human, interpretations_markdown, plain
 from .runreport import run_json, run_markdown, run_text
 from .scenario import load_scenario
@@ -79,6 +82,15 @@ def _parser() -> argparse.ArgumentParser:
     coverage.add_argument("paths", nargs="+", metavar="PATH", help="contract files or folders")
     coverage.add_argument("--prefix", help="count only ids starting with this (COD, W, SPA, RRA)")
 
+    lint = sub.add_parser("lint", help="what a careful reader would flag across documents: deadlines "
+                                       "and answers that disagree, cross-references that do not "
+                                       "resolve, unknown names, unused parameters")
+    lint.add_argument("paths", nargs="+", metavar="PATH", help="contract files or folders")
+    lint.add_argument("--format", choices=["text", "json", "github"], default="text")
+    lint.add_argument("--strict", action="store_true", help="exit 1 when there is any warning")
+    lint.add_argument("--inventory", metavar="FILE", help="Markdown inventory whose provision ids "
+                                                          "cross-references may also name")
+
     readings = sub.add_parser("interpretations", help="list the named interpretations of "
                                                       "contracts and their choices")
     readings.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
@@ -105,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _diff(args)
         if args.command == "coverage":
             return _coverage(args.inventory, args.paths, args.prefix)
+        if args.command == "lint":
+            return _lint(args)
         return _interpretations(args.paths, args.format)
     except UsageError as exc:
         print(f"clause: error: {exc}", file=sys.stderr)
@@ -139,36 +153,43 @@ def _contract_files(paths: list[str]) -> list[Path]:
     return files
 
 
-def _validate(paths: list[str], fmt: str) -> int:
-    files = _contract_files(paths)
+def _load_each(files: list[Path]) -> tuple[list[Program], list[Diagnostic]]:
+    """Load every file; the programs loaded and the problems of those that would not load."""
+    programs: list[Program] = []
     problems: list[Diagnostic] = []
-    counts = {"terms": 0, "interpretations": 0}
     for path in files:
         try:
-            program = load_program(str(path))
+            programs.append(load_program(str(path)))
         except ClauseError as exc:
             problems.extend(exc.diagnostics or [Diagnostic(str(path), 1, 1, exc.message)])
-            continue
-        problems.extend(check(program))
-        counts["terms"] += len(program.terms)
-        counts["interpretations"] += len(program.interpretations())
+    return programs, problems
+
+
+def _print_diagnostics(problems: list[Diagnostic], fmt: str) -> None:
     if fmt == "json":
         print(json.dumps([d.as_json() for d in problems], indent=2))
-    elif fmt == "github":
-        for d in problems:
-            print(d.as_github())
     else:
         for d in problems:
-            print(d)
+            print(d.as_github() if fmt == "github" else d)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _validate(paths: list[str], fmt: str) -> int:
+    files = _contract_files(paths)
+    programs, problems = _load_each(files)
+    for program in programs:
+        problems.extend(check(program))
+    _print_diagnostics(problems, fmt)
     errors = sum(1 for d in problems if d.severity == "error")
     if fmt == "text":
-        noun = "file" if len(files) == 1 else "files"
         if errors:
-            print(f"{errors} error{'s' if errors != 1 else ''} in {len(files)} {noun}",
-                  file=sys.stderr)
+            print(f"{_plural(errors, 'error')} in {_plural(len(files), 'file')}", file=sys.stderr)
         else:
-            print(f"ok: {len(files)} {noun}, {counts['terms']} terms, "
-                  f"{counts['interpretations']} interpretations")
+            print(f"ok: {_plural(len(files), 'file')}, {sum(len(p.terms) for p in programs)} terms, "
+                  f"{sum(len(p.interpretations()) for p in programs)} interpretations")
     return EXIT_ERRORS if errors else EXIT_OK
 
 
@@ -302,23 +323,8 @@ def _shown(value: Any) -> str:
 
 # -- coverage ---------------------------------------------------------------
 
-def inventory_ids(path: str) -> list[str]:
-    """The provision ids of a Markdown inventory: the first cell of each table row."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ClauseError(f"{path}: cannot read: {exc}") from None
-    ids = []
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.lstrip().startswith("|") and len(cells) > 1 and " " in cells[0] and cells[0][0].isupper():
-            if cells[0].split()[0].isupper():
-                ids.append(cells[0])
-    return ids
-
-
 def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
-    wanted = [i for i in inventory_ids(inventory) if prefix is None or i.split()[0] == prefix]
+    wanted = [i for i, _ in inventory_rows(inventory) if prefix is None or i.split()[0] == prefix]
     cited: set[str] = set()
     for path in _contract_files(paths):
         if not _is_scenario(path):
@@ -328,6 +334,26 @@ def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
         print(f"not covered: {provision}")
     print(f"{len(wanted) - len(missing)} of {len(wanted)} provisions covered")
     return EXIT_ERRORS if missing else EXIT_OK
+
+
+# -- lint -------------------------------------------------------------------
+
+def _lint(args: argparse.Namespace) -> int:
+    files = [path for path in _contract_files(args.paths) if not _is_scenario(path)]
+    programs, problems = _load_each(files)
+    listed = ({provision: (args.inventory, line, 1) for provision, line in inventory_rows(args.inventory)}
+              if args.inventory else {})
+    problems.extend(lint(programs, listed))
+    _print_diagnostics(problems, args.format)
+    errors = sum(1 for d in problems if d.severity == "error")
+    warnings = len(problems) - errors
+    if args.format == "text":
+        counts = f"{_plural(warnings, 'warning')} in {_plural(len(files), 'file')}"
+        if errors:
+            print(f"{_plural(errors, 'error')} and {counts}", file=sys.stderr)
+        else:
+            print(counts)
+    return EXIT_ERRORS if errors or (args.strict and warnings) else EXIT_OK
 
 
 # -- interpretations --------------------------------------------------------

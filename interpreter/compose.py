@@ -18,7 +18,7 @@ from typing import Any
 from . import ast
 from .diagnostics import ClauseError, Diagnostic
 from .program import INPUT, PARAMETER, SERIES, STATE, Program, Term
-from .rename import formulas, rename
+from .rename import rename
 from .yamldoc import YamlDoc
 
 #: The kinds of term that can be one across documents; a shared definition would be two formulas.
@@ -139,7 +139,7 @@ def qualify_keywords(program: Program) -> None:
     In the deal's own formulas, ``lease.rent(day = d)`` gives ``lease.day``: a
     keyword names an input of the term called.
     """
-    for formula in formulas(program):
+    for formula in program.formulas():
         if formula.doc is not program.doc:
             continue
         for node in ast.walk(formula.node):

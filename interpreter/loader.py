@@ -33,6 +33,7 @@ from .program import (
     EventDecl,
     Formula,
     Program,
+    Reference,
     Term,
 )
 from .rename import rename
@@ -188,6 +189,9 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
     program = Program(doc, str(data["title"]), dict(data["document"]), terms, holidays, exchange,
                       issue_date=data.get("issue_date", parent.issue_date if parent else None),
                       parent=parent, abstract=bool(data.get("abstract", False)))
+    program.references = [Reference(r["in"], r["says"], r["means"], r["text"], ("references", i), doc)
+                          for i, r in enumerate(data.get("references", []))]
+    program.provisions = [(str(p), ("provisions", i)) for i, p in enumerate(data.get("provisions", []))]
     if parent:
         program.events = dict(parent.events)
         program.clauses = list(parent.clauses)
@@ -259,7 +263,9 @@ def _term(doc: YamlDoc, name: str, kind: str, entry: dict[str, Any], where: Path
         declared = Series(declared)
     term = Term(name, kind, declared, where, doc, _sources(entry), entry.get("text"),
                 entry.get("description"), column=entry.get("column", name),
-                assumption=entry.get("assumption"), question=entry.get("question"))
+                assumption=entry.get("assumption"), question=entry.get("question"),
+                deadline_of=entry.get("deadline_of"), answers=entry.get("answers"),
+                unused=entry.get("unused"))
     if kind == PARAMETER and declared in (PARTY, TEXT) and "value" in entry:  # written as is
         text = str(entry["value"])
         term.formula = Formula(ast.Literal((0, len(text)), text, declared), text, (*where, "value"), doc)

@@ -70,6 +70,9 @@ class Term:
     question: str | None = None
     column: str | None = None
     assumption: str | None = None
+    deadline_of: str | None = None  # the obligation this date is the deadline of
+    answers: str | None = None  # the question this term answers, shared with other terms
+    unused: str | None = None  # why a parameter no formula uses is kept
     origin: str = ""  # the name in the body it was declared in, before any rename
 
     def __post_init__(self) -> None:
@@ -137,6 +140,18 @@ class Clause:
 
 
 @dataclass
+class Reference:
+    """A cross-reference as the document writes it: the words, where they stand, what they mean."""
+
+    within: str  # the provision id the words are in
+    says: str  # the words, such as "Section 7(f)"
+    means: str  # the provision id a reader takes them to mean
+    text: str
+    where: Path_
+    doc: YamlDoc
+
+
+@dataclass
 class Program:
     """A loaded contract file. After ``checker.check`` every formula node is typed."""
 
@@ -151,21 +166,41 @@ class Program:
     issue_date: str | None = None
     parent: Program | None = None  # the body this file extends
     abstract: bool = False
+    references: list[Reference] = field(default_factory=list)  # this file's own
+    provisions: list[tuple[str, Path_]] = field(default_factory=list)  # this file's own, with where
 
     @property
     def path(self) -> str:
         """The file the program was loaded from, as the user named it."""
         return self.doc.path
 
+    def citations(self) -> list[tuple[str, YamlDoc, Path_]]:
+        """Every provision id cited by terms, events, clauses and effects, with where, in that order."""
+        found: list[tuple[str, YamlDoc, Path_]] = []
+        cited: list[tuple[list[str], YamlDoc, Path_]] = [
+            *((t.sources, t.doc, t.where) for t in self.terms.values()),
+            *((e.sources, e.doc, e.where) for e in self.events.values())]
+        for clause in self.clauses:
+            cited.append((clause.sources, clause.doc, clause.where))
+            cited.extend((e.sources, clause.doc, e.where) for e in clause.effects)
+        for sources, doc, where in cited:
+            found.extend((s, doc, (*where, "source", i)) for i, s in enumerate(sources))
+        return found
 
     def cited(self) -> set[str]:
         """Every provision id the file cites: terms, events, clauses and effects."""
-        ids = {s for t in self.terms.values() for s in t.sources}
-        ids.update(s for e in self.events.values() for s in e.sources)
+        return {source for source, _, _ in self.citations()}
+
+    def formulas(self) -> list[Formula]:
+        """Every formula: the terms', then each clause's condition and its effects'."""
+        found = [f for term in self.terms.values() for f in term.formulas()]
         for clause in self.clauses:
-            ids.update(clause.sources)
-            ids.update(s for effect in clause.effects for s in effect.sources)
-        return ids
+            found += [clause.when] if clause.when else []
+            for effect in clause.effects:
+                found += [effect.target] if effect.target else []
+                found += [effect.when] if effect.when else []
+                found += [*effect.formulas.values(), *effect.fields.values()]
+        return found
 
     def state(self) -> list[Term]:
         """The state variables, in file order."""

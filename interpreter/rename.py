@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import ast
 from .diagnostics import Diagnostic
-from .program import Formula, Program
+from .program import Program
 
 
 def _rename_node(node: ast.Node, names: dict[str, str]) -> None:
@@ -24,18 +24,6 @@ def _rename_node(node: ast.Node, names: dict[str, str]) -> None:
         node.day = names.get(node.day, node.day)
     for child in ast.children(node):
         _rename_node(child, names)
-
-
-def formulas(program: Program) -> list[Formula]:
-    """Every formula of ``program``: its terms' and its clauses'."""
-    found = [f for term in program.terms.values() for f in term.formulas()]
-    for clause in program.clauses:
-        found += [clause.when] if clause.when else []
-        for effect in clause.effects:
-            found += [effect.target] if effect.target else []
-            found += [effect.when] if effect.when else []
-            found += [*effect.formulas.values(), *effect.fields.values()]
-    return found
 
 
 def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) -> None:
@@ -53,7 +41,7 @@ def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) 
     def to(name: str) -> str:
         return names.get(name, name)
 
-    for formula in formulas(program):
+    for formula in program.formulas():
         _rename_node(formula.node, names)
     program.terms = {to(name): term for name, term in program.terms.items()}
     for term in program.terms.values():
