@@ -11,7 +11,7 @@ from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
-from support import CONTRACTS, ROOT, values
+from support import CONTRACTS, ROOT, SHARED, values
 
 from interpreter.engine import RunResult, run_scenario
 from interpreter.scenario import load_scenario
@@ -107,6 +107,15 @@ def test_expense_cap_and_deadlines() -> None:
     got = values(SPA, "form_8k_deadline", "form_8k_filing_deadline", "termination_deadline")
     assert got == {"form_8k_deadline": dt.date(1998, 12, 23), "form_8k_filing_deadline": dt.date(1998, 12, 22),
                    "termination_deadline": dt.date(1998, 12, 13)}
+
+
+@pytest.mark.skipif(not (SHARED / "clause-inventory.md").exists(),
+                    reason="../shared is not beside this checkout")
+@pytest.mark.parametrize(("prefix", "rows"), [("SPA", 23), ("RRA", 11)])
+def test_every_agreement_provision_is_covered(cli, prefix: str, rows: int) -> None:
+    run = cli("coverage", SHARED / "clause-inventory.md", CONTRACTS, "--prefix", prefix)
+    assert run.code == 0, run.out
+    assert run.out.strip() == f"{rows} of {rows} provisions covered"
 
 
 def _run(tmp_path: Path, contracts: list[Path], holders: str, events: str, facts: str = "{}",
