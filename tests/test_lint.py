@@ -69,15 +69,20 @@ def test_form_8k_has_two_deadlines(real: list[str]) -> None:
             "deadlines of form_8k but differ: 1998-12-23 vs 1998-12-22") in real
 
 
-def test_registration_statement_has_two_filing_deadlines(real: list[str]) -> None:
+def test_registration_statement_has_three_filing_deadlines(real: list[str]) -> None:
     # COD VIII.A(vi): within 5 days of the Closing Date, 1998-12-18 for Series B → 1998-12-23.
     # RRA 2.1: within 20 days of the Series B closing → 1999-01-07. The body gives no Closing
     # Date; the Series B file does, so the value is read there.
     assert (f"{at(BODY, 'registration_filing_deadline:')}: warning: registration_filing_deadline "
             f"[COD VIII.A] and filing_date [RRA 2.1] ({at(RRA, 'filing_date:')}) are deadlines of "
             f"registration_statement_filing but differ: 1998-12-23 (in {SERIES_B}) vs 1999-01-07") in real
+    # SPA 5.5: "immediately upon consummation of the Second Closing", 1998-12-18: differs from both.
+    assert (f"{at(RRA, 'filing_date:')}: warning: filing_date [RRA 2.1] and second_registration_filing_due "
+            f"[SPA 5.5] ({at(SPA, 'second_registration_filing_due:')}) are deadlines of "
+            "registration_statement_filing but differ: 1999-01-07 vs 1998-12-18") in real
     # Series A's deadline (1998-08-01) is of its own, first registration statement: no finding.
-    assert sum("registration_statement_filing" in line for line in real) == 1
+    # Three deadlines, three pairs.
+    assert sum("registration_statement_filing" in line for line in real) == 3
 
 
 def test_fractional_warrant_share_is_answered_two_ways(real: list[str]) -> None:
@@ -126,10 +131,11 @@ def test_references_that_resolve_are_not_reported(real: list[str]) -> None:
 
 
 def test_the_real_contracts_have_these_findings_and_no_other(real: list[str]) -> None:
-    # 2 deadline conflicts, 1 question answered two ways, 8 bad references; no unknown name and no
-    # unused parameter (those that only record a fact say so with unused:).
-    assert len(warnings("\n".join(real))) == 11
-    assert real[-1] == "11 warnings in 9 files"
+    # 4 deadline conflicts (the Form 8-K; three pairs for the registration statement), 1 question
+    # answered two ways, 8 bad references; no unknown name and no unused parameter (those that only
+    # record a fact say so with unused:).
+    assert len(warnings("\n".join(real))) == 13
+    assert real[-1] == "13 warnings in 9 files"
     assert not [line for line in real if "unknown name" in line or "used by no formula" in line]
 
 
