@@ -666,3 +666,19 @@ def test_allocation_in_a_run(tmp_path: Path) -> None:
     assert run.snapshots[1]["registered_allocation"].values == {"A": 2250000, "B": 1500000, "C": 2250000}
     assert run.state["registered_allocation"].values == {"A": 2500000, "B": 0, "C": 2500000}
     assert run.state["registrable_held"].values == {"A": 1500000, "B": 0, "C": 1500000}
+
+
+def test_a_sale_over_the_volume_limit_is_flagged(tmp_path: Path) -> None:
+    # SPA 4.15 on 1999-08-02 (made-up volumes): the limit is 59,985 shares (test_daily_sale_limit).
+    # 59,985 at $5.00: within it. 60,000 at $5.00: over it, flagged. 500,000 at $12.00: not below $12, allowed.
+    # After the Purchaser no longer owns Series B Preferred, no limit.
+    def breached(shares: str, price: str, owns: str = "true") -> bool:
+        run = _run(tmp_path, [SPA], "CC Investments: {}\n",
+                   f"- {{date: 1999-08-02, event: sale, holder: CC Investments, shares: {shares}, "
+                   f"price: '{price}', holds_series_b: {owns}}}\n", market=True)
+        return ("volume_limit_breached", "CC Investments", dt.date(1999, 8, 2)) in _raised(run)
+
+    assert not breached("59985", "$5.00")
+    assert breached("60000", "$5.00")
+    assert not breached("500000", "$12.00")
+    assert not breached("60000", "$5.00", owns="false")
