@@ -212,6 +212,12 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         replaced = [i for i, c in enumerate(program.clauses) if c.name == name]
         if replaced:  # a variant's clause takes the body's place in the order
             program.clauses[replaced[0]] = clause
+        elif "before" in entry:
+            later = [i for i, c in enumerate(program.clauses) if c.name == entry["before"]]
+            if not later:
+                problems.append(doc.diagnostic((*where, "before"), f"no clause named {entry['before']!r} "
+                                               "to come before"))
+            program.clauses.insert(later[0] if later else len(program.clauses), clause)
         else:
             program.clauses.append(clause)
     return program

@@ -157,3 +157,31 @@ def test_qualified_names_in_the_language(tmp_path: Path) -> None:
     assert "c.yaml:5:30: error: unknown name 'a.rate'" in _error(path)
     assert values(_deal(tmp_path, "definitions:\n  half: {type: ratio, formula: \"1 / 2\", source: T 1, "
                         "text: h}\n"), "half")["half"] == F(1, 2)
+
+
+def test_a_deal_clause_can_come_before_a_document_clause(tmp_path: Path) -> None:
+    # a.fill delivers 700 of the 1,000 units. A deal clause placed before it sees a.room = 1,000
+    # (nothing delivered yet); placed after (the default), it sees 1,000 − 700 = 300.
+    def seen(order: str) -> object:
+        deal = _deal(tmp_path, f"""\
+state:
+  room_seen: {{type: shares, initial: 0, description: what the deal saw, source: T 2}}
+clauses:
+  look:
+    on: a.order
+{order}    effects:
+      - set: room_seen
+        to: a.room
+    source: T 2
+    text: the deal looks
+""")
+        scenario = _write(tmp_path, "s.yaml", f"title: t\ncontracts: [{deal.name}]\nholders: {{Shop: {{}}}}\n"
+                          "as_of: 2000-01-31\nevents:\n"
+                          "  - {date: 2000-01-10, event: a.order, buyer: Shop, units: 700}\n")
+        return run_scenario(load_scenario(scenario)).state["room_seen"]
+
+    assert seen("    before: a.fill\n") == 1000
+    assert seen("") == 300
+    deal = _deal(tmp_path, "clauses:\n  look:\n    on: a.order\n    before: a.nothing\n"
+                 "    source: T 2\n    text: t\n")
+    assert "deal.yaml:7:13: error: no clause named 'a.nothing' to come before" in _error(deal)
