@@ -147,3 +147,21 @@ def test_one_reserved_amount(tmp_path: Path) -> None:
     b = math.ceil(7500 * (1000 + F(1000 * 227 * 6, 36500)) / price)
     assert (a, b) == (1580662, 1545397)
     assert result.snapshots[0]["reserved_amount"] == 2 * (a + b) == 6252118
+
+
+def test_a_registration_trigger_reaches_both_series(tmp_path: Path) -> None:
+    # RRA 3.2: 1,000,000 registered against 600,000 Registrable (175% is 1,050,000) from Thursday
+    # 1999-09-02; the third short trading day is 09-07 (09-06 Labor Day), the Registration Trigger Date.
+    # Shared with both certificates, it starts Redemption Event (ix)'s time under each: nothing cured by
+    # 09-07 + 20 business days = 10-05, so (ix) arises under Series A and Series B on 10-05.
+    result = run(tmp_path, """\
+  - {date: 1998-12-22, event: registration_filed}
+  - {date: 1999-02-01, event: registration_effective}
+  - {date: 1999-09-02, event: rra.coverage_shortfall, holder: CC Investments, registered_shares: 1000000,
+     registrable_shares: 600000, amendment: false}
+""", facts="common_outstanding: 26704073")
+    raised = {(f.name, f.date) for f in result.flags if f.raised}
+    assert ("series_a.registration_trigger_pending", dt.date(1999, 9, 7)) in raised
+    assert ("series_b.registration_trigger_pending", dt.date(1999, 9, 7)) in raised
+    assert ("series_a.redemption_event_ix", dt.date(1999, 10, 5)) in raised
+    assert ("series_b.redemption_event_ix", dt.date(1999, 10, 5)) in raised
