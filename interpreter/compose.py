@@ -55,6 +55,7 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
         for clause in program.clauses:
             clause.name = f"{short}.{clause.name}"
         _merge(composed, program, own, problems)
+        composed.documents[short] = program
         if composed.issue_date is None and program.issue_date is not None:
             composed.issue_date = program.issue_date
         if not composed.business_holidays and not composed.exchange:

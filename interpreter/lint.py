@@ -127,8 +127,9 @@ def _uses(program: Program) -> dict[str, Place]:
         for inputs in event.fields.values():
             for name in inputs:
                 uses.setdefault(name, _place(event.doc, (*event.where, "fields")))
-    if program.issue_date:
-        uses.setdefault(program.issue_date, _place(program.doc, ("issue_date",)))
+    for issue_date in (program.issue_date, *(d.issue_date for d in program.documents.values())):
+        if issue_date:
+            uses.setdefault(issue_date, _place(program.doc, ("issue_date",)))
     return uses
 
 
@@ -322,14 +323,21 @@ class _Numbering:
         return None
 
 
+def _parts(program: Program) -> Iterator[Program]:
+    """The program, the bodies it extends and, for a deal, its documents and theirs."""
+    yield program
+    for document in program.documents.values():
+        yield from _parts(document)
+    if program.parent is not None:
+        yield from _parts(program.parent)
+
+
 def _cross_references(programs: list[Program], listed: dict[str, Place]) -> list[Diagnostic]:
     """Each recorded reference resolved against the numbering of the files (and ``listed``)."""
     files: dict[str, Program] = {}  # each file once, bodies included, for its own entries
     for program in programs:
-        current: Program | None = program
-        while current is not None:
-            files.setdefault(current.path, current)
-            current = current.parent
+        for part in _parts(program):
+            files.setdefault(part.path, part)
     # Where each id is first cited, else listed under provisions, else in the inventory.
     cited = sorted((_place(doc, where), provision) for program in programs
                    for provision, doc, where in program.citations())

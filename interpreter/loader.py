@@ -195,6 +195,7 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
     if parent:
         program.events = dict(parent.events)
         program.clauses = list(parent.clauses)
+        program.documents = parent.documents
     for name, entry in (data.get("events") or {}).items():
         fields = entry.get("fields", [])
         pairs = fields.items() if isinstance(fields, dict) else ((f, f) for f in fields)

@@ -166,6 +166,7 @@ class Program:
     issue_date: str | None = None
     parent: Program | None = None  # the body this file extends
     abstract: bool = False
+    documents: dict[str, Program] = field(default_factory=dict)  # a deal's, by short name (qualified)
     references: list[Reference] = field(default_factory=list)  # this file's own
     provisions: list[tuple[str, Path_]] = field(default_factory=list)  # this file's own, with where
 

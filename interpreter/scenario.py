@@ -249,23 +249,27 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any],
     for key, term in fields.items():
         if key not in values and term.formula is None and key not in entry:
             problems.append(doc.diagnostic(where, f"{name} needs its field {key!r}"))
-    _check_date(scenario, (*where, "date"), day, problems)
+    _check_date(scenario, (*where, "date"), name, day, problems)
     return ScenarioEvent(index, day, name, values, where)
 
 
-def _check_date(scenario: Scenario, where: Path_, day: dt.date, problems: list[Diagnostic]) -> None:
+def _check_date(scenario: Scenario, where: Path_, event: str, day: dt.date,
+                problems: list[Diagnostic]) -> None:
     market = scenario.market
     if market and market.dates and not market.dates[0] <= day <= market.dates[-1]:
         problems.append(scenario.doc.diagnostic(where, f"{day.isoformat()} is outside the market data "
                                                 f"({market.dates[0].isoformat()} to "
                                                 f"{market.dates[-1].isoformat()})"))
     for program in scenario.programs:
-        if program.issue_date is None:
-            continue
-        issued = _constant_date(program, program.issue_date, scenario.facts)
-        if issued is not None and day < issued:
-            problems.append(scenario.doc.diagnostic(where, f"{day.isoformat()} is before {program.title}'s "
-                                                    f"{program.issue_date} ({issued.isoformat()})"))
+        # In a deal, an event of one document cannot come before that document was issued either.
+        short = event.partition(".")[0]
+        joined = program.documents.get(short) if "." in event else None
+        for title, issue_date in ((program.title, program.issue_date),
+                                  (joined.title if joined else "", joined.issue_date if joined else None)):
+            issued = _constant_date(program, issue_date, scenario.facts) if issue_date else None
+            if issued is not None and day < issued:
+                problems.append(scenario.doc.diagnostic(where, f"{day.isoformat()} is before {title}'s "
+                                                        f"{issue_date} ({issued.isoformat()})"))
 
 
 def _constant_date(program: Program, name: str, facts: dict[str, Any]) -> dt.date | None:

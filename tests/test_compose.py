@@ -185,3 +185,21 @@ clauses:
     deal = _deal(tmp_path, "clauses:\n  look:\n    on: a.order\n    before: a.nothing\n"
                  "    source: T 2\n    text: t\n")
     assert "deal.yaml:7:13: error: no clause named 'a.nothing' to come before" in _error(deal)
+
+
+def test_a_documents_events_cannot_precede_its_issue(tmp_path: Path) -> None:
+    # a is issued 2000-01-01, b 2000-06-01: an order under b on 2000-03-01 is before b exists.
+    for name, day in (("a", "2000-01-01"), ("b", "2000-06-01")):
+        text = SUPPLY.replace("PRICE", "2").replace(
+            "definitions:\n", f"definitions:\n  start: {{type: date, formula: {day}, source: T 1, text: s}}\n")
+        _write(tmp_path, f"{name}.yaml", text + "issue_date: start\n")
+    deal = _write(tmp_path, "deal.yaml", "title: deal\ndocument: {title: Deal, source: t}\n"
+                  "documents: {a: a.yaml, b: b.yaml}\n")
+    scenario = _write(tmp_path, "s.yaml", f"title: t\ncontracts: [{deal.name}]\nholders: {{Shop: {{}}}}\n"
+                      "as_of: 2000-12-31\nevents:\n"
+                      "  - {date: 2000-03-01, event: a.order, buyer: Shop, units: 1}\n"
+                      "  - {date: 2000-03-01, event: b.order, buyer: Shop, units: 1}\n")
+    with pytest.raises(ClauseError) as caught:
+        load_scenario(scenario)
+    assert [str(d).split("s.yaml:")[1] for d in caught.value.diagnostics] == [
+        "7:12: error: 2000-03-01 is before test contract's b.start (2000-06-01)"]

@@ -382,3 +382,18 @@ def test_json_and_github_formats(cli, tmp_path: Path) -> None:
 def test_scenario_files_in_a_folder_are_skipped(cli, tmp_path: Path) -> None:
     (tmp_path / "scenario.yaml").write_text("contracts: [c.yaml]\n")
     assert cli("lint", tmp_path).out == "0 warnings in 0 files\n"
+
+
+def test_the_deal_alone_has_the_same_findings(real: list[str]) -> None:
+    # The deal joins all six documents, so linting it alone reads every reference, deadline and
+    # question of them; the findings are the folder's (only the "(in ...)" file naming a value differs).
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["lint", str(CONTRACTS / "valence_financing.yaml")]) == 0
+    alone = out.getvalue().splitlines()
+    assert alone[-1] == "13 warnings in 1 file"
+
+    def where(lines: list[str]) -> set[str]:
+        return {line.split(": warning: ")[0] for line in warnings("\n".join(lines))}
+
+    assert where(alone) == where(real)
