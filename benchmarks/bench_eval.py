@@ -1,4 +1,5 @@
-"""Benchmark: loading and checking a contract, and evaluating a term on many dates.
+"""Benchmark: loading and checking a contract and the whole deal, evaluating a term on many dates,
+running the deal scenario.
 
 Prints figures; asserts nothing. Run: python benchmarks/bench_eval.py
 """
@@ -11,10 +12,14 @@ from pathlib import Path
 
 from interpreter.api import environment, evaluate
 from interpreter.checker import load_checked
+from interpreter.engine import run_scenario
+from interpreter.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "contracts" / "series_b_certificate.yaml"
 MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"
+DEAL = ROOT / "contracts" / "valence_financing.yaml"
+DEAL_SCENARIO = ROOT / "examples" / "scenarios" / "deal" / "01-second-closing-to-maturity.yaml"
 
 
 def timed(label: str, runs: int, action) -> None:  # type: ignore[no-untyped-def]
@@ -40,6 +45,9 @@ def main() -> None:
             evaluate(program, env, ["conversion_shares"])
 
     timed("conversion_shares on 365 dates (fresh evaluator per date)", 5, year_of_conversions)
+    timed("load + check valence_financing.yaml (six documents)", 5, lambda: load_checked(str(DEAL)))
+    timed("load and run the deal scenario (Second Closing to maturity)", 3,
+          lambda: run_scenario(load_scenario(DEAL_SCENARIO)))
 
 
 if __name__ == "__main__":
