@@ -113,6 +113,16 @@ def test_conversion_default_payments_not_paid_twice(tmp_path: Path) -> None:
         2000 + 140000 + 1000 * premium_a, 0 + 140000 + 1000 * premium_b])
 
 
+def test_not_paid_twice_whichever_series_is_cured_first(tmp_path: Path) -> None:
+    # The same two defaults, the Series A shares delivered before the Series B ones: Series A's
+    # default days (08-06..08-23) are known from its Cure Date, so Series B still pays no $500 days.
+    late = BOTH_LATE.splitlines()
+    result = run(tmp_path, "\n".join([*late[:4], late[5], late[4]]) + "\n", facts="common_outstanding: 26704073")
+    premium_a, premium_b = F(1000 * 371 * 6, 365 * 100), F(1000 * 227 * 6, 365 * 100)
+    assert sorted(owed(result, "Conversion Default Payments")) == sorted([
+        2000 + 140000 + 1000 * premium_a, 0 + 140000 + 1000 * premium_b])
+
+
 def test_proviso_read_over_every_payment(tmp_path: Path) -> None:
     # Read over all Conversion Default Payments, Series B pays only the Premium: 1,000 × $37.315068…
     result = run(tmp_path, BOTH_LATE, facts="common_outstanding: 26704073",
