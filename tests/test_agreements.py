@@ -682,3 +682,21 @@ def test_a_sale_over_the_volume_limit_is_flagged(tmp_path: Path) -> None:
     assert breached("60000", "$5.00")
     assert not breached("500000", "$12.00")
     assert not breached("60000", "$5.00", owns="false")
+
+
+def test_sales_of_one_day_are_aggregated(tmp_path: Path) -> None:
+    # SPA 4.15 "when aggregated together": on 1999-08-02 (limit 59,985) 40,000 at $5.00, then 10,000 at
+    # $12.50 (not below $12: not counted), then 19,000 at $4.90: 59,000, within; then 1,000 more: 60,000,
+    # over, flagged. The next trading day starts again from nothing: 50,000.
+    run = _run(tmp_path, [SPA], "CC Investments: {}\n", """\
+        - {date: 1999-08-02, event: sale, holder: CC Investments, shares: 40000, price: '$5.00'}
+        - {date: 1999-08-02, event: sale, holder: CC Investments, shares: 10000, price: '$12.50'}
+        - {date: 1999-08-02, event: sale, holder: CC Investments, shares: 19000, price: '$4.90'}
+        - {date: 1999-08-02, event: sale, holder: CC Investments, shares: 1000, price: '$4.90'}
+        - {date: 1999-08-03, event: sale, holder: CC Investments, shares: 50000, price: '$5.00'}
+        """, market=True)
+    sold = [run.snapshots[i]["sold_that_day"].get("CC Investments") for i in range(5)]
+    assert sold == [40000, 40000, 59000, 60000, 50000]
+    breaches = [(f.party, f.date) for f in run.flags if f.name == "volume_limit_breached" and f.raised]
+    assert breaches == [("CC Investments", dt.date(1999, 8, 2))]
+    assert [i for i in range(5) if run.snapshots[i]["volume_limit_breached"].get("CC Investments")] == [3, 4]
