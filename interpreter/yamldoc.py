@@ -97,7 +97,7 @@ class YamlDoc:
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     text = node.value
-    if node.style is not None:  # quoted or block: always a string
+    if node.style:  # quoted or block: always a string (plain is None, or "" from libyaml)
         return text
     if text in _NULL:
         return None
@@ -108,6 +108,10 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if _FLOAT.fullmatch(text):
         return Decimal(text)
     return text
+
+
+#: libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
@@ -121,7 +125,7 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
         except (OSError, UnicodeDecodeError) as exc:
             raise ClauseError(f"{shown}: cannot read: {exc}") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
