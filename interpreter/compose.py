@@ -119,9 +119,10 @@ def _disagreement(first: Term, other: Term) -> str | None:
                 "replace both)")
     if first.type != other.type:
         return f"it is {other.type} here and {first.type} in {where}"
-    if first.kind == PARAMETER and _literal(first) != _literal(other):
-        return (f"its value here differs from {where} ({first.formula.text if first.formula else 'none'}); "
-                "give the deal's value in its parameters")
+    if first.kind in (PARAMETER, INPUT, STATE) and _literal(first) != _literal(other):
+        what = {PARAMETER: "value", INPUT: "default", STATE: "initial value"}[first.kind]
+        return (f"its {what} here differs from {where} ({first.formula.text if first.formula else 'none'}); "
+                f"declare it in the deal with the {what} it takes")
     return None
 
 
