@@ -175,3 +175,18 @@ def test_a_registration_trigger_reaches_both_series(tmp_path: Path) -> None:
     assert ("series_b.registration_trigger_pending", dt.date(1999, 9, 7)) in raised
     assert ("series_a.redemption_event_ix", dt.date(1999, 10, 5)) in raised
     assert ("series_b.redemption_event_ix", dt.date(1999, 10, 5)) in raised
+
+
+def test_the_volume_limit_lasts_while_series_b_is_held(tmp_path: Path) -> None:
+    # SPA 4.15 applies "for so long as" the Purchaser owns Series B. On 1999-08-03 the limit is the
+    # greatest of 30,000, 15% × 348,400 = 52,260 and 15% × the 5-day average before (362,220) = 54,333:
+    # 60,000 at $5.00 breaches it. Once all 7,500 Series B shares are converted (1999-08-02, the 4.9%
+    # room permitting with 100,000,000 outstanding), the same sale does not.
+    def breached(events: str) -> bool:
+        result = run(tmp_path, events)
+        return any(f.name == "spa.volume_limit_breached" and f.raised for f in result.flags)
+
+    sale = "  - {date: 1999-08-03, event: spa.sale, holder: CC Investments, shares: 60000, price: $5.00}\n"
+    assert breached(sale)
+    assert not breached("  - {date: 1999-08-02, event: series_b.conversion_notice, holder: CC Investments, "
+                        "preferred_shares: 7500}\n" + sale)
