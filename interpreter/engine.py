@@ -246,16 +246,23 @@ class Engine:
                 values["debtor"], values["creditor"], effect.label or "", amount, unit or Type(),
                 values["due"], clause.name, sources, occurrence.date, amount))
         elif effect.kind == "settle":
-            self._settle(effect.label or "", values["creditor"], values.get("amount"), occurrence.date)
+            self._settle(effect.label or "", values["creditor"], values.get("amount"), occurrence.date,
+                         values.get("due"))
         elif effect.kind == "schedule":
             self._push(Occurrence(values["on"], effect.label or "", fields, None,
                                   f"scheduled by {clause.name}"), 1)
 
-    def _settle(self, what: str, creditor: str, amount: Fraction | None, day: dt.date) -> None:
-        """Settle open obligations of ``what`` to ``creditor``, oldest first, up to ``amount``."""
+    def _settle(self, what: str, creditor: str, amount: Fraction | None, day: dt.date,
+                due: dt.date | None = None) -> None:
+        """Settle open obligations of ``what`` to ``creditor``, oldest first, up to ``amount``.
+
+        With ``due``, only the obligations due that day: the one a payment names.
+        """
         remaining = amount
         for obligation in self.obligations:
             if obligation.settled or obligation.what != what or obligation.creditor != creditor:
+                continue
+            if due is not None and obligation.due != due:
                 continue
             if obligation.outstanding is None:
                 obligation.settled = day

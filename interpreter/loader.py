@@ -232,7 +232,7 @@ EFFECT_KINDS: dict[str, tuple[str, ...]] = {
     "raise": (),
     "clear": (),
     "owe": ("debtor", "creditor", "amount", "due"),
-    "settle": ("creditor", "amount"),
+    "settle": ("creditor", "amount", "due"),
     "schedule": ("on",),
 }
 

@@ -190,3 +190,49 @@ def test_expected_obligations_can_say_settled_true_or_false(tmp_path: Path) -> N
     assert failures(run_scenario(load_scenario(path))) == []
     path.write_text(path.read_text().replace("{what: units, settled: true}", "{what: units, settled: false}"))
     assert len(failures(run_scenario(load_scenario(path)))) == 1
+
+
+def test_settle_names_the_obligation_by_its_due_date(tmp_path: Path) -> None:
+    # Two bills of $100, due 07-05 and 07-10. A payment of $100 naming 07-10 settles that one and
+    # leaves the older open; without a due date it would have settled the older first.
+    contract = tmp_path / "bills.yaml"
+    contract.write_text(textwrap.dedent("""\
+        title: bills
+        document: {title: Bills, source: none}
+        parameters:
+          company: {type: party, value: Co, source: T 1, text: the company}
+        inputs:
+          day: {type: date, description: when, source: T 1}
+          who: {type: party, description: who, source: T 1}
+          due_on: {type: date, description: the bill paid, source: T 1}
+        events:
+          bill: {date: day, fields: [who, due_on], description: a bill, source: T 1}
+          payment: {date: day, fields: [who, due_on], description: a payment, source: T 1}
+        clauses:
+          billed:
+            on: bill
+            effects:
+              - {owe: fee, debtor: company, creditor: who, amount: $100, due: due_on}
+            source: T 1
+            text: bills
+          paid:
+            on: payment
+            effects:
+              - {settle: fee, creditor: who, amount: $100, due: due_on}
+            source: T 1
+            text: pays
+        """), encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(textwrap.dedent(f"""\
+        title: bills
+        contracts: [{contract.name}]
+        holders: {{Ann: {{}}}}
+        as_of: 1999-07-31
+        events:
+          - {{date: 1999-07-01, event: bill, who: Ann, due_on: 1999-07-05}}
+          - {{date: 1999-07-02, event: bill, who: Ann, due_on: 1999-07-10}}
+          - {{date: 1999-07-03, event: payment, who: Ann, due_on: 1999-07-10}}
+        """), encoding="utf-8")
+    result = run_scenario(load_scenario(scenario))
+    assert [(o.due, o.outstanding, o.settled) for o in result.obligations] == [
+        (dt.date(1999, 7, 5), 100, None), (dt.date(1999, 7, 10), 0, dt.date(1999, 7, 3))]
