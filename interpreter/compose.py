@@ -17,7 +17,7 @@ from typing import Any
 
 from . import ast
 from .diagnostics import ClauseError, Diagnostic
-from .program import INPUT, PARAMETER, SERIES, STATE, Program, Term
+from .program import INPUT, PARAMETER, SECTIONS, SERIES, STATE, Program, Term
 from .rename import rename
 from .yamldoc import YamlDoc
 
@@ -34,8 +34,7 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
     """
     data = doc.data
     shared = _shared(doc, data.get("shared") or {}, set(data["documents"]), problems)
-    own = {name for section in ("parameters", "inputs", "state", "market", "definitions",
-                                "interpretations") for name in data.get(section) or {}}
+    own = {name for section in SECTIONS for name in data.get(section) or {}}
     composed = Program(doc, str(data["title"]), dict(data["document"]), {})
     found: set[tuple[str, str]] = set()
     for short, file in data["documents"].items():
@@ -50,7 +49,8 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
             continue
         declared = set(program.terms) | set(program.events)
         found.update((short, name) for name in declared if (short, name) in shared)
-        names = {name: shared.get((short, name), f"{short}.{name}") for name in declared}
+        names = {name: shared[(short, name)][0] if (short, name) in shared else f"{short}.{name}"
+                 for name in declared}
         rename(program, names, problems)
         for clause in program.clauses:
             clause.name = f"{short}.{clause.name}"
@@ -60,19 +60,17 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
             composed.issue_date = program.issue_date
         if not composed.business_holidays and not composed.exchange:
             composed.business_holidays, composed.exchange = program.business_holidays, program.exchange
-    for (short, name), deal_name in shared.items():
+    for (short, name), (deal_name, index) in shared.items():
         if (short, name) not in found:
-            entry = short if name == deal_name else f"{short}.{name}"
-            index = list(data["shared"][deal_name]).index(entry)
             problems.append(doc.diagnostic(("shared", deal_name, index),
                                            f"{short} declares nothing named {name!r}"))
     return composed
 
 
 def _shared(doc: YamlDoc, raw: dict[str, Any], documents: set[str],
-            problems: list[Diagnostic]) -> dict[tuple[str, str], str]:
-    """(document, its name) → the deal's name, from the ``shared`` section."""
-    shared: dict[tuple[str, str], str] = {}
+            problems: list[Diagnostic]) -> dict[tuple[str, str], tuple[str, int]]:
+    """(document, its name) → the deal's name and the entry's place in its list."""
+    shared: dict[tuple[str, str], tuple[str, int]] = {}
     for deal_name, entries in raw.items():
         for i, entry in enumerate(entries):
             short, _, name = str(entry).partition(".")
@@ -83,8 +81,8 @@ def _shared(doc: YamlDoc, raw: dict[str, Any], documents: set[str],
             key = (short, name or deal_name)
             if key in shared:
                 problems.append(doc.diagnostic(("shared", deal_name, i), f"{entry} is already shared "
-                                               f"as {shared[key]!r}"))
-            shared[key] = deal_name
+                                               f"as {shared[key][0]!r}"))
+            shared[key] = (deal_name, i)
     return shared
 
 

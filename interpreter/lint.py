@@ -82,17 +82,16 @@ def _in_formula(formula: Formula, offset: int) -> Place:
 
 def _names(node: ast.Node) -> Iterator[tuple[str, int]]:
     """Every term name a formula refers to, with the offset it is written at."""
-    if isinstance(node, ast.Name) and node.name not in BUILTINS:
-        yield node.name, node.span[0]
-    elif isinstance(node, ast.Call):
-        if node.function not in BUILTINS:
-            yield node.function, node.span[0]
-        yield from ((k.name, k.span[0]) for k in node.keywords)
-    elif isinstance(node, ast.Total):
-        yield node.term, node.span[0]
-        yield node.day, node.span[0]
-    for child in ast.children(node):
-        yield from _names(child)
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.name not in BUILTINS:
+            yield sub.name, sub.span[0]
+        elif isinstance(sub, ast.Call):
+            if sub.function not in BUILTINS:
+                yield sub.function, sub.span[0]
+            yield from ((k.name, k.span[0]) for k in sub.keywords)
+        elif isinstance(sub, ast.Total):
+            yield sub.term, sub.span[0]
+            yield sub.day, sub.span[0]
 
 
 def _unknown_names(program: Program, declared: dict[str, str]) -> list[Diagnostic]:

@@ -25,6 +25,7 @@ from .program import (
     INPUT,
     INTERPRETATION,
     PARAMETER,
+    SECTIONS,
     SERIES,
     STATE,
     Choice,
@@ -40,15 +41,6 @@ from .rename import rename
 from .resources import resource
 from .types import MONEY_T, PARTY, PRICE, RATIO, TEXT, PartyMap, Quantity, Series, Type, parse_type
 from .yamldoc import Path_, YamlDoc, load_yaml
-
-SECTIONS = {
-    "state": STATE,
-    "market": SERIES,
-    "parameters": PARAMETER,
-    "inputs": INPUT,
-    "definitions": DEFINITION,
-    "interpretations": INTERPRETATION,
-}
 
 
 @cache

@@ -16,6 +16,16 @@ INTERPRETATION = "interpretation"
 SERIES = "series"
 STATE = "state"
 
+#: The sections of a contract file that declare terms, and the kind of term each declares.
+SECTIONS = {
+    "state": STATE,
+    "market": SERIES,
+    "parameters": PARAMETER,
+    "inputs": INPUT,
+    "definitions": DEFINITION,
+    "interpretations": INTERPRETATION,
+}
+
 #: The event every run ends with, on its ``as_of`` date: accruals are computed then.
 END_EVENT = "as_of"
 #: The event every run starts with, on the earliest issue date or event date.

@@ -22,8 +22,6 @@ def _rename_node(node: ast.Node, names: dict[str, str]) -> None:
     elif isinstance(node, ast.Total):
         node.term = names.get(node.term, node.term)
         node.day = names.get(node.day, node.day)
-    for child in ast.children(node):
-        _rename_node(child, names)
 
 
 def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) -> None:
@@ -42,7 +40,8 @@ def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) 
         return names.get(name, name)
 
     for formula in program.formulas():
-        _rename_node(formula.node, names)
+        for node in ast.walk(formula.node):
+            _rename_node(node, names)
     program.terms = {to(name): term for name, term in program.terms.items()}
     for term in program.terms.values():
         term.name = to(term.name)

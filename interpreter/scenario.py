@@ -261,11 +261,11 @@ def _check_date(scenario: Scenario, where: Path_, event: str, day: dt.date,
                                                 f"({market.dates[0].isoformat()} to "
                                                 f"{market.dates[-1].isoformat()})"))
     for program in scenario.programs:
-        # In a deal, an event of one document cannot come before that document was issued either.
-        short = event.partition(".")[0]
-        joined = program.documents.get(short) if "." in event else None
-        for title, issue_date in ((program.title, program.issue_date),
-                                  (joined.title if joined else "", joined.issue_date if joined else None)):
+        starts = [(program.title, program.issue_date)]
+        joined = program.documents.get(event.partition(".")[0]) if "." in event else None
+        if joined is not None:  # in a deal, an event of one document cannot precede its issue either
+            starts.append((joined.title, joined.issue_date))
+        for title, issue_date in starts:
             issued = _constant_date(program, issue_date, scenario.facts) if issue_date else None
             if issued is not None and day < issued:
                 problems.append(scenario.doc.diagnostic(where, f"{day.isoformat()} is before {title}'s "
