@@ -126,7 +126,7 @@ def test_not_paid_twice_whichever_series_is_cured_first(tmp_path: Path) -> None:
 def test_proviso_read_over_every_payment(tmp_path: Path) -> None:
     # Read over all Conversion Default Payments, Series B pays only the Premium: 1,000 × $37.315068…
     result = run(tmp_path, BOTH_LATE, facts="common_outstanding: 26704073",
-                 interpret="{proviso_covers_later_payments: all_payments}")
+                 interpret="{series_b.proviso_covers_later_payments: all_payments}")
     premium_a, premium_b = F(1000 * 371 * 6, 365 * 100), F(1000 * 227 * 6, 365 * 100)
     assert sorted(owed(result, "Conversion Default Payments")) == sorted([
         142000 + 1000 * premium_a, 1000 * premium_b])
