@@ -17,6 +17,7 @@ from typing import Any
 
 from . import ast
 from .diagnostics import ClauseError, Diagnostic
+from .entries import read_layout
 from .program import INPUT, PARAMETER, SECTIONS, SERIES, STATE, Program, Term
 from .rename import rename
 from .yamldoc import YamlDoc
@@ -34,7 +35,7 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
     """
     data = doc.data
     shared = _shared(doc, data.get("shared") or {}, set(data["documents"]), problems)
-    own = {name for section in SECTIONS for name in data.get(section) or {}}
+    own = {e.name for e in read_layout(doc, []).entries if e.section in SECTIONS}
     composed = Program(doc, str(data["title"]), dict(data["document"]), {})
     found: set[tuple[str, str]] = set()
     for short, file in data["documents"].items():
@@ -104,7 +105,10 @@ def _merge(composed: Program, program: Program, own: set[str], problems: list[Di
         for field, inputs in event.fields.items():
             merged.fields.setdefault(field, [])
             merged.fields[field] += [i for i in inputs if i not in merged.fields[field]]
-        merged.sources += [s for s in event.sources if s not in merged.sources]
+        for source, site in zip(event.sources, event.source_sites, strict=True):
+            if source not in merged.sources:
+                merged.sources.append(source)
+                merged.source_sites.append(site)
     composed.clauses += program.clauses
 
 

@@ -338,14 +338,14 @@ def _cross_references(programs: list[Program], listed: dict[str, Place]) -> list
         for part in _parts(program):
             files.setdefault(part.path, part)
     # Where each id is first cited, else listed under provisions, else in the inventory.
-    cited = sorted((_place(doc, where), provision) for program in programs
-                   for provision, doc, where in program.citations())
+    cited = sorted((_place(doc, site.where, key=site.key), provision) for program in programs
+                   for provision, doc, site in program.citations())
     places: dict[str, Place] = {}
     for place, provision in cited:
         places.setdefault(provision, place)
     for program in files.values():
-        for provision, where in program.provisions:
-            places.setdefault(provision, _place(program.doc, where))
+        for provision, site in program.provisions:
+            places.setdefault(provision, _place(program.doc, site.where, key=site.key))
     for provision, place in listed.items():
         places.setdefault(provision, place)
     numbering = _Numbering(places)

@@ -19,12 +19,14 @@ from . import ast
 from .calendar import unknown_calendar
 from .compose import compose, qualify_keywords
 from .diagnostics import ClauseError, Diagnostic
+from .entries import QUOTING, Entry, read_layout
 from .parser import FormulaSyntaxError, parse_formula
 from .program import (
     DEFINITION,
     INPUT,
     INTERPRETATION,
     PARAMETER,
+    SECTION_OF,
     SECTIONS,
     SERIES,
     STATE,
@@ -163,57 +165,130 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
     exchange = calendars.get("exchange")
     if exchange is not None and unknown_calendar(exchange):
         problems.append(doc.diagnostic(("calendars", "exchange"), str(unknown_calendar(exchange))))
+    layout = read_layout(doc, problems)
     terms: dict[str, Term] = dict(parent.terms) if parent else {}
-    for section, kind in SECTIONS.items():
-        for name, entry in (data.get(section) or {}).items():
-            where: Path_ = (section, name)
-            if name in terms and (terms[name].doc is doc or terms[name].kind != kind):
-                other = terms[name].where[0]
-                inherited = "" if terms[name].doc is doc else f" of {terms[name].doc.path}"
-                problems.append(doc.diagnostic(where, f"{name!r} is already declared in {other}{inherited}",
-                                               key=True))
-                continue
-            term = _term(doc, name, kind, entry, where, problems)
-            if term is not None:
-                terms[name] = term
+    for entry in layout.entries:
+        kind = SECTIONS.get(entry.section)
+        if kind is None:
+            continue
+        name = entry.name
+        if name in terms and (terms[name].doc is doc or terms[name].kind != kind):
+            other = SECTION_OF[terms[name].kind]
+            inherited = "" if terms[name].doc is doc else f" of {terms[name].doc.path}"
+            problems.append(doc.diagnostic(entry.where, f"{name!r} is already declared in {other}{inherited}",
+                                           key=True))
+            continue
+        term = _term(doc, entry, kind, problems)
+        if term is not None and entry.section in QUOTING and entry.text is None and _provision_first(entry):
+            term.text = _inherited_text(doc, entry, terms.get(name), problems)
+        if term is not None:
+            terms[name] = term
     if parent and not calendars:
         holidays, exchange = parent.business_holidays, parent.exchange
     program = Program(doc, str(data["title"]), dict(data["document"]), terms, holidays, exchange,
                       issue_date=data.get("issue_date", parent.issue_date if parent else None),
                       parent=parent, abstract=bool(data.get("abstract", False)))
-    program.references = [Reference(r["in"], r["says"], r["means"], r["text"], ("references", i), doc)
-                          for i, r in enumerate(data.get("references", []))]
-    program.provisions = [(str(p), ("provisions", i)) for i, p in enumerate(data.get("provisions", []))]
+    program.references = [Reference(r.within, r.data["says"], r.data["means"], r.data["text"], r.where, doc)
+                          for r in layout.references]
+    program.provisions = list(layout.provisions)
     if parent:
         program.events = dict(parent.events)
         program.clauses = list(parent.clauses)
         program.documents = parent.documents
-    for name, entry in (data.get("events") or {}).items():
-        fields = entry.get("fields", [])
+    own_events: set[str] = set()
+    for entry in (e for e in layout.entries if e.section == "events"):
+        if _declared_twice(doc, entry, own_events, "event", problems):
+            continue
+        fields = entry.data.get("fields", [])
         pairs = fields.items() if isinstance(fields, dict) else ((f, f) for f in fields)
-        program.events[name] = EventDecl(name, ("events", name), doc,
-                                         [entry["date"]] if "date" in entry else [],
-                                         {k: [v] for k, v in pairs}, _sources(entry),
-                                         entry.get("description"))
-    for name, entry in (data.get("clauses") or {}).items():
-        where = ("clauses", name)
-        when = _formula(doc, (*where, "when"), entry["when"], problems) if "when" in entry else None
-        effects = [_effect(doc, (*where, "effects", i), e, problems)
-                   for i, e in enumerate(entry.get("effects", []))]
-        clause = Clause(name, entry["on"], where, doc, when, list(entry.get("compute", [])), effects,
-                        _sources(entry), entry.get("text"))
-        replaced = [i for i, c in enumerate(program.clauses) if c.name == name]
-        if replaced:  # a variant's clause takes the body's place in the order
-            program.clauses[replaced[0]] = clause
-        elif "before" in entry:
-            later = [i for i, c in enumerate(program.clauses) if c.name == entry["before"]]
-            if not later:
-                problems.append(doc.diagnostic((*where, "before"), f"no clause named {entry['before']!r} "
-                                               "to come before"))
-            program.clauses.insert(later[0] if later else len(program.clauses), clause)
-        else:
-            program.clauses.append(clause)
+        program.events[entry.name] = EventDecl(
+            entry.name, entry.where, doc, [entry.data["date"]] if "date" in entry.data else [],
+            {k: [v] for k, v in pairs}, list(entry.sources), entry.data.get("description"),
+            list(entry.source_sites))
+    clauses: list[Clause] = []
+    own_clauses: set[str] = set()
+    for entry in (e for e in layout.entries if e.section == "clauses"):
+        if _declared_twice(doc, entry, own_clauses, "clause", problems):
+            continue
+        clause = _clause(doc, entry, problems)
+        if clause.text is None and _provision_first(entry):
+            replaced = next((c for c in program.clauses if c.name == entry.name), None)
+            clause.text = _inherited_text(doc, entry, replaced, problems)
+        clauses.append(clause)
+    program.clauses = ordered_clauses(doc, program.clauses, clauses, problems)
     return program
+
+
+def _provision_first(entry: Entry) -> bool:
+    """Whether the entry sits in a provision (a file laid out by section requires its own text)."""
+    return entry.where[0] == "provisions"
+
+
+def _inherited_text(doc: YamlDoc, entry: Entry, replaced: Term | Clause | None,
+                    problems: list[Diagnostic]) -> str | None:
+    """The quote of the entry that ``entry`` replaces; an entry that replaces none must quote."""
+    if replaced is not None and replaced.doc is not doc and replaced.text is not None:
+        return replaced.text
+    problems.append(doc.diagnostic(entry.where, f"{entry.name}: no quoted text: give the provision's "
+                                   "'text', or the entry's own", key=True))
+    return None
+
+
+def _declared_twice(doc: YamlDoc, entry: Entry, seen: set[str], what: str,
+                    problems: list[Diagnostic]) -> bool:
+    if entry.name in seen:
+        problems.append(doc.diagnostic(entry.where, f"{what} {entry.name!r} is declared twice in this file",
+                                       key=True))
+        return True
+    seen.add(entry.name)
+    return False
+
+
+def _clause(doc: YamlDoc, entry: Entry, problems: list[Diagnostic]) -> Clause:
+    data, where = entry.data, entry.where
+    when = _formula(doc, (*where, "when"), data["when"], problems) if "when" in data else None
+    effects = [_effect(doc, (*where, "effects", i), e, problems)
+               for i, e in enumerate(data.get("effects", []))]
+    before = data.get("before", [])
+    return Clause(entry.name, data["on"], where, doc, when, list(data.get("compute", [])), effects,
+                  list(entry.sources), entry.text, list(entry.source_sites),
+                  [before] if isinstance(before, str) else list(before))
+
+
+def ordered_clauses(doc: YamlDoc, inherited: list[Clause], own: list[Clause],
+                    problems: list[Diagnostic]) -> list[Clause]:
+    """The run order of clauses: inherited ones first, then this file's, in file order.
+
+    A clause that replaces an inherited one of its name takes its place; a clause with
+    ``before`` runs just before the first of the clauses it names.
+    """
+    order = list(inherited)
+    placed: list[Clause] = []
+    for clause in own:
+        replaced = [i for i, c in enumerate(order) if c.name == clause.name]
+        if replaced:
+            order[replaced[0]] = clause
+        elif not clause.before:
+            order.append(clause)
+        else:
+            placed.append(clause)
+    pending = {c.name: c for c in placed}
+
+    def place(clause: Clause, chain: tuple[str, ...]) -> None:
+        for name in clause.before:
+            if name in pending and name not in chain:
+                place(pending.pop(name), (*chain, clause.name))
+        targets = [i for i, c in enumerate(order) if c.name in clause.before]
+        if not targets:
+            missing = ", ".join(repr(n) for n in clause.before)
+            problems.append(doc.diagnostic((*clause.where, "before"), f"no clause named {missing} "
+                                           "to come before"))
+        order.insert(min(targets) if targets else len(order), clause)
+
+    for clause in placed:
+        if pending.pop(clause.name, None) is not None:
+            place(clause, ())
+    return order
 
 
 #: For each kind of effect: the key naming its target or label, and its formula keys.
@@ -231,7 +306,9 @@ EFFECT_KINDS: dict[str, tuple[str, ...]] = {
 
 def _effect(doc: YamlDoc, where: Path_, entry: dict[str, Any], problems: list[Diagnostic]) -> Effect:
     kind = next(k for k in EFFECT_KINDS if k in entry)  # the schema guarantees exactly one
-    effect = Effect(kind, where, for_each=entry.get("for_each"), sources=_sources(entry))
+    source = entry.get("source", [])
+    effect = Effect(kind, where, for_each=entry.get("for_each"),
+                    sources=[source] if isinstance(source, str) else list(source))
     if "when" in entry:
         effect.when = _formula(doc, (*where, "when"), entry["when"], problems)
     if kind in ("owe", "settle", "schedule"):
@@ -250,26 +327,21 @@ def _effect(doc: YamlDoc, where: Path_, entry: dict[str, Any], problems: list[Di
     return effect
 
 
-def _sources(entry: dict[str, Any]) -> list[str]:
-    source = entry.get("source", [])
-    return [source] if isinstance(source, str) else list(source)
-
-
-def _term(doc: YamlDoc, name: str, kind: str, entry: dict[str, Any], where: Path_,
-          problems: list[Diagnostic]) -> Term | None:
-    declared = parse_type(entry["type"])  # the schema has already checked the spelling
+def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> Term | None:
+    name, where, data = entry.name, entry.where, entry.data
+    declared = parse_type(data["type"])  # the schema has already checked the spelling
     if kind == SERIES:
         declared = Series(declared)
-    term = Term(name, kind, declared, where, doc, _sources(entry), entry.get("text"),
-                entry.get("description"), column=entry.get("column", name),
-                assumption=entry.get("assumption"), question=entry.get("question"),
-                deadline_of=entry.get("deadline_of"), answers=entry.get("answers"),
-                unused=entry.get("unused"))
-    if kind == PARAMETER and declared in (PARTY, TEXT) and "value" in entry:  # written as is
-        text = str(entry["value"])
+    term = Term(name, kind, declared, where, doc, list(entry.sources), entry.text,
+                data.get("description"), column=data.get("column", name),
+                assumption=data.get("assumption"), question=data.get("question"),
+                deadline_of=data.get("deadline_of"), answers=data.get("answers"),
+                unused=data.get("unused"), source_sites=list(entry.source_sites))
+    if kind == PARAMETER and declared in (PARTY, TEXT) and "value" in data:  # written as is
+        text = str(data["value"])
         term.formula = Formula(ast.Literal((0, len(text)), text, declared), text, (*where, "value"), doc)
-    elif kind == PARAMETER and "value" in entry:
-        term.formula = _formula(doc, (*where, "value"), entry["value"], problems)
+    elif kind == PARAMETER and "value" in data:
+        term.formula = _formula(doc, (*where, "value"), data["value"], problems)
         if term.formula is not None:
             node = term.formula.node
             literal = isinstance(node.operand if isinstance(node, ast.Negate) else node, ast.Literal)
@@ -279,30 +351,30 @@ def _term(doc: YamlDoc, name: str, kind: str, entry: dict[str, Any], where: Path
                 problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
                 return None
     elif kind == STATE:
-        term.formula = _formula(doc, (*where, "initial"), entry["initial"], problems)
+        term.formula = _formula(doc, (*where, "initial"), data["initial"], problems)
         if term.formula is not None:
             element = declared.element if isinstance(declared, PartyMap) else declared
             message = coerce_literal(term.formula.node, element)
             if message:
                 problems.append(doc.diagnostic((*where, "initial"), f"{name}: {message}"))
-    elif kind == INPUT and "default" in entry:
-        term.formula = _formula(doc, (*where, "default"), entry["default"], problems)
+    elif kind == INPUT and "default" in data:
+        term.formula = _formula(doc, (*where, "default"), data["default"], problems)
         if term.formula is not None:
             coerce_literal(term.formula.node, declared)  # a non-literal default is type-checked
     elif kind == DEFINITION:
-        term.formula = _formula(doc, (*where, "formula"), entry["formula"], problems)
+        term.formula = _formula(doc, (*where, "formula"), data["formula"], problems)
     elif kind == INTERPRETATION:
-        for choice_name, choice in entry["choices"].items():
+        for choice_name, choice in data["choices"].items():
             formula = _formula(doc, (*where, "choices", choice_name, "formula"),
                                choice["formula"], problems)
             if formula is not None:
                 term.choices[choice_name] = Choice(choice_name, formula, choice["reason"])
-        term.default_choice = entry["default"]
-        if entry["default"] not in entry["choices"]:
+        term.default_choice = data["default"]
+        if data["default"] not in data["choices"]:
             problems.append(doc.diagnostic(
                 (*where, "default"),
-                f"{name}: default {entry['default']!r} is not one of its choices "
-                f"({', '.join(entry['choices'])})"))
+                f"{name}: default {data['default']!r} is not one of its choices "
+                f"({', '.join(data['choices'])})"))
     return term
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from . import ast
 from .diagnostics import Diagnostic
+from .entries import Site
 from .types import Type
 from .yamldoc import Path_, YamlDoc
 
@@ -25,6 +26,8 @@ SECTIONS = {
     "definitions": DEFINITION,
     "interpretations": INTERPRETATION,
 }
+#: The section of a contract file that declares each kind of term.
+SECTION_OF = {kind: section for section, kind in SECTIONS.items()}
 
 #: The event every run ends with, on its ``as_of`` date: accruals are computed then.
 END_EVENT = "as_of"
@@ -84,6 +87,7 @@ class Term:
     answers: str | None = None  # the question this term answers, shared with other terms
     unused: str | None = None  # why a parameter no formula uses is kept
     origin: str = ""  # the name in the body it was declared in, before any rename
+    source_sites: list[Site] = field(default_factory=list)  # where each of ``sources`` is written
 
     def __post_init__(self) -> None:
         self.origin = self.origin or self.name
@@ -110,6 +114,7 @@ class EventDecl:
     fields: dict[str, list[str]]  # field name → the inputs it fills
     sources: list[str] = field(default_factory=list)
     description: str | None = None
+    source_sites: list[Site] = field(default_factory=list)
 
 
 @dataclass
@@ -147,6 +152,8 @@ class Clause:
     effects: list[Effect]
     sources: list[str] = field(default_factory=list)
     text: str | None = None
+    source_sites: list[Site] = field(default_factory=list)
+    before: list[str] = field(default_factory=list)  # clauses this one runs just before
 
 
 @dataclass
@@ -178,24 +185,25 @@ class Program:
     abstract: bool = False
     documents: dict[str, Program] = field(default_factory=dict)  # a deal's, by short name (qualified)
     references: list[Reference] = field(default_factory=list)  # this file's own
-    provisions: list[tuple[str, Path_]] = field(default_factory=list)  # this file's own, with where
+    provisions: list[tuple[str, Site]] = field(default_factory=list)  # this file's own, with where
 
     @property
     def path(self) -> str:
         """The file the program was loaded from, as the user named it."""
         return self.doc.path
 
-    def citations(self) -> list[tuple[str, YamlDoc, Path_]]:
+    def citations(self) -> list[tuple[str, YamlDoc, Site]]:
         """Every provision id cited by terms, events, clauses and effects, with where, in that order."""
-        found: list[tuple[str, YamlDoc, Path_]] = []
-        cited: list[tuple[list[str], YamlDoc, Path_]] = [
-            *((t.sources, t.doc, t.where) for t in self.terms.values()),
-            *((e.sources, e.doc, e.where) for e in self.events.values())]
+        found: list[tuple[str, YamlDoc, Site]] = []
+        cited: list[tuple[list[str], list[Site], YamlDoc]] = [
+            *((t.sources, t.source_sites, t.doc) for t in self.terms.values()),
+            *((e.sources, e.source_sites, e.doc) for e in self.events.values())]
         for clause in self.clauses:
-            cited.append((clause.sources, clause.doc, clause.where))
-            cited.extend((e.sources, clause.doc, e.where) for e in clause.effects)
-        for sources, doc, where in cited:
-            found.extend((s, doc, (*where, "source", i)) for i, s in enumerate(sources))
+            cited.append((clause.sources, clause.source_sites, clause.doc))
+            cited.extend((e.sources, [Site((*e.where, "source", i)) for i in range(len(e.sources))],
+                          clause.doc) for e in clause.effects)
+        for sources, sites, doc in cited:
+            found.extend((s, doc, site) for s, site in zip(sources, sites, strict=True))
         return found
 
     def cited(self) -> set[str]:

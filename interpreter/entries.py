@@ -1,0 +1,120 @@
+"""The entries of a contract file, read from its provisions.
+
+A contract file is a sequence of provisions in the document's order, each keyed by its
+provision id and holding the entries (parameters, definitions, clauses, ...) that encode
+it. This module flattens that layout into one list of ``Entry``: each entry knows its
+section, its name, its YAML path, the provision ids it encodes (the provision it lives
+in first, then those it ``cites``) and the sentence it quotes (its own ``text``, else that
+of the quote or provision it sits in). Nothing here reads a formula; the loader does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .yamldoc import Path_, YamlDoc
+
+#: The sections an entry can belong to, in the order a provision lists them.
+ENTRY_SECTIONS = ("market", "parameters", "inputs", "definitions", "interpretations",
+                  "state", "events", "clauses")
+#: The sections whose entries quote the document (their ``text``).
+QUOTING = ("parameters", "definitions", "interpretations", "clauses")
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a value is written: a YAML path, at the value or at its key."""
+
+    where: Path_
+    key: bool = False
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a contract file, whichever provision holds it."""
+
+    section: str
+    name: str
+    data: dict[str, Any]
+    where: Path_
+    sources: tuple[str, ...]
+    source_sites: tuple[Site, ...]
+    text: str | None
+
+
+@dataclass(frozen=True)
+class ReferenceEntry:
+    """A cross-reference as the document writes it, in the provision ``within``."""
+
+    within: str
+    data: dict[str, Any]
+    where: Path_
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the provisions of a file hold: entries, cross-references, the provisions listed."""
+
+    entries: list[Entry]
+    references: list[ReferenceEntry]
+    provisions: list[tuple[str, Site]]
+
+
+def read_layout(doc: YamlDoc, problems: list[Diagnostic]) -> Layout:
+    """The entries, references and provisions of ``doc``, in file order."""
+    layout = Layout([], [], [])
+    _flat(doc, layout, problems)
+    provisions = doc.data.get("provisions") or {}
+    if isinstance(provisions, list):
+        layout.provisions.extend((str(p), Site(("provisions", i))) for i, p in enumerate(provisions))
+        provisions = {}
+    for pid, block in provisions.items():
+        home = ("provisions", pid)
+        layout.provisions.append((pid, Site(home, key=True)))
+        _entries(doc, pid, block, home, block.get("text"), layout, problems)
+        for i, quote in enumerate(block.get("quotes") or []):
+            _entries(doc, pid, quote, (*home, "quotes", i), quote["text"], layout, problems)
+        for i, reference in enumerate(block.get("references") or []):
+            layout.references.append(ReferenceEntry(pid, reference, (*home, "references", i)))
+    return layout
+
+
+def _entries(doc: YamlDoc, pid: str, block: dict[str, Any], at: Path_, quoted: str | None,
+             layout: Layout, problems: list[Diagnostic]) -> None:
+    home = Site(("provisions", pid), key=True)
+    for section in ENTRY_SECTIONS:
+        for name, data in (block.get(section) or {}).items():
+            where = (*at, section, name)
+            cites = [str(c) for c in data.get("cites", [])]
+            if "source" in data:
+                problems.append(doc.diagnostic((*where, "source"), f"{name}: an entry of a provision is "
+                                               f"the provision's ({pid}); name the others it encodes "
+                                               "under 'cites'", key=True))
+            text = data.get("text", quoted) if section in QUOTING else None
+            layout.entries.append(Entry(
+                section, name, data, where, (pid, *cites),
+                (home, *(Site((*where, "cites", i)) for i in range(len(cites)))), text))
+
+
+def _flat(doc: YamlDoc, layout: Layout, problems: list[Diagnostic]) -> None:
+    """Entries written by section at the top of the file, each with its own ``source``."""
+    for section in ENTRY_SECTIONS:
+        for name, data in (doc.data.get(section) or {}).items():
+            where = (section, name)
+            required = (("source", "text") if section in QUOTING
+                        else () if section == "market" else ("source",))
+            problems.extend(doc.diagnostic(where, f"{section}.{name}: {key!r} is a required property")
+                            for key in required if key not in data)
+            if "cites" in data:
+                problems.append(doc.diagnostic((*where, "cites"), f"{name}: 'cites' belongs to an entry "
+                                               "of a provision; here, list every id under 'source'",
+                                               key=True))
+            source = data.get("source", [])
+            sources = [source] if isinstance(source, str) else list(source)
+            sites = [Site((*where, "source", i)) for i in range(len(sources))]
+            layout.entries.append(Entry(section, name, data, where, tuple(sources), tuple(sites),
+                                        data.get("text")))
+    for i, reference in enumerate(doc.data.get("references") or []):
+        layout.references.append(ReferenceEntry(str(reference["in"]), reference, ("references", i)))
