@@ -26,22 +26,29 @@ SOURCE = SHARED / "source" / "valence-8k-1998-12-21.txt"
 
 
 def at(path: Path, line: str, nth: int = 0, *, value: bool = False) -> str:
-    """``path:line:col`` of the ``nth`` line whose text is ``line``: at its key, or at its value."""
-    hits = [(n, raw) for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-            if raw.strip() == line]
+    """``path:line:col`` of the ``nth`` line whose text is ``line``: at its key, or at its value.
+
+    A line that opens an item of a list (``- says: ...``) counts, at the key after the dash.
+    """
+    hits = [(n, raw.replace("- ", "  ", 1) if raw.lstrip().startswith("- ") else raw)
+            for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if raw.strip().removeprefix("- ") == line]
     number, raw = hits[nth]
     column = len(raw) - len(raw.lstrip()) + 1 + (line.index(": ") + 2 if value else 0)
     return f"{path}:{number}:{column}"
 
 
 def mentioned(path: Path, provision: str, *, listed: bool = False) -> str:
-    """``path:line:col`` where ``provision`` is first cited (a ``source:``) or listed (``provisions:``)."""
+    """``path:line:col`` where ``provision`` is first cited: its provision's key, or a ``cites:``.
+
+    ``listed``: the provision's key alone (a provision with no entries lists the id).
+    """
     token = re.compile(rf"(?<![\w(]){re.escape(provision)}(?![\w(])")
-    inside = False
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        inside = inside or raw.startswith("provisions:")
+        if raw.strip() == f"{provision}:" or raw.strip().startswith(f"{provision}: "):
+            return f"{path}:{number}:{len(raw) - len(raw.lstrip()) + 1}"
         match = token.search(raw)
-        if match and (inside if listed else raw.lstrip().startswith("source:")):
+        if match and not listed and raw.lstrip().startswith("cites:"):
             return f"{path}:{number}:{match.start() + 1}"
     raise AssertionError(f"{provision} not found in {path}")
 

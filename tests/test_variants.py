@@ -109,9 +109,10 @@ def test_diff_of_series_a_and_b_shows_only_data(cli) -> None:
     run = cli("diff", SERIES_A, CONTRACTS / "series_b_certificate.yaml", "--format", "json")
     assert run.code == 0
     data = run.json()
+    # In the document's order: COD III.D (the variable pricing date) comes before COD III.F.
     assert [(d["name"], d["a"], d["b"]) for d in data["parameters"]] == [
-        ("closing_date", "1998-07-27", "1998-12-18"), ("variable_pricing_date", "1999-01-27", "1999-07-27")]
-    assert data["parameters"][0]["source"] == ["COD III.F", "SPA 1.1", "SPA 1.3"]
+        ("variable_pricing_date", "1999-01-27", "1999-07-27"), ("closing_date", "1998-07-27", "1998-12-18")]
+    assert data["parameters"][1]["source"] == ["COD III.F", "SPA 1.1", "SPA 1.3"]
     assert data["definitions"] == data["clauses"] == data["interpretations"] == []
     assert [(d["a"], d["b"]) for d in data["names"]] == [("series_a_preferred", "series_b_preferred")]
 
