@@ -74,6 +74,7 @@ def check(program: Program) -> list[Diagnostic]:
                 problems.append(formula.diagnostic(fail.span[0], fail.message))
     problems.extend(_events(program))
     clause_contexts: list[_Context] = []
+    problems.extend(_obligations(program, clause_contexts))
     for clause in program.clauses:
         problems.extend(_clause(program, clause, clause_contexts))
     deps = _dependencies(contexts)
@@ -379,6 +380,28 @@ def _events(program: Program) -> list[Diagnostic]:
     return problems
 
 
+def _obligations(program: Program, contexts: list[_Context]) -> list[Diagnostic]:
+    """The declared obligations: names of their own, debtor and creditor parties."""
+    problems = []
+    for obligation in program.obligations.values():
+        if obligation.name in program.terms or obligation.name in program.events:
+            problems.append(obligation.doc.diagnostic(obligation.where, f"{obligation.name!r} is already "
+                                                      "declared as a term or event", key=True))
+        for formula in (obligation.debtor, obligation.creditor):
+            if formula is None:
+                continue
+            ctx = _Context(program, None, formula)
+            contexts.append(ctx)
+            try:
+                found = _type(formula.node, ctx)
+            except _Fail as fail:
+                problems.append(formula.diagnostic(fail.span[0], fail.message))
+                continue
+            if not fits(found, PARTY):
+                problems.append(formula.diagnostic(0, f"a debtor or creditor is a party, not {found}"))
+    return problems
+
+
 def _clause(program: Program, clause: Clause, contexts: list[_Context]) -> list[Diagnostic]:
     """Check one clause: its event, condition, computed terms and effects."""
     doc = clause.doc
@@ -437,10 +460,7 @@ def _effect(program: Program, doc: YamlDoc, effect: Effect, check_type: TypeChec
         elif effect.kind in ("increase", "decrease"):
             check_type(effect.formulas["by"], element, f"the amount to {effect.kind} by")
     elif effect.kind in ("owe", "settle"):
-        for key, expected in (("debtor", PARTY), ("creditor", PARTY), ("amount", "quantity"),
-                              ("due", DATE)):
-            if key in effect.formulas:
-                check_type(effect.formulas[key], expected, f"the {key}")
+        _obligation_effect(program, doc, effect, check_type, problems)
     elif effect.kind == "schedule":
         check_type(effect.formulas["on"], DATE, "the date of a scheduled event")
         event = program.events.get(effect.label or "")
@@ -461,6 +481,32 @@ def _effect(program: Program, doc: YamlDoc, effect: Effect, check_type: TypeChec
             if term is not None and term.formula is None and name not in effect.fields:
                 problems.append(doc.diagnostic((*effect.where, "schedule"),
                                                f"scheduling {event.name} needs its field {name!r}"))
+
+
+def _obligation_effect(program: Program, doc: YamlDoc, effect: Effect, check_type: TypeCheck,
+                       problems: list[Diagnostic]) -> None:
+    """An ``owe`` or ``settle`` names a declared obligation and gives what it lacks, in its unit."""
+    declared = program.obligations.get(effect.label or "")
+    if declared is None:
+        hint = close_match(effect.label or "", program.obligations)
+        problems.append(doc.diagnostic((*effect.where, effect.kind), f"unknown obligation {effect.label!r}"
+                                       f"{hint or ''}: declare it under a provision's obligations"))
+        return
+    for key, expected in (("debtor", PARTY), ("creditor", PARTY), ("due", DATE)):
+        if key in effect.formulas:
+            check_type(effect.formulas[key], expected, f"the {key}")
+        elif (key == "creditor" or effect.kind == "owe") and key != "due" and getattr(declared, key) is None:
+            problems.append(doc.diagnostic((*effect.where, effect.kind), f"{effect.kind} {declared.name} "
+                                           f"needs a {key}: its declaration gives none"))
+    if "amount" in effect.formulas:
+        if declared.unit is None:
+            problems.append(doc.diagnostic((*effect.where, "amount"), f"{declared.name} is an act owed, "
+                                           "not an amount: declare its unit to give one", key=True))
+        else:
+            check_type(effect.formulas["amount"], declared.unit, f"the amount of {declared.name}")
+    elif effect.kind == "owe" and declared.unit is not None:
+        problems.append(doc.diagnostic((*effect.where, effect.kind), f"owe {declared.name} needs an "
+                                       f"amount (in {declared.unit})"))
 
 
 def _target(program: Program, effect: Effect, problems: list[Diagnostic]) -> Type | None:

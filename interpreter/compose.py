@@ -48,7 +48,7 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
             problems.append(doc.diagnostic(("documents", short), f"{file} is an abstract body; a deal "
                                            "joins the documents that extend it"))
             continue
-        declared = set(program.terms) | set(program.events)
+        declared = set(program.terms) | set(program.events) | set(program.obligations)
         found.update((short, name) for name in declared if (short, name) in shared)
         names = {name: shared[(short, name)][0] if (short, name) in shared else f"{short}.{name}"
                  for name in declared}
@@ -109,6 +109,7 @@ def _merge(composed: Program, program: Program, own: set[str], problems: list[Di
             if source not in merged.sources:
                 merged.sources.append(source)
                 merged.source_sites.append(site)
+    composed.obligations.update(program.obligations)
     composed.clauses += program.clauses
 
 

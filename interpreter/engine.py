@@ -63,8 +63,9 @@ class Result:
 
 @dataclass
 class Obligation:
-    """Something a party owes another, created by a clause."""
+    """Something a party owes another, created by a clause: one of a declared obligation."""
 
+    name: str
     debtor: str
     creditor: str
     what: str
@@ -218,14 +219,15 @@ class Engine:
         for effect in clause.effects:
             each = (Evaluator(program, self._environment(program, {**bound, effect.for_each: party}))
                     for party in self.scenario.holders) if effect.for_each else [evaluator]
-            planned += [(effect, {k: _value(e, f) for k, f in effect.formulas.items()},
+            formulas = _effect_formulas(program, effect)
+            planned += [(effect, {k: _value(e, f) for k, f in formulas.items()},
                          {k: _value(e, f) for k, f in effect.fields.items()}, _party(e, effect))
                         for e in each if effect.when is None or _value(e, effect.when)]
         for effect, values, fields, party in planned:
-            self._effect(clause, effect, values, fields, party, occurrence)
+            self._effect(program, clause, effect, values, fields, party, occurrence)
 
-    def _effect(self, clause: Clause, effect: Effect, values: dict[str, Any], fields: dict[str, Any],
-                party: str | None, occurrence: Occurrence) -> None:
+    def _effect(self, program: Program, clause: Clause, effect: Effect, values: dict[str, Any],
+                fields: dict[str, Any], party: str | None, occurrence: Occurrence) -> None:
         sources = effect.sources or clause.sources
         if effect.kind in ("set", "increase", "decrease", "raise", "clear"):
             name = _target_name(effect)
@@ -241,10 +243,10 @@ class Engine:
                 self.state[name] = PartyValues({**current.values, party: new}, current.default)
         elif effect.kind == "owe":
             amount = values.get("amount")
-            unit = effect.formulas["amount"].node.type if "amount" in effect.formulas else None
+            declared = program.obligations[effect.label or ""]
             self.obligations.append(Obligation(
-                values["debtor"], values["creditor"], effect.label or "", amount, unit or Type(),
-                values["due"], clause.name, sources, occurrence.date, amount))
+                declared.name, values["debtor"], values["creditor"], declared.what, amount,
+                declared.unit or Type(), values["due"], clause.name, sources, occurrence.date, amount))
         elif effect.kind == "settle":
             self._settle(effect.label or "", values["creditor"], values.get("amount"), occurrence.date,
                          values.get("due"))
@@ -252,15 +254,15 @@ class Engine:
             self._push(Occurrence(values["on"], effect.label or "", fields, None,
                                   f"scheduled by {clause.name}"), 1)
 
-    def _settle(self, what: str, creditor: str, amount: Fraction | None, day: dt.date,
+    def _settle(self, name: str, creditor: str, amount: Fraction | None, day: dt.date,
                 due: dt.date | None = None) -> None:
-        """Settle open obligations of ``what`` to ``creditor``, oldest first, up to ``amount``.
+        """Settle open obligations ``name`` to ``creditor``, oldest first, up to ``amount``.
 
         With ``due``, only the obligations due that day: the one a payment names.
         """
         remaining = amount
         for obligation in self.obligations:
-            if obligation.settled or obligation.what != what or obligation.creditor != creditor:
+            if obligation.settled or obligation.name != name or obligation.creditor != creditor:
                 continue
             if due is not None and obligation.due != due:
                 continue
@@ -286,6 +288,15 @@ def _changed(kind: str, old: Any, values: dict[str, Any]) -> Any:
     if kind == "decrease":
         return old - values["by"]
     return kind == "raise"
+
+
+def _effect_formulas(program: Program, effect: Effect) -> dict[str, Formula]:
+    """An effect's formulas; an ``owe`` or ``settle`` takes the parties it lacks from its declaration."""
+    if effect.kind not in ("owe", "settle"):
+        return effect.formulas
+    declared = program.obligations[effect.label or ""]
+    parties = {"debtor": declared.debtor, "creditor": declared.creditor}
+    return {**{k: f for k, f in parties.items() if f is not None}, **effect.formulas}
 
 
 def _value(evaluator: Evaluator, formula: Formula) -> Any:

@@ -18,7 +18,7 @@ from .yamldoc import Path_, YamlDoc
 
 #: The sections an entry can belong to, in the order a provision lists them.
 ENTRY_SECTIONS = ("market", "parameters", "inputs", "definitions", "interpretations",
-                  "state", "events", "clauses")
+                  "state", "events", "obligations", "clauses")
 #: The sections whose entries quote the document (their ``text``).
 QUOTING = ("parameters", "definitions", "interpretations", "clauses")
 

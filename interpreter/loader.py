@@ -35,6 +35,7 @@ from .program import (
     Effect,
     EventDecl,
     Formula,
+    ObligationDecl,
     Program,
     Reference,
     Term,
@@ -205,6 +206,12 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
             entry.name, entry.where, doc, [entry.data["date"]] if "date" in entry.data else [],
             {k: [v] for k, v in pairs}, list(entry.sources), entry.data.get("description"),
             list(entry.source_sites))
+    if parent:
+        program.obligations = dict(parent.obligations)
+    own_obligations: set[str] = set()
+    for entry in (e for e in layout.entries if e.section == "obligations"):
+        if not _declared_twice(doc, entry, own_obligations, "obligation", problems):
+            program.obligations[entry.name] = _obligation(doc, entry, problems)
     clauses: list[Clause] = []
     own_clauses: set[str] = set()
     for entry in (e for e in layout.entries if e.section == "clauses"):
@@ -217,6 +224,15 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         clauses.append(clause)
     program.clauses = ordered_clauses(doc, program.clauses, clauses, problems)
     return program
+
+
+def _obligation(doc: YamlDoc, entry: Entry, problems: list[Diagnostic]) -> ObligationDecl:
+    data, where = entry.data, entry.where
+    parties = {key: _formula(doc, (*where, key), data[key], problems) if key in data else None
+               for key in ("debtor", "creditor")}
+    return ObligationDecl(entry.name, str(data["what"]), parse_type(data["unit"]) if "unit" in data else None,
+                          parties["debtor"], parties["creditor"], where, doc, list(entry.sources),
+                          list(entry.source_sites))
 
 
 def _provision_first(entry: Entry) -> bool:
@@ -298,7 +314,7 @@ EFFECT_KINDS: dict[str, tuple[str, ...]] = {
     "decrease": ("by",),
     "raise": (),
     "clear": (),
-    "owe": ("debtor", "creditor", "amount", "due"),
+    "owe": ("debtor", "creditor", "amount", "due"),  # debtor, creditor: if not the declaration's
     "settle": ("creditor", "amount", "due"),
     "schedule": ("on",),
 }

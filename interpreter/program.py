@@ -118,13 +118,32 @@ class EventDecl:
 
 
 @dataclass
+class ObligationDecl:
+    """A kind of obligation a clause can create: what is owed, in what unit, by whom to whom.
+
+    ``debtor`` and ``creditor`` are formulas read where an ``owe`` creates one, unless
+    the ``owe`` gives its own; ``unit`` is None for an act owed (a notice, a certificate).
+    """
+
+    name: str
+    what: str
+    unit: Type | None
+    debtor: Formula | None
+    creditor: Formula | None
+    where: Path_
+    doc: YamlDoc
+    sources: list[str] = field(default_factory=list)
+    source_sites: list[Site] = field(default_factory=list)
+
+
+@dataclass
 class Effect:
     """One effect of a clause.
 
     ``kind`` is set, increase, decrease, raise, clear, owe, settle or schedule.
     ``target`` is the state changed (``name`` or ``name[party]``); ``formulas``
     holds the other computed parts (to, by, debtor, creditor, amount, due, on);
-    ``label`` is the obligation's description or the scheduled event's name;
+    ``label`` is the declared obligation's name or the scheduled event's name;
     ``fields`` are the scheduled event's field formulas.
     """
 
@@ -179,6 +198,7 @@ class Program:
     business_holidays: list[str] = field(default_factory=list)
     exchange: str | None = None
     events: dict[str, EventDecl] = field(default_factory=dict)
+    obligations: dict[str, ObligationDecl] = field(default_factory=dict)
     clauses: list[Clause] = field(default_factory=list)
     issue_date: str | None = None
     parent: Program | None = None  # the body this file extends
@@ -197,7 +217,8 @@ class Program:
         found: list[tuple[str, YamlDoc, Site]] = []
         cited: list[tuple[list[str], list[Site], YamlDoc]] = [
             *((t.sources, t.source_sites, t.doc) for t in self.terms.values()),
-            *((e.sources, e.source_sites, e.doc) for e in self.events.values())]
+            *((e.sources, e.source_sites, e.doc) for e in self.events.values()),
+            *((o.sources, o.source_sites, o.doc) for o in self.obligations.values())]
         for clause in self.clauses:
             cited.append((clause.sources, clause.source_sites, clause.doc))
             cited.extend((e.sources, [Site((*e.where, "source", i)) for i in range(len(e.sources))],
@@ -213,6 +234,7 @@ class Program:
     def formulas(self) -> list[Formula]:
         """Every formula: the terms', then each clause's condition and its effects'."""
         found = [f for term in self.terms.values() for f in term.formulas()]
+        found += [f for o in self.obligations.values() for f in (o.debtor, o.creditor) if f]
         for clause in self.clauses:
             found += [clause.when] if clause.when else []
             for effect in clause.effects:

@@ -1,4 +1,4 @@
-"""Renaming a contract body's terms and events for one variant.
+"""Renaming a contract body's terms, events and obligations for one variant.
 
 A body says ``units``; a variant says ``rename: {units: class_b_units}``.
 Every declaration, formula, event reference and effect follows, so the
@@ -27,7 +27,7 @@ def _rename_node(node: ast.Node, names: dict[str, str]) -> None:
 def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) -> None:
     """Rename terms and events of ``program`` in place; report unknown or clashing names."""
     doc = program.doc
-    known = set(program.terms) | set(program.events)
+    known = set(program.terms) | set(program.events) | set(program.obligations)
     for old, new in names.items():
         if old not in known:
             problems.append(doc.diagnostic(("rename", old), f"nothing named {old!r} to rename", key=True))
@@ -50,11 +50,14 @@ def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) 
         event.name = to(event.name)
         event.date_inputs = [to(d) for d in event.date_inputs]
         event.fields = {k: [to(v) for v in inputs] for k, inputs in event.fields.items()}
+    program.obligations = {to(name): obligation for name, obligation in program.obligations.items()}
+    for obligation in program.obligations.values():
+        obligation.name = to(obligation.name)
     for clause in program.clauses:
         clause.on = to(clause.on)
         clause.compute = [to(c) for c in clause.compute]
         for effect in clause.effects:
-            if effect.kind == "schedule" and effect.label:
+            if effect.kind in ("schedule", "owe", "settle") and effect.label:
                 effect.label = to(effect.label)
             effect.for_each = to(effect.for_each) if effect.for_each else None
     if program.issue_date:
