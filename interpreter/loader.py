@@ -228,7 +228,7 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
 
 def _obligation(doc: YamlDoc, entry: Entry, problems: list[Diagnostic]) -> ObligationDecl:
     data, where = entry.data, entry.where
-    parties = {key: _formula(doc, (*where, key), data[key], problems) if key in data else None
+    parties = {key: _formula(doc, (*where, key), problems) if key in data else None
                for key in ("debtor", "creditor")}
     return ObligationDecl(entry.name, str(data["what"]), parse_type(data["unit"]) if "unit" in data else None,
                           parties["debtor"], parties["creditor"], where, doc, list(entry.sources),
@@ -262,7 +262,7 @@ def _declared_twice(doc: YamlDoc, entry: Entry, seen: set[str], what: str,
 
 def _clause(doc: YamlDoc, entry: Entry, problems: list[Diagnostic]) -> Clause:
     data, where = entry.data, entry.where
-    when = _formula(doc, (*where, "when"), data["when"], problems) if "when" in data else None
+    when = _formula(doc, (*where, "when"), problems) if "when" in data else None
     effects = [_effect(doc, (*where, "effects", i), e, problems)
                for i, e in enumerate(data.get("effects", []))]
     before = data.get("before", [])
@@ -326,18 +326,18 @@ def _effect(doc: YamlDoc, where: Path_, entry: dict[str, Any], problems: list[Di
     effect = Effect(kind, where, for_each=entry.get("for_each"),
                     sources=[source] if isinstance(source, str) else list(source))
     if "when" in entry:
-        effect.when = _formula(doc, (*where, "when"), entry["when"], problems)
+        effect.when = _formula(doc, (*where, "when"), problems)
     if kind in ("owe", "settle", "schedule"):
         effect.label = str(entry[kind])
     else:
-        effect.target = _formula(doc, (*where, kind), entry[kind], problems)
+        effect.target = _formula(doc, (*where, kind), problems)
     for key in EFFECT_KINDS[kind]:
         if key in entry:
-            formula = _formula(doc, (*where, key), entry[key], problems)
+            formula = _formula(doc, (*where, key), problems)
             if formula is not None:
                 effect.formulas[key] = formula
-    for name, raw in (entry.get("with") or {}).items():
-        formula = _formula(doc, (*where, "with", name), raw, problems)
+    for name in entry.get("with") or {}:
+        formula = _formula(doc, (*where, "with", name), problems)
         if formula is not None:
             effect.fields[name] = formula
     return effect
@@ -357,7 +357,7 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
         text = str(data["value"])
         term.formula = Formula(ast.Literal((0, len(text)), text, declared), text, (*where, "value"), doc)
     elif kind == PARAMETER and "value" in data:
-        term.formula = _formula(doc, (*where, "value"), data["value"], problems)
+        term.formula = _formula(doc, (*where, "value"), problems)
         if term.formula is not None:
             node = term.formula.node
             literal = isinstance(node.operand if isinstance(node, ast.Negate) else node, ast.Literal)
@@ -367,22 +367,21 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
                 problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
                 return None
     elif kind == STATE:
-        term.formula = _formula(doc, (*where, "initial"), data["initial"], problems)
+        term.formula = _formula(doc, (*where, "initial"), problems)
         if term.formula is not None:
             element = declared.element if isinstance(declared, PartyMap) else declared
             message = coerce_literal(term.formula.node, element)
             if message:
                 problems.append(doc.diagnostic((*where, "initial"), f"{name}: {message}"))
     elif kind == INPUT and "default" in data:
-        term.formula = _formula(doc, (*where, "default"), data["default"], problems)
+        term.formula = _formula(doc, (*where, "default"), problems)
         if term.formula is not None:
             coerce_literal(term.formula.node, declared)  # a non-literal default is type-checked
     elif kind == DEFINITION:
-        term.formula = _formula(doc, (*where, "formula"), data["formula"], problems)
+        term.formula = _formula(doc, (*where, "formula"), problems)
     elif kind == INTERPRETATION:
         for choice_name, choice in data["choices"].items():
-            formula = _formula(doc, (*where, "choices", choice_name, "formula"),
-                               choice["formula"], problems)
+            formula = _formula(doc, (*where, "choices", choice_name, "formula"), problems)
             if formula is not None:
                 term.choices[choice_name] = Choice(choice_name, formula, choice["reason"])
         term.default_choice = data["default"]
@@ -394,24 +393,14 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
     return term
 
 
-def _formula(doc: YamlDoc, where: Path_, raw: Any, problems: list[Diagnostic]) -> Formula | None:
-    text = _raw_text(doc, where, raw)
+def _formula(doc: YamlDoc, where: Path_, problems: list[Diagnostic]) -> Formula | None:
+    text = doc.formula_text(where)
     try:
         return Formula(parse_formula(text), text, where, doc)
     except FormulaSyntaxError as exc:
         line, col = doc.text_position(where, exc.offset)
         problems.append(Diagnostic(doc.path, line, col, f"syntax error: {exc.message}"))
         return None
-
-
-def _raw_text(doc: YamlDoc, where: Path_, raw: Any) -> str:
-    """The formula as written: plain YAML numbers keep their exact spelling."""
-    node = doc.nodes.get(where)
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    if node is not None and not isinstance(raw, str):
-        return str(node.value)
-    return str(raw)
 
 
 def coerce_literal(node: ast.Node, declared: Type) -> str | None:

@@ -61,6 +61,13 @@ class YamlDoc:
         line, col = self.position(where, key=key)
         return Diagnostic(self.path, line, col, message, severity)
 
+    def formula_text(self, where: Path_) -> str:
+        """The formula written at ``where`` as its text: plain numbers, dates and ``true`` or
+        ``false`` keep their exact spelling, so no formula needs quoting to stay a formula."""
+        node = self.nodes[where]
+        assert isinstance(node, yaml.ScalarNode)
+        return str(node.value)
+
     def text_position(self, where: Path_, offset: int) -> tuple[int, int]:
         """Line and column of character ``offset`` of the string scalar at ``where``.
 
@@ -70,7 +77,7 @@ class YamlDoc:
         node = self.nodes.get(where)
         if not isinstance(node, yaml.ScalarNode):
             return self.position(where)
-        value: str = node.value
+        value: str = self.formula_text(where)
         src = self.text
         i = node.start_mark.index
         end = node.end_mark.index
