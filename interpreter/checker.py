@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from . import ast
 from .builtins import BUILTINS
 from .diagnostics import ClauseError, Diagnostic
+from .given import check_given
 from .loader import load_program
 from .parser import RESERVED
 from .program import BUILT_IN_EVENTS, INPUT, SERIES, STATE, Clause, Effect, Formula, Program, Term
@@ -77,6 +78,7 @@ def check(program: Program) -> list[Diagnostic]:
     problems.extend(_obligations(program, clause_contexts))
     for clause in program.clauses:
         problems.extend(_clause(program, clause, clause_contexts))
+    problems.extend(check_given(program, [c.formula for c in clause_contexts]))
     deps = _dependencies(contexts)
     problems.extend(_cycles(program, contexts, deps))
     problems.extend(_rebinds(program, contexts + clause_contexts, deps))

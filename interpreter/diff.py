@@ -16,6 +16,7 @@ from .engine import RunResult
 from .evaluator import Record
 from .program import (
     DEFINITION,
+    GIVEN,
     INPUT,
     INTERPRETATION,
     PARAMETER,
@@ -29,9 +30,9 @@ from .program import (
 )
 from .report import plain
 
-#: The sections of a diff, and the kind of term each compares.
+#: The sections of a diff, in the order it shows them, and the kind of term each compares.
 SECTIONS = {"parameters": PARAMETER, "definitions": DEFINITION, "interpretations": INTERPRETATION,
-            "inputs": INPUT, "state": STATE, "market": SERIES}
+            "inputs": INPUT, "given": GIVEN, "state": STATE, "market": SERIES}
 
 
 @dataclass

@@ -22,7 +22,18 @@ from . import ast, numerics
 from .calendar import BusinessCalendar, CalendarError, TradingCalendar
 from .diagnostics import ClauseError
 from .market import MarketData
-from .program import DEFINITION, INPUT, INTERPRETATION, PARAMETER, SERIES, STATE, Formula, Program, Term
+from .program import (
+    DEFINITION,
+    GIVEN,
+    INPUT,
+    INTERPRETATION,
+    PARAMETER,
+    SERIES,
+    STATE,
+    Formula,
+    Program,
+    Term,
+)
 from .types import DATE, DURATIONS, PartyMap, Type
 
 Bindings = tuple[tuple[str, Any], ...]
@@ -167,6 +178,9 @@ class Evaluator:
         if term.kind == PARAMETER and term.formula is None:
             raise EvaluationError(f"parameter {term.name} has no value in {self.program.path} (an "
                                   "abstract body: evaluate a contract that extends it)", term)
+        if term.kind == GIVEN:
+            raise EvaluationError(f"missing {term.name} ({term.type}), {term.description}, which a call or "
+                                  f"a loop binds; give it with --set {term.name}=VALUE", term)
         if term.kind == INPUT and term.formula is None:
             raise EvaluationError(
                 f"missing input {term.name} ({term.type}): {term.description}; "

@@ -24,7 +24,7 @@ from .builtins import BUILTINS
 from .checker import check, close_match
 from .diagnostics import Diagnostic
 from .evaluator import Environment, EvaluationError, Evaluator, Record
-from .program import INPUT, INTERPRETATION, PARAMETER, SERIES, STATE, Formula, Program, Reference, Term
+from .program import GIVEN, INPUT, INTERPRETATION, PARAMETER, SERIES, STATE, Formula, Program, Reference, Term
 from .report import human
 from .yamldoc import Path_, YamlDoc
 
@@ -193,7 +193,7 @@ def _constant(program: Program, term: Term) -> Record | None:
         current = stack.pop()
         seen.append(current)
         stack.extend(current.uses)
-    return None if any(r.term.kind in (INPUT, SERIES, STATE, INTERPRETATION) for r in seen) else record
+    return None if any(r.term.kind in (INPUT, GIVEN, SERIES, STATE, INTERPRETATION) for r in seen) else record
 
 
 def _disagreements(programs: list[Program], clean: set[str], attribute: str, verb: str) -> list[Diagnostic]:

@@ -23,6 +23,7 @@ from .entries import QUOTING, Entry, read_layout
 from .parser import FormulaSyntaxError, parse_formula
 from .program import (
     DEFINITION,
+    GIVEN,
     INPUT,
     INTERPRETATION,
     PARAMETER,
@@ -174,12 +175,14 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
             continue
         name = entry.name
         if name in terms and (terms[name].doc is doc or terms[name].kind != kind):
-            other = SECTION_OF[terms[name].kind]
+            other = SECTION_OF.get(terms[name].kind, terms[name].kind)
             inherited = "" if terms[name].doc is doc else f" of {terms[name].doc.path}"
             problems.append(doc.diagnostic(entry.where, f"{name!r} is already declared in {other}{inherited}",
                                            key=True))
             continue
         term = _term(doc, entry, kind, problems)
+        if term is not None:
+            _declare_given(doc, term, terms, problems)
         if term is not None and entry.section in QUOTING and entry.text is None and _provision_first(entry):
             term.text = _inherited_text(doc, entry, terms.get(name), problems)
         if term is not None:
@@ -224,6 +227,25 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         clauses.append(clause)
     program.clauses = ordered_clauses(doc, program.clauses, clauses, problems)
     return program
+
+
+def _declare_given(doc: YamlDoc, term: Term, terms: dict[str, Term], problems: list[Diagnostic]) -> None:
+    """Make each name ``term`` is given a term of its own, one for every definition that is given it."""
+    for name, type_ in term.given.items():
+        where = (*term.where, "given", name)
+        known = terms.get(name)
+        if known is None or (known.kind == GIVEN and known.doc is not doc):
+            terms[name] = Term(name, GIVEN, type_, where, doc, list(term.sources),
+                               description=f"a name given to {term.name}",
+                               source_sites=list(term.source_sites))
+        elif known.kind != GIVEN:
+            problems.append(doc.diagnostic(where, f"{name!r} is already a {known.kind}; a given name is "
+                                           "bound only where the definition is used", key=True))
+        elif known.type != type_:
+            problems.append(doc.diagnostic(where, f"{name} is given as {known.type} to another "
+                                           f"definition; here it is {type_}"))
+        else:
+            known.description = f"{known.description}, {term.name}"
 
 
 def _obligation(doc: YamlDoc, entry: Entry, problems: list[Diagnostic]) -> ObligationDecl:
@@ -352,7 +374,8 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
                 data.get("description"), column=data.get("column", name),
                 assumption=data.get("assumption"), question=data.get("question"),
                 deadline_of=data.get("deadline_of"), answers=data.get("answers"),
-                unused=data.get("unused"), source_sites=list(entry.source_sites))
+                unused=data.get("unused"), source_sites=list(entry.source_sites),
+                given={name: parse_type(t) for name, t in (data.get("given") or {}).items()})
     if kind == PARAMETER and declared in (PARTY, TEXT) and "value" in data:  # written as is
         text = str(data["value"])
         term.formula = Formula(ast.Literal((0, len(text)), text, declared), text, (*where, "value"), doc)

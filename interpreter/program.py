@@ -16,6 +16,8 @@ DEFINITION = "definition"
 INTERPRETATION = "interpretation"
 SERIES = "series"
 STATE = "state"
+#: A name a definition declares it is given (``given: {day: date}``): bound by a call or a loop.
+GIVEN = "given"
 
 #: The sections of a contract file that declare terms, and the kind of term each declares.
 SECTIONS = {
@@ -88,6 +90,7 @@ class Term:
     unused: str | None = None  # why a parameter no formula uses is kept
     origin: str = ""  # the name in the body it was declared in, before any rename
     source_sites: list[Site] = field(default_factory=list)  # where each of ``sources`` is written
+    given: dict[str, Type] = field(default_factory=dict)  # a definition's names bound where it is used
 
     def __post_init__(self) -> None:
         self.origin = self.origin or self.name

@@ -45,6 +45,7 @@ def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) 
     program.terms = {to(name): term for name, term in program.terms.items()}
     for term in program.terms.values():
         term.name = to(term.name)
+        term.given = {to(name): type_ for name, type_ in term.given.items()}
     program.events = {to(name): event for name, event in program.events.items()}
     for event in program.events.values():
         event.name = to(event.name)

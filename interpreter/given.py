@@ -1,0 +1,79 @@
+"""Names bound where a definition is used: no formula reads one that is not bound for it.
+
+A definition declares the names it is given (``given: {default_day: date}``); a call
+binds them (``daily_payment(default_day = d)``), and so does a loop (``total
+daily_payment for each default_day from a through b``). This pass finds, for every
+formula, the given names it reads and nothing binds: a definition may read only those
+it declares, and a clause's formula none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import ast
+from .diagnostics import Diagnostic
+from .program import DEFINITION, GIVEN, INTERPRETATION, Formula, Program
+
+#: A given name read, and where in the formula it comes in.
+Reads = dict[str, tuple[int, int]]
+
+
+class _Needs:
+    """The given names each term reads unbound, computed once per term."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.memo: dict[str, set[str]] = {}
+
+    def of_term(self, name: str) -> set[str]:
+        if name in self.memo:
+            return self.memo[name]
+        self.memo[name] = set()  # a cycle is reported by the checker; stop here
+        term = self.program.terms.get(name)
+        found: set[str] = set()
+        if term is not None and term.kind == GIVEN:
+            found = {name}
+        elif term is not None and term.kind in (DEFINITION, INTERPRETATION):
+            for formula in term.formulas():
+                found |= set(self.of_node(formula.node))  # its own given names too: its user binds them
+        self.memo[name] = found
+        return found
+
+    def of_node(self, node: ast.Node) -> Reads:
+        """The given names ``node`` reads unbound, each with the span that brings it in."""
+        reads: Reads = {}
+        if isinstance(node, ast.Name):
+            reads.update(dict.fromkeys(self.of_term(node.name), node.span))
+        elif isinstance(node, ast.Call) and node.function in self.program.terms:
+            bound = {k.name for k in node.keywords}
+            reads.update(dict.fromkeys(self.of_term(node.function) - bound, node.span))
+        elif isinstance(node, ast.Total):
+            reads.update(dict.fromkeys(self.of_term(node.term) - {node.day}, node.span))
+        for child in ast.children(node):
+            for name, span in self.of_node(child).items():
+                reads.setdefault(name, span)
+        return reads
+
+
+def check_given(program: Program, clause_formulas: Iterable[Formula]) -> list[Diagnostic]:
+    """A problem for each formula that reads a given name its definition does not declare."""
+    needs = _Needs(program)
+    problems: list[Diagnostic] = []
+    for term in program.terms.values():
+        if term.kind not in (DEFINITION, INTERPRETATION):
+            continue
+        for formula in term.formulas():
+            for name, span in needs.of_node(formula.node).items():
+                if name not in term.given:
+                    message = _unbound(program, name, f"{term.name} reads")
+                    problems.append(formula.diagnostic(span[0], message))
+    for formula in clause_formulas:
+        for name, span in needs.of_node(formula.node).items():
+            problems.append(formula.diagnostic(span[0], _unbound(program, name, "this formula reads")))
+    return problems
+
+
+def _unbound(program: Program, name: str, who: str) -> str:
+    return (f"{who} {name}, which only a call or a loop binds, and nothing binds it here: declare "
+            f"it (given: {{{name}: {program.terms[name].type}}}) or bind it ({name} = ...)")
