@@ -8,13 +8,15 @@ date the market data lacks), never about the contract file.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from . import ast
 from .builtins import BUILTINS
-from .diagnostics import ClauseError, Diagnostic
+from .diagnostics import ClauseError, Diagnostic, Note
 from .given import check_given
 from .loader import load_program
 from .parser import RESERVED
@@ -304,6 +306,13 @@ def _cycles(program: Program, contexts: list[_Context],
             deps: dict[str, set[str]]) -> list[Diagnostic]:
     problems = []
     reported: set[frozenset[str]] = set()
+    uses: dict[tuple[str, str], Note] = {}  # (term, name it reads) → where its formula reads it
+    for ctx in contexts:
+        user = ctx.term.name if ctx.term else None
+        for name, span in ctx.refs if user else ():
+            place = ctx.formula.diagnostic(span[0], "")
+            uses.setdefault((user or "", name), Note(place.path, place.line, place.column,
+                                                     f"{user} uses {name} here"))
     for ctx in contexts:
         if ctx.term is None:
             continue
@@ -315,8 +324,9 @@ def _cycles(program: Program, contexts: list[_Context],
                     continue
                 reported.add(key)
                 chain = " → ".join([ctx.term.name, *path])
-                problems.append(ctx.formula.diagnostic(span[0],
-                                    f"circular definition: {chain}"))
+                steps = tuple(uses[pair] for pair in itertools.pairwise(path) if pair in uses)
+                found = ctx.formula.diagnostic(span[0], f"circular definition: {chain}")
+                problems.append(dataclasses.replace(found, notes=steps))
     return problems
 
 

@@ -6,31 +6,54 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Note:
+    """Another place a diagnostic involves: a step of a cycle, the other of two terms that disagree."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: note: {self.message}"
+
+
+@dataclass(frozen=True)
 class Diagnostic:
-    """One problem at ``path:line:col`` (1-based); ``severity`` is error or warning."""
+    """One problem at ``path:line:col`` (1-based); ``severity`` is error or warning.
+
+    ``notes`` are the other places the problem involves, each printed on a line of its own.
+    """
 
     path: str
     line: int
     column: int
     message: str
     severity: str = "error"
+    notes: tuple[Note, ...] = ()
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        head = f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        return "\n".join([head, *(f"  {note}" for note in self.notes)])
 
     def as_json(self) -> dict[str, object]:
-        """The diagnostic as a JSON-ready mapping."""
-        return {
+        """The diagnostic as a JSON-ready mapping (``notes`` only when there are any)."""
+        found: dict[str, object] = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
             "severity": self.severity,
             "message": self.message,
         }
+        if self.notes:
+            found["notes"] = [{"path": n.path, "line": n.line, "column": n.column, "message": n.message}
+                              for n in self.notes]
+        return found
 
     def as_github(self) -> str:
-        """The diagnostic as a GitHub Actions workflow annotation."""
-        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        """The diagnostic as a GitHub Actions workflow annotation, its notes in the message."""
+        text = "\n".join([self.message, *map(str, self.notes)])
+        message = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return f"::{self.severity} file={self.path},line={self.line},col={self.column}::{message}"
 
 
