@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from . import ast
 from .builtins import BUILTINS
 from .checker import check, close_match
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Note
 from .evaluator import Environment, EvaluationError, Evaluator, Record
 from .program import GIVEN, INPUT, INTERPRETATION, PARAMETER, SERIES, STATE, Formula, Program, Reference, Term
 from .report import human
@@ -62,8 +62,9 @@ def lint(programs: list[Program], listed: dict[str, Place] | None = None) -> lis
     return sorted(found, key=lambda d: (d.path, d.line, d.column, d.message))
 
 
-def _warning(place: Place, message: str) -> Diagnostic:
-    return Diagnostic(*place, message, "warning")
+def _warning(place: Place, message: str, *others: tuple[Place, str]) -> Diagnostic:
+    """A warning at ``place``; ``others`` are the other places it names, each with a note."""
+    return Diagnostic(*place, message, "warning", tuple(Note(*at, note) for at, note in others))
 
 
 def _at(place: Place) -> str:
@@ -150,7 +151,8 @@ def _unused_parameters(programs: list[Program]) -> list[Diagnostic]:
         place = _place(term.doc, term.where, key=True)
         if declaration in used and term.unused:
             found.append(_warning(place, f"parameter {term.origin} is marked unused, but "
-                                         f"{_at(used[declaration])} uses it"))
+                                         f"{_at(used[declaration])} uses it",
+                                  (used[declaration], f"{term.origin} is used here")))
         elif declaration not in used and not term.unused:
             found.append(_warning(place, f"parameter {term.origin} is used by no formula, clause or "
                                          "event; if it only records a fact, say why with unused:"))
@@ -224,7 +226,8 @@ def _disagreements(programs: list[Program], clean: set[str], attribute: str, ver
             if differ:
                 found.append(_warning(a.place, (
                     f"{_named(a.term)} and {_named(b.term)} ({_at(b.place)}) {verb} {a.key} but "
-                    f"differ: {a.shown(as_values)} vs {b.shown(as_values)}")))
+                    f"differ: {a.shown(as_values)} vs {b.shown(as_values)}"),
+                    (b.place, f"{_named(b.term)}: {b.shown(as_values)}")))
     return found
 
 
@@ -298,27 +301,29 @@ class _Numbering:
     def children(self, provision: str) -> list[str]:
         return [p for p in self.places if _parent(p) == provision]
 
-    def problem(self, reference: Reference) -> str | None:
-        """Why the reference does not name the provision meant, or None when it does."""
+    def problem(self, reference: Reference) -> tuple[str, list[tuple[Place, str]]] | None:
+        """Why the reference does not name the provision meant, with the places it names; or None."""
         quoted = f"{reference.says!r} in {reference.within}"
         targets = _targets(reference)
         if targets is None:
-            return f"{quoted}: cannot tell which provision the words name"
+            return f"{quoted}: cannot tell which provision the words name", []
         if reference.means not in self.places:
-            return f"{quoted} is meant as {reference.means}, which is not a known provision"
+            return f"{quoted} is meant as {reference.means}, which is not a known provision", []
         base, covered = targets
         meant = f"{reference.means} ({_at(self.places[reference.means])})"
+        notes = [(self.places[reference.means], f"{reference.means}, the provision meant")]
         missing = [p for p in covered if p not in self.places]
         if missing and len(covered) > 1:
             have = [p.removeprefix(base) for p in self.children(base)]
             where = f" ({_at(self.places[base])})" if base in self.places else ""
             return (f"{quoted} covers {len(covered)} items, {covered[0].removeprefix(base)} to "
                     f"{covered[-1].removeprefix(base)}, but {base}{where} has {len(have)}: "
-                    f"{', '.join(have) or 'none'}; no {', '.join(missing)}")
+                    f"{', '.join(have) or 'none'}; no {', '.join(missing)}", notes)
         if missing:
-            return f"{quoted} names {base}, which does not exist; the provision meant is {meant}"
+            return f"{quoted} names {base}, which does not exist; the provision meant is {meant}", notes
         if base != reference.means:
-            return f"{quoted} names {base} ({_at(self.places[base])}), not {meant}, the provision meant"
+            return (f"{quoted} names {base} ({_at(self.places[base])}), not {meant}, the provision meant",
+                    [(self.places[base], f"{base}, the provision named"), *notes])
         return None
 
 
@@ -352,7 +357,8 @@ def _cross_references(programs: list[Program], listed: dict[str, Place]) -> list
     found = []
     for program in files.values():
         for reference in program.references:
-            message = numbering.problem(reference)
-            if message:
-                found.append(_warning(_place(reference.doc, (*reference.where, "says")), message))
+            problem = numbering.problem(reference)
+            if problem:
+                message, others = problem
+                found.append(_warning(_place(reference.doc, (*reference.where, "says")), message, *others))
     return found
