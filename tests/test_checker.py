@@ -6,7 +6,6 @@ line is line 4 of the file.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -25,55 +24,60 @@ def problems(path: Path) -> list[str]:
     return [f"{d.line}:{d.column}: {d.message}" for d in check(program)]
 
 
-DEF = """\
-definitions:
-  x:
-    type: {type}
-    formula: {formula}
-    source: T 1
+#: The provision the entries below encode; their sections follow it, indented under it.
+PROVISION = """\
+provisions:
+  T 1:
     text: quoted
+"""
+
+DEF = """\
+    definitions:
+      x:
+        type: {type}
+        formula: {formula}
 """
 
 
 def one_definition(contract, formula: str, type_: str = "money", extra: str = "") -> list[str]:
-    return problems(contract(extra + DEF.format(type=type_, formula=formula)))
+    return problems(contract(PROVISION + extra + DEF.format(type=type_, formula=formula)))
 
 
 PARAMS = """\
-parameters:
-  cash: {type: money, value: $5.00, source: T 1, text: quoted}
-  lot: {type: shares, value: 100, source: T 1, text: quoted}
-  day: {type: date, value: 1999-01-04, source: T 1, text: quoted}
-  flag: {type: boolean, value: true, source: T 1, text: quoted}
+    parameters:
+      cash: {type: money, value: $5.00}
+      lot: {type: shares, value: 100}
+      day: {type: date, value: 1999-01-04}
+      flag: {type: boolean, value: true}
 """
-# With PARAMS first, the definition's formula sits on line 4 + 5 + 3 = 12, column 14.
-FORMULA_LINE = 12
+# With PARAMS first, the definition's formula sits on line 4 + 3 + 5 + 3 = 15, column 18.
+FORMULA_LINE = 15
 
 
 def test_money_plus_shares(contract) -> None:
     got = one_definition(contract, "cash + lot", extra=PARAMS)
-    assert got == [f"{FORMULA_LINE}:14: cannot add shares to money"]
+    assert got == [f"{FORMULA_LINE}:18: cannot add shares to money"]
 
 
 def test_date_times_two(contract) -> None:
     got = one_definition(contract, "day × 2", type_="date", extra=PARAMS)
-    assert got == [f"{FORMULA_LINE}:14: cannot multiply date and ratio"]
+    assert got == [f"{FORMULA_LINE}:18: cannot multiply date and ratio"]
 
 
 def test_condition_must_be_boolean(contract) -> None:
     got = one_definition(contract, "if lot then cash else cash", extra=PARAMS)
     # the condition ``count`` starts 3 characters into the formula
-    assert got == [f"{FORMULA_LINE}:17: the condition of 'if' must be boolean, not shares"]
+    assert got == [f"{FORMULA_LINE}:21: the condition of 'if' must be boolean, not shares"]
 
 
 def test_and_needs_booleans(contract) -> None:
     got = one_definition(contract, "flag and cash", type_="boolean", extra=PARAMS)
-    assert got == [f"{FORMULA_LINE}:23: 'and' needs a condition (boolean), not money"]
+    assert got == [f"{FORMULA_LINE}:27: 'and' needs a condition (boolean), not money"]
 
 
 def test_formula_unit_differs_from_declared(contract) -> None:
     got = one_definition(contract, "cash / lot", type_="money", extra=PARAMS)
-    assert got == [f"{FORMULA_LINE}:14: x is declared money but its formula gives price"]
+    assert got == [f"{FORMULA_LINE}:18: x is declared money but its formula gives price"]
 
 
 def test_unit_algebra_gives_declared_types(contract) -> None:
@@ -85,133 +89,164 @@ def test_unit_algebra_gives_declared_types(contract) -> None:
 
 def test_unknown_name_with_suggestion(contract) -> None:
     got = one_definition(contract, "cash + cahs", extra=PARAMS)
-    assert got == [f"{FORMULA_LINE}:21: unknown name 'cahs'; did you mean 'cash'?"]
+    assert got == [f"{FORMULA_LINE}:25: unknown name 'cahs'; did you mean 'cash'?"]
 
 
 def test_syntax_error_inside_a_block_formula(contract) -> None:
     path = contract("""\
-        definitions:
-          x:
-            type: money
-            formula: |
-              lesser_of(a,
-                b +)
-            source: T 1
+        provisions:
+          T 1:
             text: quoted
+            definitions:
+              x:
+                type: money
+                formula: |
+                  lesser_of(a,
+                    b +)
         """)
-    # line 4 definitions, 5 x, 6 type, 7 formula, 8 lesser_of, 9 "        b +)": ')' at column 12
-    assert problems(path) == ["9:12: syntax error: unexpected ')'; expected an expression"]
+    # line 4 provisions, 5 T 1, 6 text, 7 definitions, 8 x, 9 type, 10 formula, 11 lesser_of,
+    # 12 "            b +)": ')' at column 16
+    assert problems(path) == ["12:16: syntax error: unexpected ')'; expected an expression"]
 
 
 def test_circular_definitions(contract) -> None:
     path = contract("""\
-        definitions:
-          a: {type: money, formula: b + $1.00, source: T 1, text: quoted}
-          b: {type: money, formula: a × 2, source: T 1, text: quoted}
+        provisions:
+          T 1:
+            text: quoted
+            definitions:
+              a: {type: money, formula: b + $1.00}
+              b: {type: money, formula: a × 2}
         """)
     got = problems(path)
-    assert got == ["5:29: circular definition: a → b → a"]
+    assert got == ["8:33: circular definition: a → b → a"]
 
 
-def test_schema_missing_source_points_at_the_entry(contract) -> None:
+def test_missing_quote_points_at_the_entry(contract) -> None:
+    # Neither the provision nor the entry quotes the document.
     path = contract("""\
-        definitions:
-          a:
-            type: money
-            formula: $1.00
-            text: quoted
+        provisions:
+          T 1:
+            definitions:
+              a:
+                type: money
+                formula: $1.00
         """)
-    assert problems(path) == ["6:5: definitions.a: 'source' is a required property"]
+    assert problems(path) == ["7:7: a: no quoted text: give the provision's 'text', or the entry's own"]
+
+
+def test_a_source_inside_a_provision_points_at_its_key(contract) -> None:
+    path = contract("""\
+        provisions:
+          T 1:
+            text: quoted
+            definitions:
+              a:
+                type: money
+                formula: $1.00
+                source: T 2
+        """)
+    assert problems(path) == ["11:9: a: an entry of a provision is the provision's (T 1); name the others "
+                              "it encodes under 'cites'"]
 
 
 def test_schema_unknown_key_points_at_the_key(contract) -> None:
     path = contract("""\
-        definitions:
-          a:
-            type: money
-            formula: $1.00
-            source: T 1
+        provisions:
+          T 1:
             text: quoted
-            formual: oops
+            definitions:
+              a:
+                type: money
+                formula: $1.00
+                formual: oops
         """)
-    assert problems(path)[0].startswith("10:5: definitions.a: unknown key 'formual'")
+    assert problems(path)[0].startswith("11:9: provisions.T 1.definitions.a: unknown key 'formual'")
 
 
 def test_unknown_type(contract) -> None:
     got = one_definition(contract, "$1.00", type_="dollars")
-    assert len(got) == 1 and got[0].startswith("6:11: definitions.x.type: unknown type 'dollars'")
+    assert len(got) == 1
+    assert got[0].startswith("9:15: provisions.T 1.definitions.x.type: unknown type 'dollars'")
 
 
 def test_duplicate_keys_are_errors(contract) -> None:
     path = contract("""\
-        parameters:
-          a: {type: money, value: $1.00, source: T 1, text: quoted}
-          a: {type: money, value: $2.00, source: T 1, text: quoted}
+        provisions:
+          T 1:
+            text: quoted
+            parameters:
+              a: {type: money, value: $1.00}
+              a: {type: money, value: $2.00}
         """)
-    assert problems(path) == ["6:3: duplicate key 'a'"]
+    assert problems(path) == ["9:7: duplicate key 'a'"]
 
 
 def test_python_tags_are_refused(contract) -> None:
-    path = contract("parameters: !!python/object:os.system {}\n")
+    path = contract("provisions: !!python/object:os.system {}\n")
     assert problems(path) == ["4:13: YAML tag tag:yaml.org,2002:python/object:os.system is not "
                               "allowed in clause files"]
 
 
 def test_parameter_value_must_fit_its_type(contract) -> None:
     path = contract("""\
-        parameters:
-          when: {type: date, value: $5.00, source: T 1, text: quoted}
+        provisions:
+          T 1:
+            text: quoted
+            parameters:
+              when: {type: date, value: $5.00}
         """)
-    assert problems(path) == ["5:29: when: the value is money, but the term is declared date"]
+    assert problems(path) == ["8:33: when: the value is money, but the term is declared date"]
 
 
 def test_interpretation_default_must_be_a_choice(contract) -> None:
     path = contract("""\
-        interpretations:
-          n:
-            type: ratio
-            source: T 1
+        provisions:
+          T 1:
             text: quoted
-            question: which?
-            default: three
-            choices:
-              one: {formula: "1", reason: r}
-              two: {formula: "2", reason: r}
+            interpretations:
+              n:
+                type: ratio
+                question: which?
+                default: three
+                choices:
+                  one: {formula: "1", reason: r}
+                  two: {formula: "2", reason: r}
         """)
-    assert problems(path) == ["10:14: n: default 'three' is not one of its choices (one, two)"]
+    assert problems(path) == ["11:18: n: default 'three' is not one of its choices (one, two)"]
 
 
 def test_rebinding_a_name_the_term_does_not_use(contract) -> None:
-    path = contract(PARAMS + textwrap.dedent("""\
-        definitions:
-          a: {type: money, formula: cash × 2, source: T 1, text: quoted}
-          b: {type: money, formula: a(day = 1999-02-01), source: T 1, text: quoted}
-        """))
-    assert problems(path) == ["11:31: a does not depend on day, so giving it here has no effect"]
+    path = contract(PROVISION + PARAMS + """\
+    definitions:
+      a: {type: money, formula: cash × 2}
+      b: {type: money, formula: a(day = 1999-02-01)}
+""")
+    assert problems(path) == ["14:35: a does not depend on day, so giving it here has no effect"]
 
 
 def test_builtin_argument_errors(contract) -> None:
     got = one_definition(contract, "average(cash)", extra=PARAMS)
-    assert got == [f"{FORMULA_LINE}:14: average: the argument must be a list, series or "
+    assert got == [f"{FORMULA_LINE}:18: average: the argument must be a list, series or "
                    "party values of quantities, not money"]
     got = one_definition(contract, "window(cash, 3 days, ending = day)", type_="list of money",
                          extra=PARAMS)
-    assert got == [f"{FORMULA_LINE}:14: window: the first argument must be a series, not money"]
+    assert got == [f"{FORMULA_LINE}:18: window: the first argument must be a series, not money"]
 
 
 def test_unknown_calendar(contract) -> None:
-    path = contract("parameters: {}\n", header="title: t\ndocument: {title: T, source: t}\n"
+    path = contract("provisions: {}\n", header="title: t\ndocument: {title: T, source: t}\n"
                                                "calendars: {business_days: [NOPE]}\n")
     got = problems(path)
     assert got and got[0].startswith("3:29: unknown holiday calendar 'NOPE'")
 
 
 def test_load_checked_raises_with_every_problem(contract) -> None:
-    path = contract(PARAMS + textwrap.dedent("""\
-        definitions:
-          a: {type: money, formula: cash + lot, source: T 1, text: quoted}
-          b: {type: money, formula: nothing, source: T 1, text: quoted}
-        """))
+    path = contract(PROVISION + PARAMS + """\
+    definitions:
+      a: {type: money, formula: cash + lot}
+      b: {type: money, formula: nothing}
+""")
     with pytest.raises(ClauseError) as info:
         load_checked(str(path))
-    assert [d.line for d in info.value.diagnostics] == [10, 11]
+    assert [d.line for d in info.value.diagnostics] == [13, 14]

@@ -7,8 +7,11 @@ from pathlib import Path
 from support import CONTRACTS, ROOT, SERIES_B, SMALL_MARKET
 
 BROKEN = """\
-definitions:
-  x: {type: money, formula: "$1.00 + 2 shares", source: T 1, text: q}
+provisions:
+  T 1:
+    text: q
+    definitions:
+      x: {type: money, formula: "$1.00 + 2 shares"}
 """
 
 
@@ -23,8 +26,8 @@ def test_validate_reports_path_line_column(cli, contract) -> None:
     path = contract(BROKEN)
     run = cli("validate", path)
     assert run.code == 1
-    # line 5 of the file; the formula starts at column 30, inside the quotes
-    assert run.out.splitlines() == [f"{path}:5:30: error: cannot add shares to money"]
+    # line 8 of the file; the formula starts at column 34, inside the quotes
+    assert run.out.splitlines() == [f"{path}:8:34: error: cannot add shares to money"]
     assert "1 error in 1 file" in run.err
 
 
@@ -32,10 +35,10 @@ def test_validate_json_and_github_formats(cli, contract) -> None:
     path = contract(BROKEN)
     run = cli("validate", path, "--format", "json")
     assert run.code == 1
-    assert run.json() == [{"path": str(path), "line": 5, "column": 30, "severity": "error",
+    assert run.json() == [{"path": str(path), "line": 8, "column": 34, "severity": "error",
                            "message": "cannot add shares to money"}]
     run = cli("validate", path, "--format", "github")
-    assert run.out.strip() == f"::error file={path},line=5,col=30::cannot add shares to money"
+    assert run.out.strip() == f"::error file={path},line=8,col=34::cannot add shares to money"
     assert cli("validate", CONTRACTS, "--format", "json").json() == []
 
 

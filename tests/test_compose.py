@@ -15,33 +15,34 @@ from interpreter.scenario import load_scenario
 
 # Two made-up supply agreements that draw on one stock of units; not real documents.
 SUPPLY = HEADER + """\
-parameters:
-  company: {type: party, value: Maker, source: T 1, text: the maker}
-  stock: {type: shares, value: 1000, source: T 1, text: one thousand units}
-  unit_price: {type: price, value: $PRICE, source: T 1, text: the price}
-inputs:
-  order_date: {type: date, description: when, source: T 1}
-  buyer: {type: party, description: who, source: T 1}
-  units: {type: shares, description: how many, source: T 1}
-  ratio: {type: ratio, description: the split, source: T 1}
-state:
-  delivered: {type: shares, initial: 0, description: units delivered, source: T 1}
-definitions:
-  room: {type: shares, formula: "greater_of(0 shares, stock - delivered)", source: T 1, text: what is left}
-  filled: {type: shares, formula: "lesser_of(units, room)", source: T 1, text: what is filled}
-  cost: {type: money, formula: "units × unit_price", source: T 1, text: price times units}
-events:
-  order: {date: order_date, fields: [buyer, units], description: an order, source: T 1}
-  split: {date: order_date, fields: {factor: ratio}, description: a split, source: T 1}
-clauses:
-  fill:
-    on: order
-    compute: [filled]
-    effects:
-      - increase: delivered
-        by: filled
-    source: T 1
-    text: the maker fills the order
+provisions:
+  T 1:
+    parameters:
+      company: {type: party, value: Maker, text: the maker}
+      stock: {type: shares, value: 1000, text: one thousand units}
+      unit_price: {type: price, value: $PRICE, text: the price}
+    inputs:
+      order_date: {type: date, description: when}
+      buyer: {type: party, description: who}
+      units: {type: shares, description: how many}
+      ratio: {type: ratio, description: the split}
+    state:
+      delivered: {type: shares, initial: 0, description: units delivered}
+    definitions:
+      room: {type: shares, formula: "greater_of(0 shares, stock - delivered)", text: what is left}
+      filled: {type: shares, formula: "lesser_of(units, room)", text: what is filled}
+      cost: {type: money, formula: "units × unit_price", text: price times units}
+    events:
+      order: {date: order_date, fields: [buyer, units], description: an order}
+      split: {date: order_date, fields: {factor: ratio}, description: a split}
+    clauses:
+      fill:
+        on: order
+        compute: [filled]
+        effects:
+          - increase: delivered
+            by: filled
+        text: the maker fills the order
 """
 
 
@@ -75,10 +76,12 @@ def test_deal_entries_use_and_replace_document_terms(tmp_path: Path) -> None:
     # The deal's b.room replaces b's own: stock 1,000 less what both delivered, none yet, less 100.
     # Its total: a.cost(units = 4 shares) + b.cost(units = 5 shares) = $8 + $15 = $23; keywords read in the callee's document.
     deal = _deal(tmp_path, """\
-definitions:
-  b.room: {type: shares, formula: "stock_left - 100 shares", source: T 2, text: kept back}
-  stock_left: {type: shares, formula: "a.stock - a.delivered - b.delivered", source: T 2, text: left}
-  both: {type: money, formula: "a.cost(units = 4 shares) + b.cost(units = 5 shares)", source: T 2, text: both}
+provisions:
+  T 2:
+    definitions:
+      b.room: {type: shares, formula: "stock_left - 100 shares", text: kept back}
+      stock_left: {type: shares, formula: "a.stock - a.delivered - b.delivered", text: left}
+      both: {type: money, formula: "a.cost(units = 4 shares) + b.cost(units = 5 shares)", text: both}
 """)
     assert values(deal, "b.room", "a.room", "both") == {"b.room": 900, "a.room": 1000, "both": 23}
 
@@ -120,11 +123,11 @@ def test_shared_parameters_must_agree(tmp_path: Path) -> None:
     # unit_price is $2 in a and $3 in b: one parameter cannot be both.
     deal = _deal(tmp_path, "shared:\n  unit_price: [a, b]\n")
     message = _error(deal)
-    assert "b.yaml:7:3: error: unit_price is shared, but its value here differs from" in message
-    assert "a.yaml:7" in message
+    assert "b.yaml:9:7: error: unit_price is shared, but its value here differs from" in message
+    assert "a.yaml:9" in message
     # Unless the deal gives the value: then it replaces both.
-    deal = _deal(tmp_path, "shared:\n  unit_price: [a, b]\nparameters:\n"
-                 "  unit_price: {type: price, value: $4, source: T 2, text: the deal's price}\n")
+    deal = _deal(tmp_path, "shared:\n  unit_price: [a, b]\nprovisions:\n  T 2:\n    parameters:\n"
+                 "      unit_price: {type: price, value: $4, text: the deal's price}\n")
     assert values(deal, "a.cost", "b.cost", **{"a.units": "1", "b.units": "2"}) == {"a.cost": 4, "b.cost": 8}
 
 
@@ -152,11 +155,12 @@ def test_document_file_problems(tmp_path: Path) -> None:
 
 def test_qualified_names_in_the_language(tmp_path: Path) -> None:
     # A qualified name outside a deal is just an unknown name, reported where it stands.
-    path = _write(tmp_path, "c.yaml", HEADER + "definitions:\n"
-                  "  x: {type: ratio, formula: \"a.rate × 2\", source: T 1, text: x}\n")
-    assert "c.yaml:5:30: error: unknown name 'a.rate'" in _error(path)
-    assert values(_deal(tmp_path, "definitions:\n  half: {type: ratio, formula: \"1 / 2\", source: T 1, "
-                        "text: h}\n"), "half")["half"] == F(1, 2)
+    path = _write(tmp_path, "c.yaml", HEADER + "provisions:\n  T 1:\n    definitions:\n"
+                  "      x: {type: ratio, formula: \"a.rate × 2\", text: x}\n")
+    assert "c.yaml:7:34: error: unknown name 'a.rate'" in _error(path)
+    half = _deal(tmp_path, "provisions:\n  T 1:\n    definitions:\n"
+                 "      half: {type: ratio, formula: \"1 / 2\", text: h}\n")
+    assert values(half, "half")["half"] == F(1, 2)
 
 
 def test_a_deal_clause_can_come_before_a_document_clause(tmp_path: Path) -> None:
@@ -164,34 +168,35 @@ def test_a_deal_clause_can_come_before_a_document_clause(tmp_path: Path) -> None
     # (nothing delivered yet); placed after (the default), it sees 1,000 − 700 = 300.
     def seen(order: str) -> object:
         deal = _deal(tmp_path, f"""\
-state:
-  room_seen: {{type: shares, initial: 0, description: what the deal saw, source: T 2}}
-clauses:
-  look:
-    on: a.order
-{order}    effects:
-      - set: room_seen
-        to: a.room
-    source: T 2
-    text: the deal looks
+provisions:
+  T 2:
+    state:
+      room_seen: {{type: shares, initial: 0, description: what the deal saw}}
+    clauses:
+      look:
+        on: a.order
+{order}        effects:
+          - set: room_seen
+            to: a.room
+        text: the deal looks
 """)
         scenario = _write(tmp_path, "s.yaml", f"title: t\ncontracts: [{deal.name}]\nholders: {{Shop: {{}}}}\n"
                           "as_of: 2000-01-31\nevents:\n"
                           "  - {date: 2000-01-10, event: a.order, buyer: Shop, units: 700}\n")
         return run_scenario(load_scenario(scenario)).state["room_seen"]
 
-    assert seen("    before: a.fill\n") == 1000
+    assert seen("        before: a.fill\n") == 1000
     assert seen("") == 300
-    deal = _deal(tmp_path, "clauses:\n  look:\n    on: a.order\n    before: a.nothing\n"
-                 "    source: T 2\n    text: t\n")
-    assert "deal.yaml:7:13: error: no clause named 'a.nothing' to come before" in _error(deal)
+    deal = _deal(tmp_path, "provisions:\n  T 2:\n    clauses:\n      look:\n        on: a.order\n"
+                 "        before: a.nothing\n        text: t\n")
+    assert "deal.yaml:9:17: error: no clause named 'a.nothing' to come before" in _error(deal)
 
 
 def test_a_documents_events_cannot_precede_its_issue(tmp_path: Path) -> None:
     # a is issued 2000-01-01, b 2000-06-01: an order under b on 2000-03-01 is before b exists.
     for name, day in (("a", "2000-01-01"), ("b", "2000-06-01")):
         text = SUPPLY.replace("PRICE", "2").replace(
-            "definitions:\n", f"definitions:\n  start: {{type: date, formula: {day}, source: T 1, text: s}}\n")
+            "    definitions:\n", f"    definitions:\n      start: {{type: date, formula: {day}, text: s}}\n")
         _write(tmp_path, f"{name}.yaml", text + "issue_date: start\n")
     deal = _write(tmp_path, "deal.yaml", "title: deal\ndocument: {title: Deal, source: t}\n"
                   "documents: {a: a.yaml, b: b.yaml}\n")

@@ -137,26 +137,27 @@ def test_clause_run_markdown_and_explain(cli) -> None:
 LEDGER = """\
 title: Toy ledger
 document: {title: Toy ledger, source: none}
-inputs:
-  buyer: {type: party, description: who orders, source: L 1}
-  units: {type: shares, description: how many, source: L 1}
-  order_date: {type: date, description: when, source: L 1}
-state:
-  total_ordered: {type: shares, initial: 0, description: shared with the toy agreement, source: L 1}
-  orders_seen: {type: ratio, initial: 0, description: orders this ledger saw, source: L 1}
-events:
-  order: {date: order_date, fields: [buyer, units], description: an order, source: L 1}
-clauses:
-  count:
-    on: order
-    compute: []
-    effects:
-      - increase: orders_seen
-        by: 1
-      - set: total_ordered
-        to: total_ordered + units
-    source: L 1
+provisions:
+  L 1:
     text: count
+    inputs:
+      buyer: {type: party, description: who orders}
+      units: {type: shares, description: how many}
+      order_date: {type: date, description: when}
+    state:
+      total_ordered: {type: shares, initial: 0, description: shared with the toy agreement}
+      orders_seen: {type: ratio, initial: 0, description: orders this ledger saw}
+    events:
+      order: {date: order_date, fields: [buyer, units], description: an order}
+    clauses:
+      count:
+        on: order
+        compute: []
+        effects:
+          - increase: orders_seen
+            by: 1
+          - set: total_ordered
+            to: total_ordered + units
 """
 
 
@@ -199,28 +200,28 @@ def test_settle_names_the_obligation_by_its_due_date(tmp_path: Path) -> None:
     contract.write_text(textwrap.dedent("""\
         title: bills
         document: {title: Bills, source: none}
-        parameters:
-          company: {type: party, value: Co, source: T 1, text: the company}
-        inputs:
-          day: {type: date, description: when, source: T 1}
-          who: {type: party, description: who, source: T 1}
-          due_on: {type: date, description: the bill paid, source: T 1}
-        events:
-          bill: {date: day, fields: [who, due_on], description: a bill, source: T 1}
-          payment: {date: day, fields: [who, due_on], description: a payment, source: T 1}
-        clauses:
-          billed:
-            on: bill
-            effects:
-              - {owe: fee, debtor: company, creditor: who, amount: $100, due: due_on}
-            source: T 1
-            text: bills
-          paid:
-            on: payment
-            effects:
-              - {settle: fee, creditor: who, amount: $100, due: due_on}
-            source: T 1
-            text: pays
+        provisions:
+          T 1:
+            parameters:
+              company: {type: party, value: Co, text: the company}
+            inputs:
+              day: {type: date, description: when}
+              who: {type: party, description: who}
+              due_on: {type: date, description: the bill paid}
+            events:
+              bill: {date: day, fields: [who, due_on], description: a bill}
+              payment: {date: day, fields: [who, due_on], description: a payment}
+            clauses:
+              billed:
+                on: bill
+                effects:
+                  - {owe: fee, debtor: company, creditor: who, amount: $100, due: due_on}
+                text: bills
+              paid:
+                on: payment
+                effects:
+                  - {settle: fee, creditor: who, amount: $100, due: due_on}
+                text: pays
         """), encoding="utf-8")
     scenario = tmp_path / "s.yaml"
     scenario.write_text(textwrap.dedent(f"""\

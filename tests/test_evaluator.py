@@ -15,26 +15,33 @@ D = dt.date
 
 
 def defs(*entries: tuple[str, str, str]) -> str:
-    """A definitions section from (name, type, formula) triples."""
-    lines = ["definitions:"]
+    """The definitions of provision T 1 from (name, type, formula) triples, after PROVISION or INPUTS."""
+    lines = ["    definitions:"]
     for name, type_, formula in entries:
-        lines.append(f"  {name}: {{type: {type_}, formula: \"{formula}\", source: T 1, text: q}}")
+        lines.append(f"      {name}: {{type: {type_}, formula: \"{formula}\"}}")
     return "\n".join(lines) + "\n"
 
 
-INPUTS = """\
-inputs:
-  day: {type: date, description: a date, source: T 1}
-  amount: {type: money, description: an amount, source: T 1}
-market:
-  close: {type: price, description: closing bid}
+#: The provision every entry encodes, quoting its text; the entries' sections follow, indented under it.
+PROVISION = """\
+provisions:
+  T 1:
+    text: q
+"""
+
+INPUTS = PROVISION + """\
+    inputs:
+      day: {type: date, description: a date}
+      amount: {type: money, description: an amount}
+    market:
+      close: {type: price, description: closing bid}
 """
 
 
 def test_arithmetic_is_exact_rational(contract) -> None:
     # $1.00 / 3 × 3 is exactly $1.00 (a binary float would not round-trip every case).
-    path = contract(defs(("third", "money", "$1.00 / 3"), ("whole", "money", "$1.00 / 3 × 3"),
-                         ("tenth", "money", "$0.10 + $0.20")))
+    path = contract(PROVISION + defs(("third", "money", "$1.00 / 3"), ("whole", "money", "$1.00 / 3 × 3"),
+                                     ("tenth", "money", "$0.10 + $0.20")))
     got = values(path, "third", "whole", "tenth")
     assert got == {"third": F(1, 3), "whole": F(1), "tenth": F(3, 10)}
     assert all(isinstance(v, F) for v in got.values())
@@ -49,15 +56,15 @@ def test_arithmetic_is_exact_rational(contract) -> None:
     ("round up (6 / 2)", F(3)),       # already whole: unchanged
 ])
 def test_rounding_to_whole_units(contract, formula: str, expected: F) -> None:
-    path = contract(defs(("x", "ratio", formula)))
+    path = contract(PROVISION + defs(("x", "ratio", formula)))
     assert values(path, "x")["x"] == expected
 
 
 def test_rounding_to_cents(contract) -> None:
     # 6.7838 × 0.995 = 6.749881 → nearest cent 6.75, down 6.74, up 6.75.
-    path = contract(defs(("near", "price", "round to cent ($6.7838 per share × 99.5%)"),
-                         ("down", "price", "round down to cent ($6.7838 per share × 99.5%)"),
-                         ("up", "price", "round up to cent ($6.7838 per share × 99.5%)")))
+    path = contract(PROVISION + defs(("near", "price", "round to cent ($6.7838 per share × 99.5%)"),
+                                     ("down", "price", "round down to cent ($6.7838 per share × 99.5%)"),
+                                     ("up", "price", "round up to cent ($6.7838 per share × 99.5%)")))
     assert values(path, "near", "down", "up") == {"near": F("6.75"), "down": F("6.74"),
                                                   "up": F("6.75")}
 
@@ -66,13 +73,13 @@ def test_business_days_skip_weekends_and_new_york_holidays(contract) -> None:
     # 1999-11-24 (Wed) + 1 business day: Thursday 11-25 is Thanksgiving → Friday 11-26.
     # 1999-10-08 (Fri) + 1 business day: Monday 10-11 is Columbus Day (a FED holiday) → 10-12.
     # 1999-07-02 (Fri) + 3 business days: 07-05 observed Independence Day → 07-06, 07-07, 07-08.
-    path = contract(defs(("a", "date", "1999-11-24 + 1 business day"),
-                         ("b", "date", "1999-10-08 + 1 business day"),
-                         ("c", "date", "1999-07-02 + 3 business days"),
-                         ("d", "date", "1999-07-06 - 1 business day"),
-                         ("e", "days", "1999-12-18 - 1998-12-18"),
-                         ("f", "days", "days_between(1998-12-18, 1999-03-01)"),
-                         ("g", "boolean", "is_business_day(1999-10-11)")))
+    path = contract(PROVISION + defs(("a", "date", "1999-11-24 + 1 business day"),
+                                     ("b", "date", "1999-10-08 + 1 business day"),
+                                     ("c", "date", "1999-07-02 + 3 business days"),
+                                     ("d", "date", "1999-07-06 - 1 business day"),
+                                     ("e", "days", "1999-12-18 - 1998-12-18"),
+                                     ("f", "days", "days_between(1998-12-18, 1999-03-01)"),
+                                     ("g", "boolean", "is_business_day(1999-10-11)")))
     got = values(path, "a", "b", "c", "d", "e", "f", "g")
     assert got == {"a": D(1999, 11, 26), "b": D(1999, 10, 12), "c": D(1999, 7, 8),
                    "d": D(1999, 7, 2), "e": 365, "f": 73, "g": False}
@@ -96,8 +103,8 @@ def test_division_by_zero_points_into_the_formula(contract) -> None:
     with pytest.raises(ClauseError) as info:
         values(path, "x", amount="$0")
     diagnostic = info.value.diagnostics[0]
-    # line 10 of the file; the formula text starts after `  x: {type: ratio, formula: "`
-    assert (diagnostic.line, diagnostic.column) == (10, 30)
+    # line 13 of the file; the formula text starts after `      x: {type: ratio, formula: "`
+    assert (diagnostic.line, diagnostic.column) == (13, 34)
     assert diagnostic.message == "division by zero (in x)"
 
 
@@ -164,7 +171,7 @@ def test_lowest_more_than_available_is_an_error(contract, tmp_path: Path) -> Non
 
 
 def test_set_overrides_a_definition(contract) -> None:
-    path = contract(defs(("a", "money", "$2.00"), ("b", "money", "a × 3")))
+    path = contract(PROVISION + defs(("a", "money", "$2.00"), ("b", "money", "a × 3")))
     assert values(path, "b")["b"] == 6
     assert values(path, "b", a="$5")["b"] == 15
 

@@ -182,13 +182,14 @@ def lint_lines(cli, *paths: Path | str) -> list[str]:
 
 
 DEADLINE = """\
-definitions:
-  due:
-    type: date
-    deadline_of: filing
-    formula: {formula}
-    source: T 1
+provisions:
+  T 1:
     text: the deadline
+    definitions:
+      due:
+        type: date
+        deadline_of: filing
+        formula: {formula}
 """
 
 
@@ -197,7 +198,7 @@ def test_deadlines_that_differ_name_both_places_and_dates(cli, tmp_path: Path) -
     a = write(tmp_path, "a.yaml", DEADLINE.format(formula="1999-01-04 + 5 days"))
     b = write(tmp_path, "b.yaml", DEADLINE.format(formula="1999-01-04 + 5 business days"))
     assert lint_lines(cli, tmp_path) == [
-        f"{a}:5:3: warning: due [T 1] and due [T 1] ({b}:5:3) are deadlines of filing but differ: "
+        f"{a}:8:7: warning: due [T 1] and due [T 1] ({b}:8:7) are deadlines of filing but differ: "
         "1999-01-09 vs 1999-01-11"]
 
 
@@ -208,25 +209,39 @@ def test_deadlines_written_differently_with_the_same_date_agree(cli, tmp_path: P
 
 
 def test_deadlines_that_need_inputs_are_compared_as_formulas(cli, tmp_path: Path) -> None:
-    given = "inputs:\n  start: {type: date, description: d, source: T 1}\n"
-    a = write(tmp_path, "a.yaml", given + DEADLINE.format(formula="start + 5 days"))
-    b = write(tmp_path, "b.yaml", given + DEADLINE.format(formula="start + 5 business days"))
-    write(tmp_path, "c.yaml", given + DEADLINE.format(formula="start  +  5 days"))  # same as a
+    given = "    inputs:\n      start: {type: date, description: d}\n"  # in provision T 1, after due
+    a = write(tmp_path, "a.yaml", DEADLINE.format(formula="start + 5 days") + given)
+    b = write(tmp_path, "b.yaml", DEADLINE.format(formula="start + 5 business days") + given)
+    write(tmp_path, "c.yaml", DEADLINE.format(formula="start  +  5 days") + given)  # same as a
     assert lint_lines(cli, tmp_path) == [
-        f"{a}:7:3: warning: due [T 1] and due [T 1] ({b}:7:3) are deadlines of filing but differ: "
+        f"{a}:8:7: warning: due [T 1] and due [T 1] ({b}:8:7) are deadlines of filing but differ: "
         "'start + 5 days' vs 'start + 5 business days'",
-        f"{b}:7:3: warning: due [T 1] and due [T 1] ({tmp_path / 'c.yaml'}:7:3) are deadlines of filing "
+        f"{b}:8:7: warning: due [T 1] and due [T 1] ({tmp_path / 'c.yaml'}:8:7) are deadlines of filing "
         "but differ: 'start + 5 business days' vs 'start + 5 days'"]
 
 
 ANSWERS = """\
-parameters:
-  rate_a: {type: ratio, value: 5%, answers: rate, source: T 1, text: five}
-  rate_b: {type: ratio, value: 6%, answers: rate, source: T 2, text: six}
-  rate_c: {type: ratio, value: 5%, answers: rate, source: T 3, text: five again}
-  other: {type: ratio, value: 7%, answers: another_question, source: T 4, text: seven}
-definitions:
-  uses: {type: ratio, formula: rate_a + rate_b + rate_c + other, source: T 5, text: all}
+provisions:
+  T 1:
+    text: five
+    parameters:
+      rate_a: {type: ratio, value: 5%, answers: rate}
+  T 2:
+    text: six
+    parameters:
+      rate_b: {type: ratio, value: 6%, answers: rate}
+  T 3:
+    text: five again
+    parameters:
+      rate_c: {type: ratio, value: 5%, answers: rate}
+  T 4:
+    text: seven
+    parameters:
+      other: {type: ratio, value: 7%, answers: another_question}
+  T 5:
+    text: all
+    definitions:
+      uses: {type: ratio, formula: rate_a + rate_b + rate_c + other}
 """
 
 
@@ -234,43 +249,52 @@ def test_one_question_answered_two_ways(cli, tmp_path: Path) -> None:
     # rate_a and rate_c agree (5%); rate_b (6%) disagrees with both; other answers another question.
     path = write(tmp_path, "c.yaml", ANSWERS)
     assert lint_lines(cli, path) == [
-        f"{path}:5:3: warning: rate_a [T 1] and rate_b [T 2] ({path}:6:3) answer rate but differ: "
+        f"{path}:8:7: warning: rate_a [T 1] and rate_b [T 2] ({path}:12:7) answer rate but differ: "
         "0.05 vs 0.06",
-        f"{path}:6:3: warning: rate_b [T 2] and rate_c [T 3] ({path}:7:3) answer rate but differ: "
+        f"{path}:12:7: warning: rate_b [T 2] and rate_c [T 3] ({path}:16:7) answer rate but differ: "
         "0.06 vs 0.05"]
 
 
 REFERENCES = """\
-parameters:
-  p: {type: ratio, value: 1, source: T 1(a), text: p}
-definitions:
-  q: {type: ratio, formula: p, source: T 2, text: q}
-provisions: [T 1, T 1(a), T 1(b), T 3]
-references:
-  - {in: T 2, says: Section 1(b), means: T 1(b), text: under Section 1(b)}
-  - {in: T 2, says: Section 1(c) hereof, means: T 1(b), text: under Section 1(c) hereof}
-  - {in: T 2, says: this Section 3, means: T 2, text: in this Section 3}
-  - {in: T 2, says: clauses (a) through (c) of Section 1, means: T 1, text: of all three}
-  - {in: T 1, says: clauses (a) - (b), means: T 1, text: clauses (a) - (b)}
-  - {in: T 2, says: the foregoing, means: T 1, text: the foregoing}
-  - {in: T 2, says: Section 4, means: T 4, text: Section 4}
+provisions:
+  T 1:
+    references:
+      - {says: clauses (a) - (b), means: T 1, text: clauses (a) - (b)}
+  T 1(a):
+    text: p
+    parameters:
+      p: {type: ratio, value: 1}
+  T 1(b): {}
+  T 2:
+    text: q
+    definitions:
+      q: {type: ratio, formula: p}
+    references:
+      - {says: Section 1(b), means: T 1(b), text: under Section 1(b)}
+      - {says: Section 1(c) hereof, means: T 1(b), text: under Section 1(c) hereof}
+      - {says: this Section 3, means: T 2, text: in this Section 3}
+      - {says: clauses (a) through (c) of Section 1, means: T 1, text: of all three}
+      - {says: the foregoing, means: T 1, text: the foregoing}
+      - {says: Section 4, means: T 4, text: Section 4}
+  T 3: {}
 """
 
 
 def test_cross_references(cli, tmp_path: Path) -> None:
-    # Each reference is one line, its words at column 21. Known ids: T 1(a) and T 2 cited (lines 5
-    # and 7), T 1, T 1(b) and T 3 listed (line 8, columns 14, 27 and 35). Section 1(b) resolves, and
-    # so does "clauses (a) - (b)" in T 1 (items of the provision it is in): no warning for them.
+    # Each reference is one line, its words at column 16. Known ids are the provisions' keys, at
+    # column 3: T 1 (line 5), T 1(a) (8), T 1(b) (12), T 2 (13) and T 3 (24); T 1(b) and T 3 hold no
+    # entry. Section 1(b) resolves, and so does "clauses (a) - (b)" in T 1 (items of the provision it
+    # is in): no warning for them.
     path = write(tmp_path, "c.yaml", REFERENCES)
     assert lint_lines(cli, path) == [
-        f"{path}:11:21: warning: 'Section 1(c) hereof' in T 2 names T 1(c), which does not exist; the "
-        f"provision meant is T 1(b) ({path}:8:27)",
-        f"{path}:12:21: warning: 'this Section 3' in T 2 names T 3 ({path}:8:35), not T 2 ({path}:7:40), "
+        f"{path}:19:16: warning: 'Section 1(c) hereof' in T 2 names T 1(c), which does not exist; the "
+        f"provision meant is T 1(b) ({path}:12:3)",
+        f"{path}:20:16: warning: 'this Section 3' in T 2 names T 3 ({path}:24:3), not T 2 ({path}:13:3), "
         "the provision meant",
-        f"{path}:13:21: warning: 'clauses (a) through (c) of Section 1' in T 2 covers 3 items, (a) to (c), "
-        f"but T 1 ({path}:8:14) has 2: (a), (b); no T 1(c)",
-        f"{path}:15:21: warning: 'the foregoing' in T 2: cannot tell which provision the words name",
-        f"{path}:16:21: warning: 'Section 4' in T 2 is meant as T 4, which is not a known provision",
+        f"{path}:21:16: warning: 'clauses (a) through (c) of Section 1' in T 2 covers 3 items, (a) to (c), "
+        f"but T 1 ({path}:5:3) has 2: (a), (b); no T 1(c)",
+        f"{path}:22:16: warning: 'the foregoing' in T 2: cannot tell which provision the words name",
+        f"{path}:23:16: warning: 'Section 4' in T 2 is meant as T 4, which is not a known provision",
     ]
 
 
@@ -293,26 +317,26 @@ def test_an_inventory_row_is_the_place_of_an_id_no_file_has(cli, tmp_path: Path)
 
 
 def test_every_unknown_name_is_reported_not_only_the_first(cli, tmp_path: Path) -> None:
-    a = write(tmp_path, "a.yaml", "parameters:\n  p: {type: ratio, value: 1, source: T 1, text: p}\n"
-                                  "definitions:\n  x: {type: ratio, formula: p + missing + elsewhere + "
-                                  "pp, source: T 1, text: x}\n")
-    b = write(tmp_path, "b.yaml", "parameters:\n  elsewhere: {type: ratio, value: 1, source: T 1, "
-                                  "text: e, unused: only declared}\n")
-    # The formula starts at column 29: p + missing + elsewhere + pp.
+    a = write(tmp_path, "a.yaml", "provisions:\n  T 1:\n    parameters:\n"
+                                  "      p: {type: ratio, value: 1, text: p}\n    definitions:\n"
+                                  "      x: {type: ratio, formula: p + missing + elsewhere + pp, text: x}\n")
+    b = write(tmp_path, "b.yaml", "provisions:\n  T 1:\n    text: e\n    parameters:\n"
+                                  "      elsewhere: {type: ratio, value: 1, unused: only declared}\n")
+    # The formula starts at column 33 of line 9: p + missing + elsewhere + pp.
     run = cli("lint", a, b)
     assert run.code == 0 and run.err == ""
     assert warnings(run.out) == [
-        f"{a}:7:33: warning: unknown name 'missing': no loaded file declares it",
-        f"{a}:7:43: warning: unknown name 'elsewhere': not declared here, but {b} declares it",
-        f"{a}:7:55: warning: unknown name 'pp': no loaded file declares it; did you mean 'p'?"]
+        f"{a}:9:37: warning: unknown name 'missing': no loaded file declares it",
+        f"{a}:9:47: warning: unknown name 'elsewhere': not declared here, but {b} declares it",
+        f"{a}:9:59: warning: unknown name 'pp': no loaded file declares it; did you mean 'p'?"]
 
 
 def test_other_errors_in_files_are_errors(cli, tmp_path: Path) -> None:
-    path = write(tmp_path, "c.yaml", "definitions:\n  x: {type: money, formula: '$1 + 2 shares', "
-                                     "source: T 1, text: x}\n")
+    path = write(tmp_path, "c.yaml", "provisions:\n  T 1:\n    text: x\n    definitions:\n"
+                                     "      x: {type: money, formula: '$1 + 2 shares'}\n")
     run = cli("lint", path)
     assert run.code == 1
-    assert run.out.splitlines() == [f"{path}:5:30: error: cannot add shares to money"]
+    assert run.out.splitlines() == [f"{path}:8:34: error: cannot add shares to money"]
     assert run.err.strip() == "1 error and 0 warnings in 1 file"
     (tmp_path / "bad.yaml").write_text("title: [unclosed\n")
     assert cli("lint", tmp_path).code == 1
@@ -320,25 +344,33 @@ def test_other_errors_in_files_are_errors(cli, tmp_path: Path) -> None:
 
 BODY_TOY = """\
 abstract: true
-parameters:
-  start: {type: date, source: T 1, text: the start}
-  used_by_variant: {type: ratio, value: 1, source: T 1, text: u}
-  never_used: {type: ratio, value: 1, source: T 1, text: n}
-  fact_only: {type: ratio, value: 1, source: T 1, text: f, unused: records a fact}
-  wrongly_marked: {type: ratio, value: 1, source: T 1, text: w, unused: says unused}
-definitions:
-  due: {type: date, formula: start + 5 days, deadline_of: filing, source: T 2, text: d}
-  w: {type: ratio, formula: wrongly_marked, source: T 2, text: w}
-references:
-  - {in: T 2, says: Section 9, means: T 2, text: Section 9}
+provisions:
+  T 1:
+    parameters:
+      start: {type: date, text: the start}
+      used_by_variant: {type: ratio, value: 1, text: u}
+      never_used: {type: ratio, value: 1, text: n}
+      fact_only: {type: ratio, value: 1, text: f, unused: records a fact}
+      wrongly_marked: {type: ratio, value: 1, text: w, unused: says unused}
+  T 2:
+    definitions:
+      due: {type: date, formula: start + 5 days, deadline_of: filing, text: d}
+      w: {type: ratio, formula: wrongly_marked, text: w}
+    references:
+      - {says: Section 9, means: T 2, text: Section 9}
 """
 
 VARIANT_TOY = """\
 extends: body.yaml
-parameters:
-  start: {{type: date, value: {start}, source: T 1, text: the start}}
-definitions:
-  x: {{type: ratio, formula: used_by_variant, source: T 3, text: x}}
+provisions:
+  T 1:
+    text: the start
+    parameters:
+      start: {{type: date, value: {start}}}
+  T 3:
+    text: x
+    definitions:
+      x: {{type: ratio, formula: used_by_variant}}
 """
 
 
@@ -347,35 +379,36 @@ def test_a_body_and_its_variants_report_each_finding_once(cli, tmp_path: Path) -
     write(tmp_path, "v1.yaml", VARIANT_TOY.format(start="1999-01-04"))
     write(tmp_path, "v2.yaml", VARIANT_TOY.format(start="1999-01-04"))
     other = write(tmp_path, "other.yaml", DEADLINE.format(formula="1999-01-04 + 10 days"))
-    # The body (lines 4-15 of its file) has no start: its deadline is read in v1, the first variant
+    # The body (lines 4-18 of its file) has no start: its deadline is read in v1, the first variant
     # that gives one: 1999-01-04 + 5 days = 1999-01-09, against other's 1999-01-04 + 10 days.
     # never_used is reported once though three programs have it; used_by_variant is used by them.
     assert lint_lines(cli, tmp_path) == [
-        f"{body}:8:3: warning: parameter never_used is used by no formula, clause or event; if it "
+        f"{body}:10:7: warning: parameter never_used is used by no formula, clause or event; if it "
         "only records a fact, say why with unused:",
-        f"{body}:10:3: warning: parameter wrongly_marked is marked unused, but {body}:13:29 uses it",
-        f"{body}:12:3: warning: due [T 2] and due [T 1] ({other}:5:3) are deadlines of filing but "
+        f"{body}:12:7: warning: parameter wrongly_marked is marked unused, but {body}:16:33 uses it",
+        f"{body}:15:7: warning: due [T 2] and due [T 1] ({other}:8:7) are deadlines of filing but "
         f"differ: 1999-01-09 (in {tmp_path / 'v1.yaml'}) vs 1999-01-14",
-        f"{body}:15:21: warning: 'Section 9' in T 2 names T 9, which does not exist; the provision "
-        f"meant is T 2 ({body}:12:75)"]
+        f"{body}:18:16: warning: 'Section 9' in T 2 names T 9, which does not exist; the provision "
+        f"meant is T 2 ({body}:13:3)"]
 
 
 def test_a_body_alone_compares_formulas(cli, tmp_path: Path) -> None:
     body = write(tmp_path, "body.yaml", BODY_TOY)
     other = write(tmp_path, "other.yaml", DEADLINE.format(formula="1999-01-04 + 10 days"))
-    assert (f"{body}:12:3: warning: due [T 2] and due [T 1] ({other}:5:3) are deadlines of filing but "
+    assert (f"{body}:15:7: warning: due [T 2] and due [T 1] ({other}:8:7) are deadlines of filing but "
             "differ: 'start + 5 days' vs '1999-01-04 + 10 days'") in lint_lines(cli, body, other)
 
 
 # -- the command ----------------------------------------------------------------
 
 def test_exit_codes_and_summary(cli, tmp_path: Path) -> None:
-    clean = write(tmp_path, "clean.yaml", "parameters:\n  p: {type: ratio, value: 1, source: T 1, "
-                                          "text: p, unused: a fact}\n")
+    clean = write(tmp_path, "clean.yaml", "provisions:\n  T 1:\n    text: p\n    parameters:\n"
+                                          "      p: {type: ratio, value: 1, unused: a fact}\n")
     run = cli("lint", clean)
     assert (run.code, run.out, run.err) == (0, "0 warnings in 1 file\n", "")
     assert cli("lint", clean, "--strict").code == 0
-    noisy = write(tmp_path, "noisy.yaml", "parameters:\n  p: {type: ratio, value: 1, source: T 1, text: p}\n")
+    noisy = write(tmp_path, "noisy.yaml", "provisions:\n  T 1:\n    text: p\n    parameters:\n"
+                                          "      p: {type: ratio, value: 1}\n")
     assert cli("lint", noisy).code == 0
     run = cli("lint", noisy, "--strict")
     assert run.code == 1 and run.out.endswith("1 warning in 1 file\n")
@@ -384,16 +417,17 @@ def test_exit_codes_and_summary(cli, tmp_path: Path) -> None:
 
 
 def test_json_and_github_formats(cli, tmp_path: Path) -> None:
-    path = write(tmp_path, "c.yaml", "parameters:\n  p: {type: ratio, value: 1, source: T 1, text: p}\n")
+    path = write(tmp_path, "c.yaml", "provisions:\n  T 1:\n    text: p\n    parameters:\n"
+                                     "      p: {type: ratio, value: 1}\n")
     message = ("parameter p is used by no formula, clause or event; if it only records a fact, say why "
                "with unused:")
     run = cli("lint", path, "--format", "json")
     assert run.code == 0
-    assert run.json() == [{"path": str(path), "line": 5, "column": 3, "severity": "warning",
+    assert run.json() == [{"path": str(path), "line": 8, "column": 7, "severity": "warning",
                            "message": message}]
     run = cli("lint", path, "--format", "github", "--strict")
     assert run.code == 1
-    assert run.out == f"::warning file={path},line=5,col=3::{message}\n"
+    assert run.out == f"::warning file={path},line=8,col=7::{message}\n"
 
 
 def test_scenario_files_in_a_folder_are_skipped(cli, tmp_path: Path) -> None:

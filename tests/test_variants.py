@@ -60,13 +60,20 @@ extends: {body}
 title: A third series, written only as data
 document: {{title: Series C (hypothetical), source: none}}
 rename: {{preferred: series_c_preferred}}
-parameters:
-  closing_date: {{type: date, value: 1999-01-04, source: COD III.F, text: the closing date}}
-  variable_pricing_date: {{type: date, value: 1999-03-01, source: COD III.D, text: from March}}
-  premium_rate: {{type: ratio, value: 8%, source: COD III.F, text: eight percent}}
-  variable_price_percentage: {{type: ratio, value: 90%, source: COD III.G, text: a 10% discount}}
-  variable_price_lowest: {{type: ratio, value: 3, source: COD III.G, text: three lowest}}
-  variable_price_lookback: {{type: trading days, value: 5, source: COD III.G, text: five days}}
+provisions:
+  COD III.D:
+    text: from March
+    parameters:
+      variable_pricing_date: {{type: date, value: 1999-03-01}}
+  COD III.F:
+    parameters:
+      closing_date: {{type: date, value: 1999-01-04, text: the closing date}}
+      premium_rate: {{type: ratio, value: 8%, text: eight percent}}
+  COD III.G:
+    parameters:
+      variable_price_percentage: {{type: ratio, value: 90%, text: a 10% discount}}
+      variable_price_lowest: {{type: ratio, value: 3, text: three lowest}}
+      variable_price_lookback: {{type: trading days, value: 5, text: five days}}
 """
 
 
@@ -122,8 +129,8 @@ def test_diff_of_a_scenario_run_names_the_cause(cli, tmp_path: Path) -> None:
     # 1,000 shares give 1,049.7534… × 1,000 / 5.03421875 = 208,523.6 → 208,524 instead of 206,053.
     what_if = tmp_path / "b8.yaml"
     what_if.write_text(f"extends: {CONTRACTS / 'series_b_certificate.yaml'}\ntitle: Series B at 8%\n"
-                       "document: {title: what-if, source: none}\nparameters:\n"
-                       "  premium_rate: {type: ratio, value: 8%, source: COD III.F, text: eight}\n")
+                       "document: {title: what-if, source: none}\nprovisions:\n  COD III.F:\n"
+                       "    text: eight\n    parameters:\n      premium_rate: {type: ratio, value: 8%}\n")
     scenario = CONTRACTS.parent / "examples" / "scenarios" / "01-conversion-after-variable-pricing.yaml"
     run = cli("diff", "--run", scenario, "--variant", CONTRACTS / "series_b_certificate.yaml",
               "--variant", what_if, "--format", "json")
