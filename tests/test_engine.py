@@ -211,6 +211,8 @@ def test_settle_names_the_obligation_by_its_due_date(tmp_path: Path) -> None:
             events:
               bill: {date: day, fields: [who, due_on], description: a bill}
               payment: {date: day, fields: [who, due_on], description: a payment}
+            obligations:
+              fee: {what: fee, unit: money}
             clauses:
               billed:
                 on: bill
