@@ -65,12 +65,7 @@ class Layout:
 def read_layout(doc: YamlDoc, problems: list[Diagnostic]) -> Layout:
     """The entries, references and provisions of ``doc``, in file order."""
     layout = Layout([], [], [])
-    _flat(doc, layout, problems)
-    provisions = doc.data.get("provisions") or {}
-    if isinstance(provisions, list):
-        layout.provisions.extend((str(p), Site(("provisions", i))) for i, p in enumerate(provisions))
-        provisions = {}
-    for pid, block in provisions.items():
+    for pid, block in (doc.data.get("provisions") or {}).items():
         home = ("provisions", pid)
         layout.provisions.append((pid, Site(home, key=True)))
         _entries(doc, pid, block, home, block.get("text"), layout, problems)
@@ -88,33 +83,8 @@ def _entries(doc: YamlDoc, pid: str, block: dict[str, Any], at: Path_, quoted: s
         for name, data in (block.get(section) or {}).items():
             where = (*at, section, name)
             cites = [str(c) for c in data.get("cites", [])]
-            if "source" in data:
-                problems.append(doc.diagnostic((*where, "source"), f"{name}: an entry of a provision is "
-                                               f"the provision's ({pid}); name the others it encodes "
-                                               "under 'cites'", key=True))
             text = data.get("text", quoted) if section in QUOTING else None
             layout.entries.append(Entry(
                 section, name, data, where, (pid, *cites),
                 (home, *(Site((*where, "cites", i)) for i in range(len(cites)))), text))
 
-
-def _flat(doc: YamlDoc, layout: Layout, problems: list[Diagnostic]) -> None:
-    """Entries written by section at the top of the file, each with its own ``source``."""
-    for section in ENTRY_SECTIONS:
-        for name, data in (doc.data.get(section) or {}).items():
-            where = (section, name)
-            required = (("source", "text") if section in QUOTING
-                        else () if section == "market" else ("source",))
-            problems.extend(doc.diagnostic(where, f"{section}.{name}: {key!r} is a required property")
-                            for key in required if key not in data)
-            if "cites" in data:
-                problems.append(doc.diagnostic((*where, "cites"), f"{name}: 'cites' belongs to an entry "
-                                               "of a provision; here, list every id under 'source'",
-                                               key=True))
-            source = data.get("source", [])
-            sources = [source] if isinstance(source, str) else list(source)
-            sites = [Site((*where, "source", i)) for i in range(len(sources))]
-            layout.entries.append(Entry(section, name, data, where, tuple(sources), tuple(sites),
-                                        data.get("text")))
-    for i, reference in enumerate(doc.data.get("references") or []):
-        layout.references.append(ReferenceEntry(str(reference["in"]), reference, ("references", i)))

@@ -183,7 +183,7 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         term = _term(doc, entry, kind, problems)
         if term is not None:
             _declare_given(doc, term, terms, problems)
-        if term is not None and entry.section in QUOTING and entry.text is None and _provision_first(entry):
+        if term is not None and entry.section in QUOTING and entry.text is None:
             term.text = _inherited_text(doc, entry, terms.get(name), problems)
         if term is not None:
             terms[name] = term
@@ -221,7 +221,7 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         if _declared_twice(doc, entry, own_clauses, "clause", problems):
             continue
         clause = _clause(doc, entry, problems)
-        if clause.text is None and _provision_first(entry):
+        if clause.text is None:
             replaced = next((c for c in program.clauses if c.name == entry.name), None)
             clause.text = _inherited_text(doc, entry, replaced, problems)
         clauses.append(clause)
@@ -255,11 +255,6 @@ def _obligation(doc: YamlDoc, entry: Entry, problems: list[Diagnostic]) -> Oblig
     return ObligationDecl(entry.name, str(data["what"]), parse_type(data["unit"]) if "unit" in data else None,
                           parties["debtor"], parties["creditor"], where, doc, list(entry.sources),
                           list(entry.source_sites))
-
-
-def _provision_first(entry: Entry) -> bool:
-    """Whether the entry sits in a provision (a file laid out by section requires its own text)."""
-    return entry.where[0] == "provisions"
 
 
 def _inherited_text(doc: YamlDoc, entry: Entry, replaced: Term | Clause | None,

@@ -135,7 +135,8 @@ def test_missing_quote_points_at_the_entry(contract) -> None:
     assert problems(path) == ["7:7: a: no quoted text: give the provision's 'text', or the entry's own"]
 
 
-def test_a_source_inside_a_provision_points_at_its_key(contract) -> None:
+def test_a_source_inside_a_provision_is_an_unknown_key(contract) -> None:
+    # An entry's provision is the one it sits in; other provisions go under cites.
     path = contract("""\
         provisions:
           T 1:
@@ -146,8 +147,8 @@ def test_a_source_inside_a_provision_points_at_its_key(contract) -> None:
                 formula: $1.00
                 source: T 2
         """)
-    assert problems(path) == ["11:9: a: an entry of a provision is the provision's (T 1); name the others "
-                              "it encodes under 'cites'"]
+    assert problems(path) == ["11:9: provisions.T 1.definitions.a: unknown key 'source' (expected: "
+                              "answers, cites, deadline_of, formula, given, note, text, type)"]
 
 
 def test_schema_unknown_key_points_at_the_key(contract) -> None:
