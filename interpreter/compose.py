@@ -110,6 +110,9 @@ def _merge(composed: Program, program: Program, own: set[str], problems: list[Di
                 merged.sources.append(source)
                 merged.source_sites.append(site)
     composed.obligations.update(program.obligations)
+    for provision, text in program.provision_texts.items():  # a deal's entry quotes one only if all agree
+        if composed.provision_texts.setdefault(provision, text) != text:
+            composed.provision_texts[provision] = ""
     composed.clauses += program.clauses
 
 

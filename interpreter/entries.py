@@ -60,14 +60,17 @@ class Layout:
     entries: list[Entry]
     references: list[ReferenceEntry]
     provisions: list[tuple[str, Site]]
+    texts: dict[str, str]  # each provision's own text, where it gives one
 
 
 def read_layout(doc: YamlDoc, problems: list[Diagnostic]) -> Layout:
     """The entries, references and provisions of ``doc``, in file order."""
-    layout = Layout([], [], [])
+    layout = Layout([], [], [], {})
     for pid, block in (doc.data.get("provisions") or {}).items():
         home = ("provisions", pid)
         layout.provisions.append((pid, Site(home, key=True)))
+        if "text" in block:
+            layout.texts[pid] = block["text"]
         _entries(doc, pid, block, home, block.get("text"), layout, problems)
         for i, quote in enumerate(block.get("quotes") or []):
             _entries(doc, pid, quote, (*home, "quotes", i), quote["text"], layout, problems)

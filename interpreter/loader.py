@@ -184,7 +184,7 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         if term is not None:
             _declare_given(doc, term, terms, problems)
         if term is not None and entry.section in QUOTING and entry.text is None:
-            term.text = _inherited_text(doc, entry, terms.get(name), problems)
+            term.text = _inherited_text(doc, entry, terms.get(name), parent, problems)
         if term is not None:
             terms[name] = term
     if parent and not calendars:
@@ -195,6 +195,7 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
     program.references = [Reference(r.within, r.data["says"], r.data["means"], r.data["text"], r.where, doc)
                           for r in layout.references]
     program.provisions = list(layout.provisions)
+    program.provision_texts = {**(parent.provision_texts if parent else {}), **layout.texts}
     if parent:
         program.events = dict(parent.events)
         program.clauses = list(parent.clauses)
@@ -223,7 +224,7 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         clause = _clause(doc, entry, problems)
         if clause.text is None:
             replaced = next((c for c in program.clauses if c.name == entry.name), None)
-            clause.text = _inherited_text(doc, entry, replaced, problems)
+            clause.text = _inherited_text(doc, entry, replaced, parent, problems)
         clauses.append(clause)
     program.clauses = ordered_clauses(doc, program.clauses, clauses, problems)
     return program
@@ -257,11 +258,14 @@ def _obligation(doc: YamlDoc, entry: Entry, problems: list[Diagnostic]) -> Oblig
                           list(entry.source_sites))
 
 
-def _inherited_text(doc: YamlDoc, entry: Entry, replaced: Term | Clause | None,
+def _inherited_text(doc: YamlDoc, entry: Entry, replaced: Term | Clause | None, parent: Program | None,
                     problems: list[Diagnostic]) -> str | None:
-    """The quote of the entry that ``entry`` replaces; an entry that replaces none must quote."""
+    """The quote of the entry ``entry`` replaces, else its provision's in the files this one
+    extends or joins; an entry that finds none must quote."""
     if replaced is not None and replaced.doc is not doc and replaced.text is not None:
         return replaced.text
+    if parent is not None and parent.provision_texts.get(entry.sources[0]):
+        return parent.provision_texts[entry.sources[0]]
     problems.append(doc.diagnostic(entry.where, f"{entry.name}: no quoted text: give the provision's "
                                    "'text', or the entry's own", key=True))
     return None

@@ -209,6 +209,8 @@ class Program:
     documents: dict[str, Program] = field(default_factory=dict)  # a deal's, by short name (qualified)
     references: list[Reference] = field(default_factory=list)  # this file's own
     provisions: list[tuple[str, Site]] = field(default_factory=list)  # this file's own, with where
+    #: Each provision's text, from this file or the files it extends or joins: entries quote it.
+    provision_texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> str:

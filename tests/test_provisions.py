@@ -1,0 +1,267 @@
+"""Provision-first files, and the parts of the language clauses use: each rule on a small file.
+
+Contracts are written below the three-line header of support.HEADER, so a body's first line
+is line 4 of the file; positions below are counted from there.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+from support import CONTRACTS, values
+
+from interpreter.checker import check, load_checked
+from interpreter.diagnostics import ClauseError
+from interpreter.entries import ENTRY_SECTIONS
+from interpreter.loader import load_program
+
+
+def problems(path: Path) -> list[str]:
+    """Every diagnostic of a file as ``line:col: message``, its notes as ``  note line:col: ...``."""
+    try:
+        found = check(load_program(str(path)))
+    except ClauseError as exc:
+        found = exc.diagnostics
+    lines = []
+    for d in found:
+        lines.append(f"{d.line}:{d.column}: {d.message}")
+        lines += [f"  note {n.line}:{n.column}: {n.message}" for n in d.notes]
+    return lines
+
+
+BILLS = """\
+provisions:
+  T 1:
+    text: the company bills the buyer
+    parameters:
+      company: {{type: party, value: Co}}
+    inputs:
+      day: {{type: date, description: when}}
+      who: {{type: party, description: who}}
+    events:
+      bill: {{date: day, fields: [who], description: a bill}}
+      payment: {{date: day, fields: [who], description: a payment}}
+    obligations:
+      fee: {{what: the fee, unit: money, debtor: company, creditor: who}}
+    clauses:
+      billed:
+        on: bill
+        effects:
+          - {{owe: {owe}, amount: {amount}, due: day}}
+      paid:
+        on: payment
+        effects:
+          - {{settle: {settle}}}
+"""
+# The body's line 1 is the file's line 4: its line 18 (the owe effect) is line 21 and its line 22
+# (the settle effect) line 25; a name starts after "          - {owe: " (18 characters, column
+# 19) or "          - {settle: " (21 characters, column 22).
+
+
+def test_a_misspelled_obligation_in_settle_is_an_error_at_its_name(contract) -> None:
+    path = contract(BILLS.format(owe="fee", amount="$100", settle="fees"))
+    assert problems(path) == ["25:22: unknown obligation 'fees'; did you mean 'fee'?: declare it under "
+                              "a provision's obligations"]
+
+
+def test_an_undeclared_obligation_in_owe_is_an_error(contract) -> None:
+    path = contract(BILLS.format(owe="late_fee", amount="$100", settle="fee"))
+    assert problems(path) == ["21:19: unknown obligation 'late_fee': declare it under a provision's "
+                              "obligations"]
+
+
+def test_an_amount_in_another_unit_than_the_obligation_is_an_error(contract) -> None:
+    # fee is money; 5 shares is not: the error is at the amount, column 19 + len("fee, amount: ") = 32.
+    path = contract(BILLS.format(owe="fee", amount="5 shares", settle="fee"))
+    assert problems(path) == ["21:32: the amount of fee must be money, not shares"]
+
+
+def test_an_obligation_with_a_unit_needs_an_amount(contract) -> None:
+    path = contract(BILLS.format(owe="fee", amount="$1", settle="fee").replace("amount: $1, ", ""))
+    assert problems(path) == ["21:19: owe fee needs an amount (in money)"]
+
+
+def test_owe_and_settle_by_name_in_a_run(contract, tmp_path: Path, cli) -> None:
+    # A bill of $100 on 07-01, paid on 07-02: the declared description is what reports show.
+    path = contract(BILLS.format(owe="fee", amount="$100", settle="fee"))
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        f"title: bills\ncontracts: [{path.name}]\nas_of: 1999-07-05\nholders: {{Buyer: {{}}}}\nevents:\n"
+        "  - {date: 1999-07-01, event: bill, who: Buyer}\n"
+        "  - {date: 1999-07-02, event: payment, who: Buyer}\n", encoding="utf-8")
+    run = cli("run", scenario, "--format", "json")
+    assert run.code == 0, run.err
+    (owed,) = run.json()["obligations"]
+    assert (owed["what"], owed["debtor"], owed["creditor"], owed["amount"], owed["settled"]) == (
+        "the fee", "Co", "Buyer", "100", "1999-07-02")
+
+
+GIVEN = """\
+provisions:
+  T 1:
+    text: a payment for each day
+    parameters:
+      rate: {type: money, value: $10}
+    inputs:
+      start: {type: date, description: the first day}
+      end: {type: date, description: the last day}
+    definitions:
+      late:
+        type: boolean
+        formula: day > start
+      daily:
+        type: money
+        given: {day: date}
+        formula: if late then rate else $0
+      total_due:
+        type: money
+        formula: total daily for each day from start through end
+"""
+# late's formula is the body's line 12, the file's 15, after "        formula: " (column 18).
+
+
+def test_a_definition_that_reads_a_given_name_must_declare_it(contract) -> None:
+    # late reads day, given to daily: late's signature must show it (given: {day: date}).
+    assert problems(contract(GIVEN)) == [
+        "15:18: late reads day, which only a call or a loop binds, and nothing binds it here: declare it "
+        "(given: {day: date}) or bind it (day = ...)"]
+
+
+def test_a_given_name_declared_is_bound_by_the_loop_and_passed_on(contract) -> None:
+    # With late given day too, daily passes its day on; from 1999-07-01 through 07-05 the days after
+    # the start are 07-02 .. 07-05: 4 × $10 = $40.
+    path = contract(GIVEN.replace("        formula: day > start", "        given: {day: date}\n"
+                                  "        formula: day > start"))
+    assert values(path, "total_due", start="1999-07-01", end="1999-07-05")["total_due"] == 40
+
+
+def test_a_clause_cannot_read_a_given_name_unbound(contract) -> None:
+    path = contract(GIVEN.replace("        formula: day > start", "        given: {day: date}\n"
+                                  "        formula: day > start") + """\
+    events:
+      tick: {date: start, description: a day}
+    state:
+      paid: {type: money, initial: $0, description: paid}
+    clauses:
+      pay:
+        on: tick
+        effects:
+          - {increase: paid, by: daily}
+""")
+    # the effect is the body's line 29, the file's 32; `daily` follows "          - {increase: paid, by: "
+    # (33 characters), at column 34.
+    assert problems(path) == [
+        "32:34: this formula reads day, which only a call or a loop binds, and nothing binds it here: "
+        "declare it (given: {day: date}) or bind it (day = ...)"]
+
+
+def test_a_circular_definition_notes_each_step(contract) -> None:
+    path = contract("""\
+        provisions:
+          T 1:
+            text: quoted
+            definitions:
+              a: {type: money, formula: b + $1}
+              b: {type: money, formula: c}
+              c: {type: money, formula: a}
+        """)
+    assert problems(path) == ["8:33: circular definition: a → b → c → a",
+                              "  note 9:33: b uses c here", "  note 10:33: c uses a here"]
+
+
+def test_entries_quote_their_provision_a_quote_or_their_own_part(contract) -> None:
+    path = contract("""\
+        provisions:
+          T 1:
+            text: The fee is $10 a day.
+            parameters:
+              rate: {type: money, value: $10}
+              day_count: {type: days, value: 1, text: a day}
+            quotes:
+              - text: It is paid monthly.
+                parameters:
+                  period: {type: days, value: 30, cites: [T 2]}
+        """)
+    program = load_checked(str(path))
+    texts = {name: (t.text, t.sources) for name, t in program.terms.items()}
+    assert texts == {"rate": ("The fee is $10 a day.", ["T 1"]), "day_count": ("a day", ["T 1"]),
+                     "period": ("It is paid monthly.", ["T 1", "T 2"])}
+
+
+def test_an_entry_without_a_quote_is_an_error_unless_it_replaces_one(contract, tmp_path: Path) -> None:
+    path = contract("""\
+        provisions:
+          T 1:
+            parameters:
+              rate: {type: money, value: $10}
+        """)
+    assert problems(path) == ["7:7: rate: no quoted text: give the provision's 'text', or the entry's own"]
+    variant = tmp_path / "v.yaml"
+    variant.write_text("extends: c.yaml\ntitle: v\ndocument: {title: V, source: v.txt}\n"
+                       "provisions:\n  T 1:\n    parameters:\n      rate: {type: money, value: $12}\n",
+                       encoding="utf-8")
+    path.write_text(path.read_text().replace("    parameters:", "    text: The fee is $10.\n    parameters:"))
+    program = load_checked(str(variant))
+    assert (program.terms["rate"].text, values(variant, "rate")["rate"]) == ("The fee is $10.", 12)
+
+
+def test_clauses_run_in_file_order_unless_one_says_before(contract, tmp_path: Path, cli) -> None:
+    # second is written after first but runs before it: tally goes 0 → ×2 = 0 → +1 = 1, not 2.
+    path = contract("""\
+        provisions:
+          T 1:
+            text: quoted
+            inputs:
+              day: {type: date, description: when}
+            events:
+              tick: {date: day, description: a day}
+            state:
+              tally: {type: ratio, initial: 0, description: a count}
+            clauses:
+              first:
+                on: tick
+                effects:
+                  - {increase: tally, by: 1}
+          T 2:
+            text: quoted
+            clauses:
+              second:
+                on: tick
+                before: first
+                effects:
+                  - {set: tally, to: tally × 2}
+        """)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"title: t\ncontracts: [{path.name}]\nas_of: 1999-07-02\n"
+                        "events:\n  - {date: 1999-07-01, event: tick}\n", encoding="utf-8")
+    run = cli("run", scenario, "--format", "json")
+    assert run.code == 0, run.err
+    assert run.json()["state"]["tally"] == "1"
+    assert [c.name for c in load_checked(str(path)).clauses] == ["second", "first"]
+
+
+def test_at_most_five_sentences_are_quoted_twice_across_the_contracts() -> None:
+    # Each sentence is quoted once, in the provision (or quote, or entry) that encodes it. Those
+    # quoted twice are sentences two documents' files both rely on: the Company's name (COD I, RRA,
+    # SPA, W), the Series B Closing (SPA 1.3, also in RRA, W and Series B), the First Closing (SPA 1.1
+    # and Series A), and two the deal ties to a document (COD V.B, SPA 4.8).
+    quoted: Counter[str] = Counter()
+
+    def walk(block: dict[str, Any]) -> None:
+        quoted.update([" ".join(block["text"].split())] if "text" in block else [])
+        for section in ENTRY_SECTIONS:
+            for entry in (block.get(section) or {}).values():
+                quoted.update([" ".join(entry["text"].split())] if "text" in entry else [])
+        for quote in block.get("quotes") or []:
+            walk(quote)
+
+    for path in sorted(CONTRACTS.glob("*.yaml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["provisions"].values():
+            walk(block)
+    twice = sorted(text[:30] for text, n in quoted.items() if n > 1)
+    assert twice == ["The Company consummated the sa", "VALENCE TECHNOLOGY, INC., a De",
+                     "the date and time of the issua", "to increase the Reserved Amoun",
+                     "unless Purchaser shall deliver"]
