@@ -6,6 +6,7 @@ that causes it. Types and names are checked afterwards by ``checker``.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from functools import cache
@@ -44,7 +45,7 @@ from .program import (
 from .rename import rename
 from .resources import resource
 from .types import MONEY_T, PARTY, PRICE, RATIO, TEXT, PartyMap, Quantity, Series, Type, parse_type
-from .yamldoc import Path_, YamlDoc, load_yaml
+from .yamldoc import Path_, YamlDoc, load_yaml, read_text
 
 
 @cache
@@ -88,15 +89,28 @@ def _describe(doc: YamlDoc, error: ValidationError) -> list[Diagnostic]:
 
 
 def load_checked_yaml(path: str | Path, schema_name: str, kind: str) -> YamlDoc:
-    """Load a YAML mapping and validate it against a bundled schema, or raise every problem."""
-    doc = load_yaml(path)
+    """Load a YAML mapping and validate it against a bundled schema, or raise every problem.
+
+    A file is read and validated once per run, whatever loads it (a body many variants
+    extend, a document a deal joins): the result is kept by its path and content.
+    """
+    text = read_text(path)
+    key = (str(path), schema_name, text)
+    if key in _CHECKED:
+        return _CHECKED[key]
+    doc = load_yaml(path, text)
     if not isinstance(doc.data, dict):
         problem = doc.diagnostic((), f"a {kind} file is a YAML mapping")
         raise ClauseError(problem.message, [problem])
     problems = schema_diagnostics(doc, schema_name)
     if problems:
         raise ClauseError(problems[0].message, problems)
+    _CHECKED[key] = doc
     return doc
+
+
+#: Files read and validated in this run, by path (as named), schema and content.
+_CHECKED: dict[tuple[str, str, str], YamlDoc] = {}
 
 
 def load_program(path: str | Path, _chain: tuple[Path, ...] = ()) -> Program:
@@ -418,11 +432,17 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
 def _formula(doc: YamlDoc, where: Path_, problems: list[Diagnostic]) -> Formula | None:
     text = doc.formula_text(where)
     try:
-        return Formula(parse_formula(text), text, where, doc)
+        return Formula(copy.deepcopy(_parsed(text)), text, where, doc)
     except FormulaSyntaxError as exc:
         line, col = doc.text_position(where, exc.offset)
         problems.append(Diagnostic(doc.path, line, col, f"syntax error: {exc.message}"))
         return None
+
+
+@cache
+def _parsed(text: str) -> ast.Node:
+    """A formula's tree, parsed once per text; each program gets a copy of its own to link and check."""
+    return parse_formula(text)
 
 
 def coerce_literal(node: ast.Node, declared: Type) -> str | None:

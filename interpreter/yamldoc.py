@@ -121,16 +121,21 @@ def _scalar(node: yaml.ScalarNode) -> Any:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def read_text(path: str | Path) -> str:
+    """A file's text, or a ``ClauseError`` saying why it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ClauseError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ClauseError(f"{path}: cannot read: {exc}") from None
+
+
 def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
     """Load one YAML file safely. Raises ``ClauseError`` with positions on any problem."""
     shown = str(path)
     if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise ClauseError(f"{shown}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ClauseError(f"{shown}: cannot read: {exc}") from None
+        text = read_text(path)
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
