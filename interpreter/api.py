@@ -43,7 +43,7 @@ def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, An
         if not isinstance(literal, ast.Literal):
             raise ClauseError(f"--set {name}={text}: give a single value such as 1,000 or "
                               "1999-08-02 or $6.03")
-        problem = coerce_literal(node, term.type)
+        problem = coerce_literal(node, term.type, text)
         if problem:
             raise ClauseError(f"--set {name}={text}: {problem}")
         given[name] = -literal.value if isinstance(node, ast.Negate) else literal.value

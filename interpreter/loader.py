@@ -41,7 +41,21 @@ from .program import (
 )
 from .rename import rename
 from .resources import resource
-from .types import MONEY_T, PARTY, PRICE, RATIO, TEXT, PartyMap, Quantity, Series, Type, parse_type
+from .types import (
+    COUNT,
+    MONEY_T,
+    PARTY,
+    PRICE,
+    RATIO,
+    TEXT,
+    Enum,
+    PartyMap,
+    Quantity,
+    Series,
+    Type,
+    fits,
+    parse_type,
+)
 from .yamldoc import Path_, YamlDoc, load_yaml
 
 
@@ -79,9 +93,11 @@ def _describe(doc: YamlDoc, error: ValidationError) -> list[Diagnostic]:
         best = max(error.context, key=lambda e: len(e.absolute_path))
         return _describe(doc, best)
     if error.validator == "pattern" and where and where[-1] == "type":
-        return [doc.diagnostic(where, f"{label}: unknown type {error.instance!r}; expected money, "
-                               "price, shares, ratio, days, business days, trading days, date, "
-                               "time, boolean, 'series of T' or 'list of T'")]
+        try:
+            meant = parse_type(str(error.instance))
+        except ValueError as exc:  # it names the types a file may use
+            return [doc.diagnostic(where, f"{label}: {exc}")]
+        return [doc.diagnostic(where, f"{label}: write the type as {str(meant)!r}")]
     return [doc.diagnostic(where, f"{label}: {error.message}")]
 
 
@@ -329,7 +345,11 @@ def _effect(doc: YamlDoc, where: Path_, entry: dict[str, Any], problems: list[Di
 
 def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> Term | None:
     name, where, data = entry.name, entry.where, entry.data
-    declared = parse_type(data["type"])  # the schema has already checked the spelling
+    try:
+        declared = parse_type(data["type"])
+    except ValueError as exc:  # the schema checks the spelling; here, an enum's members
+        problems.append(doc.diagnostic((*where, "type"), f"{name}: {exc}"))
+        return None
     if kind == SERIES:
         declared = Series(declared)
     term = Term(name, kind, declared, where, doc, list(entry.sources), entry.text,
@@ -337,15 +357,20 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
                 assumption=data.get("assumption"), question=data.get("question"),
                 deadline_of=data.get("deadline_of"), answers=data.get("answers"),
                 unused=data.get("unused"), source_sites=list(entry.source_sites))
-    if kind == PARAMETER and declared in (PARTY, TEXT) and "value" in data:  # written as is
-        text = str(data["value"])
-        term.formula = Formula(ast.Literal((0, len(text)), text, declared), text, (*where, "value"), doc)
+    if kind == PARAMETER and (declared in (PARTY, TEXT) or isinstance(declared, Enum)) and "value" in data:
+        text = str(data["value"])  # written as is, without quotes
+        word = ast.Literal((0, len(text)), text, TEXT if isinstance(declared, Enum) else declared)
+        term.formula = Formula(word, text, (*where, "value"), doc)
+        message = coerce_literal(word, declared, text)
+        if message:
+            problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
+            return None
     elif kind == PARAMETER and "value" in data:
         term.formula = _formula(doc, (*where, "value"), data["value"], problems)
         if term.formula is not None:
             node = term.formula.node
             literal = isinstance(node.operand if isinstance(node, ast.Negate) else node, ast.Literal)
-            message = coerce_literal(node, declared) if literal else (
+            message = coerce_literal(node, declared, term.formula.text) if literal else (
                 "a parameter's value is a single literal; put a formula in definitions")
             if message:
                 problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
@@ -354,13 +379,15 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
         term.formula = _formula(doc, (*where, "initial"), data["initial"], problems)
         if term.formula is not None:
             element = declared.element if isinstance(declared, PartyMap) else declared
-            message = coerce_literal(term.formula.node, element)
+            message = coerce_literal(term.formula.node, element, term.formula.text)
             if message:
                 problems.append(doc.diagnostic((*where, "initial"), f"{name}: {message}"))
     elif kind == INPUT and "default" in data:
         term.formula = _formula(doc, (*where, "default"), data["default"], problems)
-        if term.formula is not None:
-            coerce_literal(term.formula.node, declared)  # a non-literal default is type-checked
+        if term.formula is not None:  # a default that is not a literal is type-checked as a formula
+            message = coerce_literal(term.formula.node, declared, term.formula.text)
+            if message:
+                problems.append(doc.diagnostic((*where, "default"), f"{name}: {message}"))
     elif kind == DEFINITION:
         term.formula = _formula(doc, (*where, "formula"), data["formula"], problems)
     elif kind == INTERPRETATION:
@@ -398,24 +425,45 @@ def _raw_text(doc: YamlDoc, where: Path_, raw: Any) -> str:
     return str(raw)
 
 
-def coerce_literal(node: ast.Node, declared: Type) -> str | None:
+def literal_problem(node: ast.Node, expected: Type, text: str) -> str | None:
+    """Why a literal cannot stand where a value of ``expected`` is wanted, though its type nearly fits.
+
+    A word for an enum must be one of its members; a number for a count must be whole and
+    not negative. ``text`` is the formula ``node`` was read from. None when neither applies.
+    """
+    target = node.operand if isinstance(node, ast.Negate) else node
+    if not isinstance(target, ast.Literal):
+        return None
+    if isinstance(expected, Enum) and target.literal_type == TEXT:
+        return expected.not_a_member(target.value)
+    if expected == COUNT and target.literal_type in (COUNT, RATIO) and not target.percent:
+        written = text[node.span[0]:node.span[1]]
+        if isinstance(node, ast.Negate) and target.value:
+            return f"{written} is negative; a count is a whole number, 0 or more"
+        if target.value.denominator != 1:
+            return f"{written} is not a whole number; a count is a whole number, 0 or more"
+    return None
+
+
+def coerce_literal(node: ast.Node, declared: Type, text: str) -> str | None:
     """Let a literal value take the unit its term declares.
 
     A value written alone (a parameter's ``value``, an input's default, a
     ``--set``) reads like the document: ``7,500`` for shares, ``$6.03`` for a
     price. A plain number takes any quantity unit; an amount of money may be a
     price (money per share). Returns a message when the literal cannot be read
-    as ``declared``; leaves non-literals alone for the checker.
+    as ``declared`` (``literal_problem`` included); leaves non-literals alone for
+    the checker. ``text`` is the formula ``node`` was read from.
     """
     target = node.operand if isinstance(node, ast.Negate) else node
     if not isinstance(target, ast.Literal):
         return None
+    problem = literal_problem(node, declared, text)
     have = target.literal_type
-    if have == declared:
-        return None
-    plain_number = have == RATIO and not target.percent
-    if ((plain_number and isinstance(declared, Quantity)) or (have == MONEY_T and declared == PRICE)
-            or (have == TEXT and declared == PARTY)):
+    if problem or fits(have, declared) or (isinstance(declared, Enum) and have == TEXT):
+        return problem
+    plain_number = have in (COUNT, RATIO) and not target.percent
+    if (plain_number and isinstance(declared, Quantity)) or (have == MONEY_T and declared == PRICE):
         target.literal_type = declared
         return None
     return f"the value is {have}, but the term is declared {declared}"

@@ -57,7 +57,7 @@ def test_money_plus_shares(contract) -> None:
 
 def test_date_times_two(contract) -> None:
     got = one_definition(contract, "day × 2", type_="date", extra=PARAMS)
-    assert got == [f"{FORMULA_LINE}:14: cannot multiply date and ratio"]
+    assert got == [f"{FORMULA_LINE}:14: cannot multiply date and count"]  # 2, a whole number, counts
 
 
 def test_condition_must_be_boolean(contract) -> None:

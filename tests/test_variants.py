@@ -65,7 +65,7 @@ parameters:
   variable_pricing_date: {{type: date, value: 1999-03-01, source: COD III.D, text: from March}}
   premium_rate: {{type: ratio, value: 8%, source: COD III.F, text: eight percent}}
   variable_price_percentage: {{type: ratio, value: 90%, source: COD III.G, text: a 10% discount}}
-  variable_price_lowest: {{type: ratio, value: 3, source: COD III.G, text: three lowest}}
+  variable_price_lowest: {{type: count, value: 3, source: COD III.G, text: three lowest}}
   variable_price_lookback: {{type: trading days, value: 5, source: COD III.G, text: five days}}
 """
 
