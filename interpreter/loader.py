@@ -40,6 +40,7 @@ from .program import (
     Term,
 )
 from .rename import rename
+from .report import human
 from .resources import resource
 from .types import (
     COUNT,
@@ -361,7 +362,7 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
         text = str(data["value"])  # written as is, without quotes
         word = ast.Literal((0, len(text)), text, TEXT if isinstance(declared, Enum) else declared)
         term.formula = Formula(word, text, (*where, "value"), doc)
-        message = coerce_literal(word, declared, text)
+        message = value_problem(word, declared, text)
         if message:
             problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
             return None
@@ -370,7 +371,7 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
         if term.formula is not None:
             node = term.formula.node
             literal = isinstance(node.operand if isinstance(node, ast.Negate) else node, ast.Literal)
-            message = coerce_literal(node, declared, term.formula.text) if literal else (
+            message = value_problem(node, declared, term.formula.text) if literal else (
                 "a parameter's value is a single literal; put a formula in definitions")
             if message:
                 problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
@@ -379,13 +380,13 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
         term.formula = _formula(doc, (*where, "initial"), data["initial"], problems)
         if term.formula is not None:
             element = declared.element if isinstance(declared, PartyMap) else declared
-            message = coerce_literal(term.formula.node, element, term.formula.text)
+            message = value_problem(term.formula.node, element, term.formula.text)
             if message:
                 problems.append(doc.diagnostic((*where, "initial"), f"{name}: {message}"))
     elif kind == INPUT and "default" in data:
         term.formula = _formula(doc, (*where, "default"), data["default"], problems)
         if term.formula is not None:  # a default that is not a literal is type-checked as a formula
-            message = coerce_literal(term.formula.node, declared, term.formula.text)
+            message = value_problem(term.formula.node, declared, term.formula.text)
             if message:
                 problems.append(doc.diagnostic((*where, "default"), f"{name}: {message}"))
     elif kind == DEFINITION:
@@ -445,15 +446,15 @@ def literal_problem(node: ast.Node, expected: Type, text: str) -> str | None:
     return None
 
 
-def coerce_literal(node: ast.Node, declared: Type, text: str) -> str | None:
-    """Let a literal value take the unit its term declares.
+def value_problem(node: ast.Node, declared: Type, text: str, *, coerce: bool = False) -> str | None:
+    """What is wrong with a literal given as a value of ``declared``; leaves non-literals alone.
 
-    A value written alone (a parameter's ``value``, an input's default, a
-    ``--set``) reads like the document: ``7,500`` for shares, ``$6.03`` for a
-    price. A plain number takes any quantity unit; an amount of money may be a
-    price (money per share). Returns a message when the literal cannot be read
-    as ``declared`` (``literal_problem`` included); leaves non-literals alone for
-    the checker. ``text`` is the formula ``node`` was read from.
+    A file's value (a parameter's ``value``, an ``initial`` value, a literal ``default``)
+    means what the same text means in a formula, so a missing unit is an error that says
+    what to write (``365 is a count; the term is declared days: write 365 days``).
+    With ``coerce``, for what a person types (``--set``, a scenario), a plain number takes
+    any unit and an amount of money may be a price: the literal takes the declared type.
+    ``text`` is the formula ``node`` was read from.
     """
     target = node.operand if isinstance(node, ast.Negate) else node
     if not isinstance(target, ast.Literal):
@@ -463,7 +464,13 @@ def coerce_literal(node: ast.Node, declared: Type, text: str) -> str | None:
     if problem or fits(have, declared) or (isinstance(declared, Enum) and have == TEXT):
         return problem
     plain_number = have in (COUNT, RATIO) and not target.percent
-    if (plain_number and isinstance(declared, Quantity)) or (have == MONEY_T and declared == PRICE):
+    if not ((plain_number and isinstance(declared, Quantity)) or (have == MONEY_T and declared == PRICE)):
+        return f"the value is {have}, but the term is declared {declared}"
+    if coerce:
         target.literal_type = declared
         return None
-    return f"the value is {have}, but the term is declared {declared}"
+    negated = isinstance(node, ast.Negate)
+    shown = RATIO if negated and have == COUNT else have  # -5 is not a count
+    value = -target.value if negated else target.value
+    return (f"{text[node.span[0]:node.span[1]]} is {'money' if shown == MONEY_T else f'a {shown}'}; "
+            f"the term is declared {declared}: write {human(value, declared)}")

@@ -18,7 +18,7 @@ from .checker import load_checked
 from .diagnostics import ClauseError, Diagnostic
 from .evaluator import Environment, EvaluationError, Evaluator
 from .literals import parse_date
-from .loader import coerce_literal, load_checked_yaml
+from .loader import load_checked_yaml, value_problem
 from .market import MarketData, load_market
 from .parser import FormulaSyntaxError, parse_formula
 from .program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term
@@ -107,7 +107,7 @@ def read_value(text: Any, type_: Type) -> Any:
     literal = node.operand if isinstance(node, ast.Negate) else node
     if not isinstance(literal, ast.Literal):
         raise ValueError(f"expected a single value, not {text!r}")
-    problem = coerce_literal(node, type_, written)
+    problem = value_problem(node, type_, written, coerce=True)
     if problem:
         raise ValueError(problem)
     return -literal.value if isinstance(node, ast.Negate) else literal.value

@@ -42,7 +42,7 @@ def one_definition(contract, formula: str, type_: str = "money", extra: str = ""
 PARAMS = """\
 parameters:
   cash: {type: money, value: $5.00, source: T 1, text: quoted}
-  lot: {type: shares, value: 100, source: T 1, text: quoted}
+  lot: {type: shares, value: 100 shares, source: T 1, text: quoted}
   day: {type: date, value: 1999-01-04, source: T 1, text: quoted}
   flag: {type: boolean, value: true, source: T 1, text: quoted}
 """

@@ -17,15 +17,15 @@ from interpreter.scenario import load_scenario
 SUPPLY = HEADER + """\
 parameters:
   company: {type: party, value: Maker, source: T 1, text: the maker}
-  stock: {type: shares, value: 1000, source: T 1, text: one thousand units}
-  unit_price: {type: price, value: $PRICE, source: T 1, text: the price}
+  stock: {type: shares, value: 1000 shares, source: T 1, text: one thousand units}
+  unit_price: {type: price, value: $PRICE per share, source: T 1, text: the price}
 inputs:
   order_date: {type: date, description: when, source: T 1}
   buyer: {type: party, description: who, source: T 1}
   units: {type: shares, description: how many, source: T 1}
   ratio: {type: ratio, description: the split, source: T 1}
 state:
-  delivered: {type: shares, initial: 0, description: units delivered, source: T 1}
+  delivered: {type: shares, initial: 0 shares, description: units delivered, source: T 1}
 definitions:
   room: {type: shares, formula: "greater_of(0 shares, stock - delivered)", source: T 1, text: what is left}
   filled: {type: shares, formula: "lesser_of(units, room)", source: T 1, text: what is filled}
@@ -124,7 +124,7 @@ def test_shared_parameters_must_agree(tmp_path: Path) -> None:
     assert "a.yaml:7" in message
     # Unless the deal gives the value: then it replaces both.
     deal = _deal(tmp_path, "shared:\n  unit_price: [a, b]\nparameters:\n"
-                 "  unit_price: {type: price, value: $4, source: T 2, text: the deal's price}\n")
+                 "  unit_price: {type: price, value: $4 per share, source: T 2, text: the deal's price}\n")
     assert values(deal, "a.cost", "b.cost", **{"a.units": "1", "b.units": "2"}) == {"a.cost": 4, "b.cost": 8}
 
 
@@ -165,7 +165,7 @@ def test_a_deal_clause_can_come_before_a_document_clause(tmp_path: Path) -> None
     def seen(order: str) -> object:
         deal = _deal(tmp_path, f"""\
 state:
-  room_seen: {{type: shares, initial: 0, description: what the deal saw, source: T 2}}
+  room_seen: {{type: shares, initial: 0 shares, description: what the deal saw, source: T 2}}
 clauses:
   look:
     on: a.order

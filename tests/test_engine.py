@@ -142,7 +142,7 @@ inputs:
   units: {type: shares, description: how many, source: L 1}
   order_date: {type: date, description: when, source: L 1}
 state:
-  total_ordered: {type: shares, initial: 0, description: shared with the toy agreement, source: L 1}
+  total_ordered: {type: shares, initial: 0 shares, description: shared with the toy agreement, source: L 1}
   orders_seen: {type: ratio, initial: 0, description: orders this ledger saw, source: L 1}
 events:
   order: {date: order_date, fields: [buyer, units], description: an order, source: L 1}

@@ -1,4 +1,4 @@
-"""Counts and enums: what the checker accepts and where it complains.
+"""Counts, enums and values with their units: what the checker accepts and where it complains.
 
 Contracts are written below the three-line header of support.HEADER, so the body's first line
 is line 4 of the file. Every fixture is laid out by provision.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
@@ -212,6 +213,49 @@ def test_a_count_given_with_set(contract) -> None:
         values(path, "x", kinds="6.5")
     with pytest.raises(ClauseError, match=r"^error: --set kinds=-1: -1 is negative"):
         values(path, "x", kinds="-1")
+
+
+# -- values with their units -----------------------------------------------------------------
+
+def test_a_value_without_its_unit(contract) -> None:
+    path = contract("""\
+        provisions:
+          T 1:
+            text: quoted
+            parameters:
+              premium_year: {type: days, value: 365}
+              lot: {type: shares, value: '7,500'}
+              price: {type: price, value: $6.03}
+              loss: {type: money, value: -5}
+            state:
+              held: {type: shares by party, initial: 0, description: what each holds}
+        """)
+    # Values start after 40 ('      premium_year: {type: days, value: '), 33, 34, 33 and
+    # 45 ('      held: {type: shares by party, initial: ') characters; lot's at its quote.
+    assert problems(path) == [
+        "8:41: premium_year: 365 is a count; the term is declared days: write 365 days",
+        "9:34: lot: 7,500 is a count; the term is declared shares: write 7,500 shares",
+        "10:35: price: $6.03 is money; the term is declared price: write $6.03 per share",
+        "11:34: loss: -5 is a ratio; the term is declared money: write -$5.00",
+        "13:46: held: 0 is a count; the term is declared shares: write 0 shares",
+    ]
+
+
+def test_a_value_with_its_unit_means_what_it_means_in_a_formula(contract) -> None:
+    path = contract("""\
+        provisions:
+          T 1:
+            text: quoted
+            parameters:
+              premium_year: {type: days, value: 365 days}
+              lot: {type: shares, value: '7,500 shares'}
+              price: {type: price, value: $6.03 per share}
+              kinds: {type: count, value: 11}
+              rate: {type: ratio, value: 2}
+        """)
+    assert problems(path) == []
+    assert values(path, "premium_year", "lot", "price", "kinds", "rate") == {
+        "premium_year": 365, "lot": 7500, "price": F("6.03"), "kinds": 11, "rate": 2}
 
 
 def test_the_schema_knows_every_type_name() -> None:

@@ -66,7 +66,7 @@ parameters:
   premium_rate: {{type: ratio, value: 8%, source: COD III.F, text: eight percent}}
   variable_price_percentage: {{type: ratio, value: 90%, source: COD III.G, text: a 10% discount}}
   variable_price_lowest: {{type: count, value: 3, source: COD III.G, text: three lowest}}
-  variable_price_lookback: {{type: trading days, value: 5, source: COD III.G, text: five days}}
+  variable_price_lookback: {{type: trading days, value: 5 trading days, source: COD III.G, text: five days}}
 """
 
 
