@@ -9,7 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .types import BOOLEAN, DATE, DAYS_T, PRICE, RATIO, TRADING_DAYS_T, List, PartyMap, Quantity, Series, Type
+from .types import (
+    BOOLEAN,
+    COUNT,
+    DATE,
+    DAYS_T,
+    PRICE,
+    RATIO,
+    TRADING_DAYS_T,
+    List,
+    PartyMap,
+    Quantity,
+    Series,
+    Type,
+    fits,
+    join,
+)
 
 TypeRule = Callable[[list[Type]], "Type | str"]
 
@@ -31,10 +46,13 @@ def _extreme(args: list[Type]) -> Type | str:
     first = args[0]
     if not (isinstance(first, Quantity) or first == DATE):
         return f"compares quantities or dates, not {first}"
+    common: Type = first
     for other in args[1:]:
-        if other != first:
-            return f"cannot compare {first} with {other}"
-    return first
+        joined = join(common, other)
+        if joined is None:
+            return f"cannot compare {common} with {other}"
+        common = joined
+    return common
 
 
 def _list_of_quantity(t: Type, what: str) -> Type | str:
@@ -47,15 +65,20 @@ def _aggregate(args: list[Type]) -> Type | str:
     return _list_of_quantity(args[0], "the argument")
 
 
+def _average(args: list[Type]) -> Type | str:
+    element = _aggregate(args)
+    return RATIO if element == COUNT else element  # the mean of counts may be a fraction
+
+
 def _count(args: list[Type]) -> Type | str:
     if isinstance(args[0], (List, Series, PartyMap)):
-        return RATIO
+        return COUNT
     return f"counts a list or series, not {args[0]}"
 
 
 def _select(args: list[Type]) -> Type | str:
-    if args[0] != RATIO:
-        return f"the count must be a number, not {args[0]}"
+    if args[0] != COUNT:
+        return f"how many to take must be a count (a whole number, such as 6), not {args[0]}"
     element = _list_of_quantity(args[1], "the values")
     return element if isinstance(element, str) else List(element)
 
@@ -82,7 +105,7 @@ def _abs(args: list[Type]) -> Type | str:
 
 
 def _sqrt(args: list[Type]) -> Type | str:
-    return RATIO if args == [RATIO] else f"takes a ratio, not {args[0]}"
+    return RATIO if fits(args[0], RATIO) else f"takes a ratio, not {args[0]}"
 
 
 def _volatility(args: list[Type]) -> Type | str:
@@ -94,7 +117,7 @@ def _black_scholes(args: list[Type]) -> Type | str:
     spot, strike, volatility, rate, term = args
     if spot != PRICE or strike != PRICE:
         return f"spot and strike are prices, not {spot} and {strike}"
-    if volatility != RATIO or rate != RATIO:
+    if not (fits(volatility, RATIO) and fits(rate, RATIO)):
         return f"volatility and rate are ratios a year, not {volatility} and {rate}"
     if term != DAYS_T:
         return f"the term is in days, not {term}"
@@ -112,7 +135,7 @@ BUILTINS: dict[str, Builtin] = {
                 variadic=True),
         Builtin("greater_of", ("values",), _extreme, "the largest of two or more values",
                 variadic=True),
-        Builtin("average", ("values",), _aggregate, "arithmetic mean of a list, exact"),
+        Builtin("average", ("values",), _average, "arithmetic mean of a list, exact"),
         Builtin("sum", ("values",), _aggregate, "total of a list"),
         Builtin("count", ("values",), _count, "number of values in a list"),
         Builtin("lowest", ("count", "values"), _select, "the k lowest values of a list"),

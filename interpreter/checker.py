@@ -18,23 +18,28 @@ from . import ast
 from .builtins import BUILTINS
 from .diagnostics import ClauseError, Diagnostic, Note
 from .given import check_given
-from .loader import load_program
+from .loader import literal_problem, load_program
 from .parser import RESERVED
 from .program import BUILT_IN_EVENTS, INPUT, SERIES, STATE, Clause, Effect, Formula, Program, Term
 from .types import (
     BOOLEAN,
+    COUNT,
     DATE,
     DAYS_T,
     DURATIONS,
     MONEY_T,
     PARTY,
     PRICE,
+    RATIO,
     TEXT,
     TIME,
+    Enum,
     PartyMap,
     Quantity,
     Series,
     Type,
+    fits,
+    join,
 )
 from .yamldoc import YamlDoc
 
@@ -91,7 +96,7 @@ def check(program: Program) -> list[Diagnostic]:
 
 def _expect(term: Term, formula: Formula, found: Type) -> None:
     declared = term.type.element if term.kind == STATE and isinstance(term.type, PartyMap) else term.type
-    if fits(found, declared):
+    if _conform(formula.node, found, declared, formula.text):
         return
     role = {"input": "default of input", "parameter": "value of parameter",
             "state": "initial value of"}.get(term.kind, "")
@@ -113,11 +118,11 @@ def _infer(node: ast.Node, ctx: _Context) -> Type:
         t = _type(node.operand, ctx)
         if not isinstance(t, Quantity):
             raise _Fail(node.span, f"cannot negate a {t}")
-        return t
+        return RATIO if t == COUNT else t  # a count is never negative
     if isinstance(node, ast.Binary):
         return _binary(node, _type(node.left, ctx), _type(node.right, ctx))
     if isinstance(node, ast.Compare):
-        return _compare(node, _type(node.left, ctx), _type(node.right, ctx))
+        return _compare(node, _type(node.left, ctx), _type(node.right, ctx), ctx)
     if isinstance(node, (ast.Logical, ast.Not)):
         for operand in ast.children(node):
             t = _type(operand, ctx)
@@ -130,10 +135,11 @@ def _infer(node: ast.Node, ctx: _Context) -> Type:
         if cond != BOOLEAN:
             raise _Fail(node.condition.span, f"the condition of 'if' must be boolean, not {cond}")
         then, otherwise = _type(node.then, ctx), _type(node.otherwise, ctx)
-        if then != otherwise:
+        both = _meet(node.then, then, node.otherwise, otherwise, ctx)
+        if both is None:
             raise _Fail(node.otherwise.span,
                         f"'then' gives {then} but 'else' gives {otherwise}; both must agree")
-        return then
+        return both
     if isinstance(node, ast.Round):
         t = _type(node.operand, ctx)
         if not isinstance(t, Quantity):
@@ -183,10 +189,11 @@ def _binary(node: ast.Binary, left: Type, right: Type) -> Type:
     op = node.op
     if isinstance(left, Quantity) and isinstance(right, Quantity):
         if op in "+-":
-            if left != right:
+            both = join(left, right)
+            if both is None:
                 raise _Fail(node.span, f"cannot {'add' if op == '+' else 'subtract'} "
                                        f"{right} {'to' if op == '+' else 'from'} {left}")
-            return left
+            return RATIO if both == COUNT and op == "-" else both  # a difference may be negative
         return left * right if op == "*" else left / right
     if left == DATE and op == "-" and right == DATE:
         return DAYS_T
@@ -198,21 +205,44 @@ def _binary(node: ast.Binary, left: Type, right: Type) -> Type:
     raise _Fail(node.span, f"cannot {verb} {left} and {right}")
 
 
-def fits(found: Type, expected: Type) -> bool:
-    """A value of type ``found`` may stand where ``expected`` is declared: a text names a party."""
-    return found == expected or (found == TEXT and expected == PARTY)
+def _conform(node: ast.Node, found: Type, expected: Type, text: str) -> bool:
+    """Whether the value ``node`` computes (of type ``found``) may stand where ``expected`` is.
+
+    Beyond ``fits``, a text literal stands for a member of an enum and a number for a count
+    if it is one, else the complaint is raised at the literal; an ``if`` conforms when each
+    branch does (``if c then level else "high"``). ``text`` is the formula's text.
+    """
+    if fits(found, expected):
+        return True
+    if isinstance(node, ast.If):
+        return all(_conform(branch, branch.type or found, expected, text)
+                   for branch in (node.then, node.otherwise))
+    problem = literal_problem(node, expected, text)
+    if problem:
+        raise _Fail(node.span, problem)
+    return isinstance(expected, Enum) and isinstance(node, ast.Literal) and node.literal_type == TEXT
 
 
-def _compare(node: ast.Compare, left: Type, right: Type) -> Type:
-    if {left, right} <= {PARTY, TEXT} and node.op in ("=", "!="):
-        return BOOLEAN
-    if left != right:
+def _meet(a_node: ast.Node, a: Type, b_node: ast.Node, b: Type, ctx: _Context) -> Type | None:
+    """The type two values meet at (the branches of an ``if``, the sides of a comparison).
+
+    A text literal meets an enum as the enum, once it is found to be one of its members.
+    """
+    for one, other_node, other in ((a, b_node, b), (b, a_node, a)):
+        if isinstance(one, Enum) and other == TEXT and _conform(other_node, other, one, ctx.formula.text):
+            return one
+    return join(a, b)
+
+
+def _compare(node: ast.Compare, left: Type, right: Type, ctx: _Context) -> Type:
+    both = _meet(node.left, left, node.right, right, ctx)
+    if both is None:
         raise _Fail(node.span, f"cannot compare {left} with {right}")
-    if isinstance(left, Quantity) or left in (DATE, TIME):
+    if isinstance(both, Quantity) or both in (DATE, TIME):
         return BOOLEAN
-    if left == BOOLEAN and node.op in ("=", "!="):
+    if (both in (BOOLEAN, TEXT, PARTY) or isinstance(both, Enum)) and node.op in ("=", "!="):
         return BOOLEAN
-    raise _Fail(node.span, f"cannot order values of type {left}")
+    raise _Fail(node.span, f"cannot order values of type {both}")
 
 
 def _call(node: ast.Call, ctx: _Context) -> Type:
@@ -258,7 +288,7 @@ def _rebinding_call(node: ast.Call, ctx: _Context) -> Type:
         if bound is None:
             raise _Fail(keyword.span, f"unknown name {keyword.name!r}{_suggest(keyword.name, ctx)}")
         given = _type(keyword.value, ctx)
-        if not fits(given, bound.type):
+        if not _conform(keyword.value, given, bound.type, ctx.formula.text):
             raise _Fail(keyword.value.span, f"{keyword.name} is {bound.type}, not {given}")
         ctx.rebinds.append((node.function, keyword))
     return term.type
@@ -431,10 +461,11 @@ def _clause(program: Program, clause: Clause, contexts: list[_Context]) -> list[
         contexts.append(ctx)
         try:
             found = _type(formula.node, ctx)
+            ok = (isinstance(found, Quantity) if isinstance(expected, str)
+                  else _conform(formula.node, found, expected, formula.text))
         except _Fail as fail:
             problems.append(formula.diagnostic(fail.span[0], fail.message))
             return None
-        ok = isinstance(found, Quantity) if isinstance(expected, str) else fits(found, expected)
         if not ok:
             problems.append(formula.diagnostic(formula.node.span[0],
                                 f"{what} must be {expected}, not {found}"))

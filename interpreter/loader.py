@@ -43,8 +43,23 @@ from .program import (
     Term,
 )
 from .rename import rename
+from .report import human
 from .resources import resource
-from .types import MONEY_T, PARTY, PRICE, RATIO, TEXT, PartyMap, Quantity, Series, Type, parse_type
+from .types import (
+    COUNT,
+    MONEY_T,
+    PARTY,
+    PRICE,
+    RATIO,
+    TEXT,
+    Enum,
+    PartyMap,
+    Quantity,
+    Series,
+    Type,
+    fits,
+    parse_type,
+)
 from .yamldoc import Path_, YamlDoc, load_yaml, read_text
 
 
@@ -82,9 +97,11 @@ def _describe(doc: YamlDoc, error: ValidationError) -> list[Diagnostic]:
         best = max(error.context, key=lambda e: len(e.absolute_path))
         return _describe(doc, best)
     if error.validator == "pattern" and where and where[-1] == "type":
-        return [doc.diagnostic(where, f"{label}: unknown type {error.instance!r}; expected money, "
-                               "price, shares, ratio, days, business days, trading days, date, "
-                               "time, boolean, 'series of T' or 'list of T'")]
+        try:
+            meant = parse_type(str(error.instance))
+        except ValueError as exc:  # it names the types a file may use
+            return [doc.diagnostic(where, f"{label}: {exc}")]
+        return [doc.diagnostic(where, f"{label}: write the type as {str(meant)!r}")]
     return [doc.diagnostic(where, f"{label}: {error.message}")]
 
 
@@ -380,7 +397,11 @@ def _effect(doc: YamlDoc, where: Path_, entry: dict[str, Any], problems: list[Di
 
 def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> Term | None:
     name, where, data = entry.name, entry.where, entry.data
-    declared = parse_type(data["type"])  # the schema has already checked the spelling
+    try:
+        declared = parse_type(data["type"])
+    except ValueError as exc:  # the schema checks the spelling; here, an enum's members
+        problems.append(doc.diagnostic((*where, "type"), f"{name}: {exc}"))
+        return None
     if kind == SERIES:
         declared = Series(declared)
     term = Term(name, kind, declared, where, doc, list(entry.sources), entry.text,
@@ -389,15 +410,20 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
                 deadline_of=data.get("deadline_of"), answers=data.get("answers"),
                 unused=data.get("unused"), source_sites=list(entry.source_sites),
                 given={name: parse_type(t) for name, t in (data.get("given") or {}).items()})
-    if kind == PARAMETER and declared in (PARTY, TEXT) and "value" in data:  # written as is
-        text = str(data["value"])
-        term.formula = Formula(ast.Literal((0, len(text)), text, declared), text, (*where, "value"), doc)
+    if kind == PARAMETER and (declared in (PARTY, TEXT) or isinstance(declared, Enum)) and "value" in data:
+        text = str(data["value"])  # written as is, without quotes
+        word = ast.Literal((0, len(text)), text, TEXT if isinstance(declared, Enum) else declared)
+        term.formula = Formula(word, text, (*where, "value"), doc)
+        message = value_problem(word, declared, text)
+        if message:
+            problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
+            return None
     elif kind == PARAMETER and "value" in data:
         term.formula = _formula(doc, (*where, "value"), problems)
         if term.formula is not None:
             node = term.formula.node
             literal = isinstance(node.operand if isinstance(node, ast.Negate) else node, ast.Literal)
-            message = coerce_literal(node, declared) if literal else (
+            message = value_problem(node, declared, term.formula.text) if literal else (
                 "a parameter's value is a single literal; put a formula in definitions")
             if message:
                 problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
@@ -406,13 +432,15 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
         term.formula = _formula(doc, (*where, "initial"), problems)
         if term.formula is not None:
             element = declared.element if isinstance(declared, PartyMap) else declared
-            message = coerce_literal(term.formula.node, element)
+            message = value_problem(term.formula.node, element, term.formula.text)
             if message:
                 problems.append(doc.diagnostic((*where, "initial"), f"{name}: {message}"))
     elif kind == INPUT and "default" in data:
         term.formula = _formula(doc, (*where, "default"), problems)
-        if term.formula is not None:
-            coerce_literal(term.formula.node, declared)  # a non-literal default is type-checked
+        if term.formula is not None:  # a default that is not a literal is type-checked as a formula
+            message = value_problem(term.formula.node, declared, term.formula.text)
+            if message:
+                problems.append(doc.diagnostic((*where, "default"), f"{name}: {message}"))
     elif kind == DEFINITION:
         term.formula = _formula(doc, (*where, "formula"), problems)
     elif kind == INTERPRETATION:
@@ -445,24 +473,51 @@ def _parsed(text: str) -> ast.Node:
     return parse_formula(text)
 
 
-def coerce_literal(node: ast.Node, declared: Type) -> str | None:
-    """Let a literal value take the unit its term declares.
+def literal_problem(node: ast.Node, expected: Type, text: str) -> str | None:
+    """Why a literal cannot stand where a value of ``expected`` is wanted, though its type nearly fits.
 
-    A value written alone (a parameter's ``value``, an input's default, a
-    ``--set``) reads like the document: ``7,500`` for shares, ``$6.03`` for a
-    price. A plain number takes any quantity unit; an amount of money may be a
-    price (money per share). Returns a message when the literal cannot be read
-    as ``declared``; leaves non-literals alone for the checker.
+    A word for an enum must be one of its members; a number for a count must be whole and
+    not negative. ``text`` is the formula ``node`` was read from. None when neither applies.
     """
     target = node.operand if isinstance(node, ast.Negate) else node
     if not isinstance(target, ast.Literal):
         return None
-    have = target.literal_type
-    if have == declared:
+    if isinstance(expected, Enum) and target.literal_type == TEXT:
+        return expected.not_a_member(target.value)
+    if expected == COUNT and target.literal_type in (COUNT, RATIO) and not target.percent:
+        written = text[node.span[0]:node.span[1]]
+        if isinstance(node, ast.Negate) and target.value:
+            return f"{written} is negative; a count is a whole number, 0 or more"
+        if target.value.denominator != 1:
+            return f"{written} is not a whole number; a count is a whole number, 0 or more"
+    return None
+
+
+def value_problem(node: ast.Node, declared: Type, text: str, *, coerce: bool = False) -> str | None:
+    """What is wrong with a literal given as a value of ``declared``; leaves non-literals alone.
+
+    A file's value (a parameter's ``value``, an ``initial`` value, a literal ``default``)
+    means what the same text means in a formula, so a missing unit is an error that says
+    what to write (``365 is a count; the term is declared days: write 365 days``).
+    With ``coerce``, for what a person types (``--set``, a scenario), a plain number takes
+    any unit and an amount of money may be a price: the literal takes the declared type.
+    ``text`` is the formula ``node`` was read from.
+    """
+    target = node.operand if isinstance(node, ast.Negate) else node
+    if not isinstance(target, ast.Literal):
         return None
-    plain_number = have == RATIO and not target.percent
-    if ((plain_number and isinstance(declared, Quantity)) or (have == MONEY_T and declared == PRICE)
-            or (have == TEXT and declared == PARTY)):
+    problem = literal_problem(node, declared, text)
+    have = target.literal_type
+    if problem or fits(have, declared) or (isinstance(declared, Enum) and have == TEXT):
+        return problem
+    plain_number = have in (COUNT, RATIO) and not target.percent
+    if not ((plain_number and isinstance(declared, Quantity)) or (have == MONEY_T and declared == PRICE)):
+        return f"the value is {have}, but the term is declared {declared}"
+    if coerce:
         target.literal_type = declared
         return None
-    return f"the value is {have}, but the term is declared {declared}"
+    negated = isinstance(node, ast.Negate)
+    shown = RATIO if negated and have == COUNT else have  # -5 is not a count
+    value = -target.value if negated else target.value
+    return (f"{text[node.span[0]:node.span[1]]} is {'money' if shown == MONEY_T else f'a {shown}'}; "
+            f"the term is declared {declared}: write {human(value, declared)}")

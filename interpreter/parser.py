@@ -14,6 +14,7 @@ from .resources import resource
 from .types import (
     BOOLEAN,
     BUSINESS_DAYS_T,
+    COUNT,
     DATE,
     DAYS_T,
     MONEY_T,
@@ -82,7 +83,8 @@ class _ToAst(Transformer[Token, ast.Node]):
         return node
 
     def number(self, meta: Any, c: list[Token]) -> ast.Node:
-        return self._literal(meta, parse_number(c[0]), RATIO)
+        # A whole number (7,500) counts; one written with a decimal point (1.25, .06) is a ratio.
+        return self._literal(meta, parse_number(c[0]), RATIO if "." in c[0] else COUNT)
 
     def shares(self, meta: Any, c: list[Token]) -> ast.Node:
         return self._literal(meta, parse_number(c[0]), SHARES_T)

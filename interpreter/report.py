@@ -108,7 +108,7 @@ def human(value: Any, type_: Type) -> str:
             shown += "0"
         money = ("-$" + shown[1:]) if shown.startswith("-") else "$" + shown
         return money + (" per share" if type_ == PRICE else "")
-    if isinstance(type_, Quantity) and type_ != RATIO:
+    if isinstance(type_, Quantity) and type_.dims:  # a ratio or a count has no unit to show
         unit = str(type_)
         if type_ == SHARES_T or unit.endswith("days"):
             unit = unit[:-1] if value == 1 else unit

@@ -18,11 +18,11 @@ from .checker import load_checked
 from .diagnostics import ClauseError, Diagnostic
 from .evaluator import Environment, EvaluationError, Evaluator
 from .literals import parse_date
-from .loader import coerce_literal, load_checked_yaml
+from .loader import load_checked_yaml, value_problem
 from .market import MarketData, load_market
 from .parser import FormulaSyntaxError, parse_formula
 from .program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term
-from .types import PARTY, TEXT, PartyMap, Type
+from .types import PARTY, TEXT, Enum, PartyMap, Type
 from .yamldoc import Path_, YamlDoc
 
 
@@ -89,16 +89,25 @@ class Scenario:
 
 
 def read_value(text: Any, type_: Type) -> Any:
-    """A scenario or expectation value, read exactly as a value of ``type_``."""
-    if type_ in (PARTY, TEXT):
-        return str(text)
+    """A scenario or expectation value, read exactly as a value of ``type_``.
+
+    Words (a party, a text, a member of an enum) are written without quotes; a plain
+    number takes the declared unit and an amount of money may be a price.
+    """
+    if type_ in (PARTY, TEXT) or isinstance(type_, Enum):
+        word = str(text)
+        problem = type_.not_a_member(word) if isinstance(type_, Enum) else None
+        if problem:
+            raise ValueError(problem)
+        return word
     if isinstance(text, bool):
         text = "true" if text else "false"
-    node = parse_formula(str(text))
+    written = str(text)
+    node = parse_formula(written)
     literal = node.operand if isinstance(node, ast.Negate) else node
     if not isinstance(literal, ast.Literal):
         raise ValueError(f"expected a single value, not {text!r}")
-    problem = coerce_literal(node, type_)
+    problem = value_problem(node, type_, written, coerce=True)
     if problem:
         raise ValueError(problem)
     return -literal.value if isinstance(node, ast.Negate) else literal.value
@@ -241,7 +250,8 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any],
         try:
             values[key] = read_value(text, term.type)
         except (ValueError, FormulaSyntaxError) as exc:
-            problems.append(doc.diagnostic((*where, key), f"{key} ({term.type}): {_reason(exc)}"))
+            label = key if isinstance(term.type, Enum) else f"{key} ({term.type})"  # the reason names members
+            problems.append(doc.diagnostic((*where, key), f"{label}: {_reason(exc)}"))
             continue
         if term.type == PARTY and values[key] not in scenario.holders:
             problems.append(doc.diagnostic((*where, key), f"unknown holder {values[key]!r} (holders: "

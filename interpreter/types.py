@@ -1,14 +1,20 @@
-"""Types of values: quantities with units, dates, times, booleans, series, lists.
+"""Types of values: quantities with units, dates, times, booleans, texts, series, lists.
 
 A quantity's unit is a product of base dimensions with integer exponents, so
 ``price × shares`` is money and ``money / price`` is shares without a table of
 special cases. Durations are quantities too, one base dimension per way of
 counting days, so ``10 trading days / 365 days`` has no declarable unit and is
 rejected where a ratio is expected.
+
+Two types say more than their dimension: a ``count`` is a ratio that is a whole
+number of things (the six lowest of ten values), and an enum (``one of low, high, other``)
+is a text that is one of its members. Each may stand where the wider type is
+expected (``fits``); ``join`` is the type two values of an ``if`` or a sum meet at.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Base dimensions of quantities: money, shares, days, business_days, trading_days.
@@ -29,12 +35,14 @@ class Type:
 
 @dataclass(frozen=True)
 class Quantity(Type):
-    """An exact number with a unit (the empty unit is a ratio)."""
+    """An exact number with a unit (the empty unit is a ratio, or a count if ``count``)."""
 
     dims: Dims
+    count: bool = False  # a whole number of things, 0 or more: a ratio that counts
 
     def __mul__(self, other: Quantity) -> Quantity:
-        return Quantity(_combine(self.dims, other.dims, 1))
+        # count × count counts; count × shares is shares; a quotient may be a fraction.
+        return Quantity(_combine(self.dims, other.dims, 1), self.count and other.count)
 
     def __truediv__(self, other: Quantity) -> Quantity:
         return Quantity(_combine(self.dims, other.dims, -1))
@@ -62,6 +70,20 @@ class Scalar(Type):
 
     def __str__(self) -> str:
         return self.name
+
+
+@dataclass(frozen=True)
+class Enum(Type):
+    """A closed choice: a text that is one of the declared members (``one of low, high``)."""
+
+    members: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return ENUM_PREFIX + ", ".join(self.members)
+
+    def not_a_member(self, word: str) -> str | None:
+        """The complaint about ``word`` if it is none of the members, naming them; else None."""
+        return None if word in self.members else f"{word!r} is not {self}"
 
 
 @dataclass(frozen=True)
@@ -95,6 +117,7 @@ class List(Type):
 
 
 RATIO = Quantity(())
+COUNT = Quantity((), count=True)
 MONEY_T = Quantity(_dims(money=1))
 SHARES_T = Quantity(_dims(shares=1))
 PRICE = Quantity(_dims(money=1, shares=-1))
@@ -112,6 +135,7 @@ UNIT_NAMES: dict[str, Type] = {
     "money": MONEY_T,
     "price": PRICE,
     "shares": SHARES_T,
+    "count": COUNT,
     "ratio": RATIO,
     "days": DAYS_T,
     "business days": BUSINESS_DAYS_T,
@@ -131,8 +155,13 @@ DURATIONS: dict[Type, str] = {
 }
 
 
+#: How an enum type begins, and what a member may be: a word without spaces, commas or quotes.
+ENUM_PREFIX = "one of "
+_MEMBER = re.compile(r'[^\s,"]+')
+
+
 def parse_type(text: str) -> Type:
-    """Read a type as written in a clause file (``price``, ``series of price``).
+    """Read a type as written in a clause file (``price``, ``series of price``, ``one of a, b``).
 
     Raises ``ValueError`` naming the accepted spellings when ``text`` is none of them.
     """
@@ -144,6 +173,50 @@ def parse_type(text: str) -> Type:
             return make(parse_type(words[len(prefix):]))
     if words in UNIT_NAMES:
         return UNIT_NAMES[words]
+    if words.startswith(ENUM_PREFIX):
+        return _enum(words[len(ENUM_PREFIX):])
     known = ", ".join(UNIT_NAMES)
-    raise ValueError(f"unknown type {text!r}; expected one of {known}, 'series of T', 'list of T' "
-                     "or 'T by party'")
+    raise ValueError(f"unknown type {text!r}; expected one of {known}, 'one of A, B, ...', "
+                     "'series of T', 'list of T' or 'T by party'")
+
+
+def _enum(listed: str) -> Enum:
+    members = tuple(m.strip() for m in listed.split(","))
+    for member in members:
+        if not _MEMBER.fullmatch(member):
+            raise ValueError(f"{member!r} cannot be a member of an enum: write words without spaces "
+                             "or quotes, separated by commas (one of low, high, other)")
+    twice = sorted({m for m in members if members.count(m) > 1})
+    if twice:
+        raise ValueError(f"{', '.join(map(repr, twice))} listed twice: write each member once")
+    return Enum(members)
+
+
+def fits(found: Type, expected: Type) -> bool:
+    """A value of type ``found`` may stand where ``expected`` is declared.
+
+    A count is a ratio; a member of an enum is a text, and of every enum with all its
+    members; a text names a party; lists, series and values by party fit as their elements do.
+    """
+    if found == expected:
+        return True
+    if found == COUNT:
+        return expected == RATIO
+    if isinstance(found, Enum):
+        return expected == TEXT or (isinstance(expected, Enum)
+                                    and set(found.members) <= set(expected.members))
+    if found == TEXT:
+        return expected == PARTY
+    for container in (List, Series, PartyMap):
+        if isinstance(found, container) and isinstance(expected, container):
+            return fits(found.element, expected.element)
+    return False
+
+
+def join(a: Type, b: Type) -> Type | None:
+    """The narrowest type both ``a`` and ``b`` fit (count and ratio: ratio), or None."""
+    if fits(a, b):
+        return b
+    if fits(b, a):
+        return a
+    return None

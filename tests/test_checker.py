@@ -46,7 +46,7 @@ def one_definition(contract, formula: str, type_: str = "money", extra: str = ""
 PARAMS = """\
     parameters:
       cash: {type: money, value: $5.00}
-      lot: {type: shares, value: 100}
+      lot: {type: shares, value: 100 shares}
       day: {type: date, value: 1999-01-04}
       flag: {type: boolean, value: true}
 """
@@ -61,7 +61,7 @@ def test_money_plus_shares(contract) -> None:
 
 def test_date_times_two(contract) -> None:
     got = one_definition(contract, "day × 2", type_="date", extra=PARAMS)
-    assert got == [f"{FORMULA_LINE}:18: cannot multiply date and ratio"]
+    assert got == [f"{FORMULA_LINE}:18: cannot multiply date and count"]  # 2, a whole number, counts
 
 
 def test_condition_must_be_boolean(contract) -> None:

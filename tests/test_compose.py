@@ -19,15 +19,15 @@ provisions:
   T 1:
     parameters:
       company: {type: party, value: Maker, text: the maker}
-      stock: {type: shares, value: 1000, text: one thousand units}
-      unit_price: {type: price, value: $PRICE, text: the price}
+      stock: {type: shares, value: 1000 shares, text: one thousand units}
+      unit_price: {type: price, value: $PRICE per share, text: the price}
     inputs:
       order_date: {type: date, description: when}
       buyer: {type: party, description: who}
       units: {type: shares, description: how many}
       ratio: {type: ratio, description: the split}
     state:
-      delivered: {type: shares, initial: 0, description: units delivered}
+      delivered: {type: shares, initial: 0 shares, description: units delivered}
     definitions:
       room: {type: shares, formula: "greater_of(0 shares, stock - delivered)", text: what is left}
       filled: {type: shares, formula: "lesser_of(units, room)", text: what is filled}
@@ -127,7 +127,7 @@ def test_shared_parameters_must_agree(tmp_path: Path) -> None:
     assert "a.yaml:9" in message
     # Unless the deal gives the value: then it replaces both.
     deal = _deal(tmp_path, "shared:\n  unit_price: [a, b]\nprovisions:\n  T 2:\n    parameters:\n"
-                 "      unit_price: {type: price, value: $4, text: the deal's price}\n")
+                 "      unit_price: {type: price, value: $4 per share, text: the deal's price}\n")
     assert values(deal, "a.cost", "b.cost", **{"a.units": "1", "b.units": "2"}) == {"a.cost": 4, "b.cost": 8}
 
 
@@ -171,7 +171,7 @@ def test_a_deal_clause_can_come_before_a_document_clause(tmp_path: Path) -> None
 provisions:
   T 2:
     state:
-      room_seen: {{type: shares, initial: 0, description: what the deal saw}}
+      room_seen: {{type: shares, initial: 0 shares, description: what the deal saw}}
     clauses:
       look:
         on: a.order

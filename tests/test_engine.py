@@ -145,7 +145,7 @@ provisions:
       units: {type: shares, description: how many}
       order_date: {type: date, description: when}
     state:
-      total_ordered: {type: shares, initial: 0, description: shared with the toy agreement}
+      total_ordered: {type: shares, initial: 0 shares, description: shared with the toy agreement}
       orders_seen: {type: ratio, initial: 0, description: orders this ledger saw}
     events:
       order: {date: order_date, fields: [buyer, units], description: an order}

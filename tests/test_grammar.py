@@ -9,7 +9,7 @@ import pytest
 
 from interpreter import ast
 from interpreter.parser import FormulaSyntaxError, parse_formula
-from interpreter.types import BUSINESS_DAYS_T, DAYS_T, MONEY_T, PRICE, RATIO, SHARES_T, TRADING_DAYS_T
+from interpreter.types import BUSINESS_DAYS_T, COUNT, DAYS_T, MONEY_T, PRICE, RATIO, SHARES_T, TRADING_DAYS_T
 
 
 @pytest.mark.parametrize(("text", "value", "type_"), [
@@ -20,7 +20,7 @@ from interpreter.types import BUSINESS_DAYS_T, DAYS_T, MONEY_T, PRICE, RATIO, SH
     ("4.9%", F(49, 1000), RATIO),
     ("101%", F(101, 100), RATIO),
     (".06", F(6, 100), RATIO),
-    ("7,500", F(7500), RATIO),
+    ("7,500", F(7500), COUNT),
     ("5,071,913 shares", F(5071913), SHARES_T),
     ("1 share", F(1), SHARES_T),
     ("10 trading days", F(10), TRADING_DAYS_T),

@@ -179,11 +179,11 @@ def test_entries_quote_their_provision_a_quote_or_their_own_part(contract) -> No
             text: The fee is $10 a day.
             parameters:
               rate: {type: money, value: $10}
-              day_count: {type: days, value: 1, text: a day}
+              day_count: {type: days, value: 1 day, text: a day}
             quotes:
               - text: It is paid monthly.
                 parameters:
-                  period: {type: days, value: 30, cites: [T 2]}
+                  period: {type: days, value: 30 days, cites: [T 2]}
         """)
     program = load_checked(str(path))
     texts = {name: (t.text, t.sources) for name, t in program.terms.items()}

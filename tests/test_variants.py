@@ -72,8 +72,8 @@ provisions:
   COD III.G:
     parameters:
       variable_price_percentage: {{type: ratio, value: 90%, text: a 10% discount}}
-      variable_price_lowest: {{type: ratio, value: 3, text: three lowest}}
-      variable_price_lookback: {{type: trading days, value: 5, text: five days}}
+      variable_price_lowest: {{type: count, value: 3, text: three lowest}}
+      variable_price_lookback: {{type: trading days, value: 5 trading days, text: five days}}
 """
 
 
