@@ -10,10 +10,10 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from interpreter.api import environment, evaluate
-from interpreter.checker import load_checked
-from interpreter.engine import run_scenario
-from interpreter.scenario import load_scenario
+from interpreter.evaluate.inputs import environment, evaluate
+from interpreter.pipeline import load_checked
+from interpreter.run.engine import run_scenario
+from interpreter.run.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "contracts" / "series_b_certificate.yaml"

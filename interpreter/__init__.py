@@ -1,10 +1,11 @@
 """Clause: contracts as data.
 
-The package is a generic engine: it reads clause files (``loader``), parses
-their formulas (``parser``), checks names and units (``checker``), evaluates
-terms exactly (``evaluator``) and reports values with their derivations
-(``report``). It knows nothing of any particular contract; that lives in the
-clause files.
+The package is a generic engine whose folders are its stages, each reading only what the
+ones before it produce: ``syntax`` (files → parsed), ``link`` (parsed → one program per
+contract), ``check`` (every formula typed), ``evaluate`` (exact values), ``run`` (scenarios
+over time) and ``report`` (what people and programs read); ``pipeline`` runs them in
+order and ``cli`` is the command. It knows nothing of any particular contract; that lives
+in the clause files.
 """
 
 __version__ = "0.1.0"

@@ -15,21 +15,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .api import environment, evaluate
-from .checker import check, load_checked
+from .check.checker import check
 from .diagnostics import ClauseError, Diagnostic
-from .diff import diff_programs, diff_runs
-from .engine import run_scenario
-from .expectations import failures
-from .inventory import inventory_rows
-from .lint import lint
-from .literals import parse_date
-from .loader import load_program
-from .program import Program
-from .report import explain, explain_json, human, interpretations_markdown, plain
-from .runreport import run_json, run_markdown, run_text
-from .scenario import load_scenario
-from .yamldoc import load_yaml
+from .display import human, plain
+from .evaluate.inputs import environment, evaluate
+from .pipeline import load_checked, load_each
+from .report.catalogue import interpretations_markdown
+from .report.diff import diff_programs, diff_runs
+from .report.explain import explain, explain_json
+from .report.inventory import inventory_rows
+from .report.lint import lint
+from .report.run_report import run_json, run_markdown, run_text
+from .run.engine import run_scenario
+from .run.expectations import failures
+from .run.scenario import load_scenario
+from .syntax.literals import parse_date
+from .syntax.yamldoc import load_yaml
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -153,18 +154,6 @@ def _contract_files(paths: list[str]) -> list[Path]:
     return files
 
 
-def _load_each(files: list[Path]) -> tuple[list[Program], list[Diagnostic]]:
-    """Load every file; the programs loaded and the problems of those that would not load."""
-    programs: list[Program] = []
-    problems: list[Diagnostic] = []
-    for path in files:
-        try:
-            programs.append(load_program(str(path)))
-        except ClauseError as exc:
-            problems.extend(exc.diagnostics or [Diagnostic(str(path), 1, 1, exc.message)])
-    return programs, problems
-
-
 def _print_diagnostics(problems: list[Diagnostic], fmt: str) -> None:
     if fmt == "json":
         print(json.dumps([d.as_json() for d in problems], indent=2))
@@ -179,7 +168,7 @@ def _plural(count: int, noun: str) -> str:
 
 def _validate(paths: list[str], fmt: str) -> int:
     files = _contract_files(paths)
-    programs, problems = _load_each(files)
+    programs, problems = load_each(files)
     for program in programs:
         problems.extend(check(program))
     _print_diagnostics(problems, fmt)
@@ -340,7 +329,7 @@ def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
 
 def _lint(args: argparse.Namespace) -> int:
     files = [path for path in _contract_files(args.paths) if not _is_scenario(path)]
-    programs, problems = _load_each(files)
+    programs, problems = load_each(files)
     listed = ({provision: (args.inventory, line, 1) for provision, line in inventory_rows(args.inventory)}
               if args.inventory else {})
     problems.extend(lint(programs, listed))

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from interpreter.api import environment, evaluate
-from interpreter.checker import load_checked
+from interpreter.evaluate.inputs import environment, evaluate
+from interpreter.pipeline import load_checked
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from support import CONTRACTS, ROOT, SHARED, values
 
-from interpreter.engine import RunResult, run_scenario
-from interpreter.scenario import load_scenario
+from interpreter.run.engine import RunResult, run_scenario
+from interpreter.run.scenario import load_scenario
 
 SPA = CONTRACTS / "securities_purchase_agreement.yaml"
 RRA = CONTRACTS / "registration_rights_agreement.yaml"

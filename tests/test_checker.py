@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from interpreter.checker import check, load_checked
+from interpreter.check.checker import check
 from interpreter.diagnostics import ClauseError
-from interpreter.loader import load_program
+from interpreter.link.loader import load_program
+from interpreter.pipeline import load_checked
 
 
 def problems(path: Path) -> list[str]:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from support import HEADER, values
 
-from interpreter.checker import load_checked
 from interpreter.diagnostics import ClauseError
-from interpreter.engine import run_scenario
-from interpreter.scenario import load_scenario
+from interpreter.pipeline import load_checked
+from interpreter.run.engine import run_scenario
+from interpreter.run.scenario import load_scenario
 
 # Two made-up supply agreements that draw on one stock of units; not real documents.
 SUPPLY = HEADER + """\

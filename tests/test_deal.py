@@ -10,8 +10,8 @@ from typing import Any
 
 from support import CONTRACTS, ROOT, values
 
-from interpreter.engine import RunResult, run_scenario
-from interpreter.scenario import load_scenario
+from interpreter.run.engine import RunResult, run_scenario
+from interpreter.run.scenario import load_scenario
 
 DEAL = CONTRACTS / "valence_financing.yaml"
 MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"  # made-up closing bids

@@ -11,9 +11,9 @@ import pytest
 from support import ROOT
 
 from interpreter.diagnostics import ClauseError
-from interpreter.engine import run_scenario
-from interpreter.expectations import failures
-from interpreter.scenario import load_scenario
+from interpreter.run.engine import run_scenario
+from interpreter.run.expectations import failures
+from interpreter.run.scenario import load_scenario
 
 TOY = ROOT / "tests" / "data" / "toy"
 

@@ -7,8 +7,8 @@ from fractions import Fraction as F
 
 import pytest
 
-from interpreter import ast
-from interpreter.parser import FormulaSyntaxError, parse_formula
+from interpreter.syntax import ast
+from interpreter.syntax.parser import FormulaSyntaxError, parse_formula
 from interpreter.types import BUSINESS_DAYS_T, COUNT, DAYS_T, MONEY_T, PRICE, RATIO, SHARES_T, TRADING_DAYS_T
 
 

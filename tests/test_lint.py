@@ -15,7 +15,7 @@ import pytest
 from support import CONTRACTS, HEADER, SHARED
 
 from interpreter.cli import main
-from interpreter.loader import load_program
+from interpreter.link.loader import load_program
 
 SPA = CONTRACTS / "securities_purchase_agreement.yaml"
 RRA = CONTRACTS / "registration_rights_agreement.yaml"

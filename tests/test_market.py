@@ -10,7 +10,7 @@ import pytest
 
 from interpreter.calendar import BusinessCalendar
 from interpreter.diagnostics import ClauseError
-from interpreter.market import load_market
+from interpreter.evaluate.market import load_market
 
 NASDAQ = BusinessCalendar(["XNAS"])
 

@@ -13,10 +13,11 @@ from typing import Any
 import yaml
 from support import CONTRACTS, values
 
-from interpreter.checker import check, load_checked
+from interpreter.check.checker import check
 from interpreter.diagnostics import ClauseError
-from interpreter.entries import ENTRY_SECTIONS
-from interpreter.loader import load_program
+from interpreter.link.loader import load_program
+from interpreter.pipeline import load_checked
+from interpreter.syntax.entries import ENTRY_SECTIONS
 
 
 def problems(path: Path) -> list[str]:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from support import CONTRACTS, ROOT, SHARED
 
-from interpreter.engine import run_scenario
-from interpreter.expectations import failures
-from interpreter.scenario import load_scenario
+from interpreter.run.engine import run_scenario
+from interpreter.run.expectations import failures
+from interpreter.run.scenario import load_scenario
 
 SCENARIOS = sorted((ROOT / "examples" / "scenarios").rglob("*.yaml"))
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from support import ROOT
 
-from interpreter.engine import RunResult, run_scenario
-from interpreter.scenario import load_scenario
+from interpreter.run.engine import RunResult, run_scenario
+from interpreter.run.scenario import load_scenario
 
 D = dt.date
 

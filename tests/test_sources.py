@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support import CONTRACTS, SHARED
 
-from interpreter.checker import load_checked
+from interpreter.pipeline import load_checked
 
 INVENTORY = SHARED / "clause-inventory.md"
 SOURCE = SHARED / "source" / "valence-8k-1998-12-21.txt"

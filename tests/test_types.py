@@ -16,13 +16,13 @@ import pytest
 from support import values
 from test_checker import problems
 
-from interpreter import ast
-from interpreter.checker import check
+from interpreter.check.checker import check
 from interpreter.diagnostics import ClauseError
-from interpreter.loader import load_program
-from interpreter.parser import parse_formula
+from interpreter.link.loader import load_program
 from interpreter.resources import resource
-from interpreter.scenario import load_scenario
+from interpreter.run.scenario import load_scenario
+from interpreter.syntax import ast
+from interpreter.syntax.parser import parse_formula
 from interpreter.types import COUNT, RATIO, SHARES_T, UNIT_NAMES, Enum, List, parse_type
 
 # Lines 4-21: the definition's formula is on line 21 and starts at column 18 (8 spaces and

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from support import CONTRACTS, SMALL_MARKET, values
 
-from interpreter.checker import load_checked
 from interpreter.diagnostics import ClauseError
+from interpreter.pipeline import load_checked
 
 SERIES_A = CONTRACTS / "series_a_certificate.yaml"
 BODY = CONTRACTS / "preferred_certificate_body.yaml"

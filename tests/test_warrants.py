@@ -13,8 +13,8 @@ import pytest
 from support import CONTRACTS, ROOT, values
 
 from interpreter.diagnostics import ClauseError
-from interpreter.engine import RunResult, run_scenario
-from interpreter.scenario import load_scenario
+from interpreter.run.engine import RunResult, run_scenario
+from interpreter.run.scenario import load_scenario
 
 CC = CONTRACTS / "warrant_cc_investments.yaml"
 GEMINI = CONTRACTS / "warrant_gemini.yaml"

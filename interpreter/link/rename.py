@@ -7,8 +7,8 @@ variant reads (and shares state) under its own names.
 
 from __future__ import annotations
 
-from . import ast
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
+from ..syntax import ast
 from .program import Program
 
 

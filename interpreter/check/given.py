@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from . import ast
-from .diagnostics import Diagnostic
-from .program import DEFINITION, GIVEN, INTERPRETATION, Formula, Program
+from ..diagnostics import Diagnostic
+from ..link.program import DEFINITION, GIVEN, INTERPRETATION, Formula, Program
+from ..syntax import ast
 
 #: A given name read, and where in the formula it comes in.
 Reads = dict[str, tuple[int, int]]

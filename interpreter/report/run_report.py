@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine import FlagChange, Obligation, Result, RunResult
-from .evaluator import PartyValues
-from .report import explain, human, plain
+from ..display import human, plain
+from ..run.engine import FlagChange, Obligation, Result, RunResult
+from ..values import PartyValues
+from .explain import explain
 
 
 def _effective(value: Any) -> Any:

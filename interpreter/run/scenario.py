@@ -12,18 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import ast
-from .calendar import BusinessCalendar
-from .checker import load_checked
-from .diagnostics import ClauseError, Diagnostic
-from .evaluator import Environment, EvaluationError, Evaluator
-from .literals import parse_date
-from .loader import load_checked_yaml, value_problem
-from .market import MarketData, load_market
-from .parser import FormulaSyntaxError, parse_formula
-from .program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term
-from .types import PARTY, TEXT, Enum, PartyMap, Type
-from .yamldoc import Path_, YamlDoc
+from ..calendar import BusinessCalendar
+from ..diagnostics import ClauseError, Diagnostic
+from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
+from ..evaluate.market import MarketData, load_market
+from ..link.loader import load_checked_yaml, value_problem
+from ..link.program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term
+from ..pipeline import load_checked
+from ..syntax import ast
+from ..syntax.literals import parse_date
+from ..syntax.parser import FormulaSyntaxError, parse_formula
+from ..syntax.yamldoc import Path_, YamlDoc
+from ..types import PARTY, TEXT, Enum, PartyMap, Type
 
 
 @dataclass

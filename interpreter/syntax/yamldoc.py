@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import ClauseError, Diagnostic
+from ..diagnostics import ClauseError, Diagnostic
 
 Path_ = tuple[str | int, ...]
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import RunResult
-from .evaluator import Record
-from .program import (
+from ..display import plain
+from ..evaluate.trace import Record
+from ..link.program import (
     DEFINITION,
     GIVEN,
     INPUT,
@@ -28,7 +28,7 @@ from .program import (
     Program,
     Term,
 )
-from .report import plain
+from ..run.engine import RunResult
 
 #: The sections of a diff, in the order it shows them, and the kind of term each compares.
 SECTIONS = {"parameters": PARAMETER, "definitions": DEFINITION, "interpretations": INTERPRETATION,

@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from . import ast
-from .diagnostics import ClauseError
-from .evaluator import Environment, EvaluationError, Evaluator, PartyValues, Record
-from .program import BUILT_IN_EVENTS, END_EVENT, START_EVENT, Clause, Effect, Formula, Program
+from ..diagnostics import ClauseError
+from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
+from ..evaluate.trace import Record
+from ..link.program import BUILT_IN_EVENTS, END_EVENT, START_EVENT, Clause, Effect, Formula, Program
+from ..syntax import ast
+from ..types import PartyMap, Type
+from ..values import PartyValues
 from .scenario import Scenario
-from .types import PartyMap, Type
 
 
 @dataclass

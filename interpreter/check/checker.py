@@ -14,14 +14,13 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from . import ast
-from .builtins import BUILTINS
-from .diagnostics import ClauseError, Diagnostic, Note
-from .given import check_given
-from .loader import literal_problem, load_program
-from .parser import RESERVED
-from .program import BUILT_IN_EVENTS, INPUT, SERIES, STATE, Clause, Effect, Formula, Program, Term
-from .types import (
+from ..diagnostics import Diagnostic, Note
+from ..link.loader import literal_problem
+from ..link.program import BUILT_IN_EVENTS, INPUT, SERIES, STATE, Clause, Effect, Formula, Program, Term
+from ..syntax import ast
+from ..syntax.parser import RESERVED
+from ..syntax.yamldoc import YamlDoc
+from ..types import (
     BOOLEAN,
     COUNT,
     DATE,
@@ -41,7 +40,8 @@ from .types import (
     fits,
     join,
 )
-from .yamldoc import YamlDoc
+from .builtins import BUILTINS
+from .given import check_given
 
 
 class _Fail(Exception):
@@ -581,12 +581,3 @@ def _target(program: Program, effect: Effect, problems: list[Diagnostic]) -> Typ
         problems.append(formula.diagnostic(party.span[0], f"a party is needed here, not {found}"))
         return None
     return term.type.element
-
-
-def load_checked(path: str) -> Program:
-    """Load a contract file and type-check it; raises ``ClauseError`` with every problem."""
-    program = load_program(path)
-    problems = check(program)
-    if problems:
-        raise ClauseError(problems[0].message, problems)
-    return program

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from ..display import decimal_text, human
+from ..types import Type
+from ..values import PartyValues
 from .engine import Obligation, RunResult
-from .evaluator import PartyValues
-from .report import decimal_text, human
 from .scenario import Expectation, read_value
-from .types import Type
 
 
 def same(expected: Any, actual: Any) -> bool:

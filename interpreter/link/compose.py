@@ -15,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import ast
-from .diagnostics import ClauseError, Diagnostic
-from .entries import read_layout
+from ..diagnostics import ClauseError, Diagnostic
+from ..syntax import ast
+from ..syntax.entries import read_layout
+from ..syntax.yamldoc import YamlDoc
 from .program import INPUT, PARAMETER, SECTIONS, SERIES, STATE, Program, Term
 from .rename import rename
-from .yamldoc import YamlDoc
 
 #: The kinds of term that can be one across documents; a shared definition would be two formulas.
 SHAREABLE = (PARAMETER, INPUT, STATE, SERIES)

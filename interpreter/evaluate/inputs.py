@@ -10,14 +10,15 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from . import ast
-from .calendar import BusinessCalendar
-from .diagnostics import ClauseError
-from .evaluator import Environment, EvaluationError, Evaluator, Record
-from .loader import value_problem
+from ..calendar import BusinessCalendar
+from ..diagnostics import ClauseError
+from ..link.loader import value_problem
+from ..link.program import INTERPRETATION, SERIES, Program
+from ..syntax import ast
+from ..syntax.parser import FormulaSyntaxError, parse_formula
+from .evaluator import Environment, EvaluationError, Evaluator
 from .market import load_market
-from .parser import FormulaSyntaxError, parse_formula
-from .program import INTERPRETATION, SERIES, Program
+from .trace import Record
 
 
 def _unknown(name: str, program: Program, what: str) -> ClauseError:

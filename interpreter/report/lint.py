@@ -19,14 +19,26 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from . import ast
-from .builtins import BUILTINS
-from .checker import check, close_match
-from .diagnostics import Diagnostic, Note
-from .evaluator import Environment, EvaluationError, Evaluator, Record
-from .program import GIVEN, INPUT, INTERPRETATION, PARAMETER, SERIES, STATE, Formula, Program, Reference, Term
-from .report import human
-from .yamldoc import Path_, YamlDoc
+from ..check.builtins import BUILTINS
+from ..check.checker import check, close_match
+from ..diagnostics import Diagnostic, Note
+from ..display import human
+from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
+from ..evaluate.trace import Record
+from ..link.program import (
+    GIVEN,
+    INPUT,
+    INTERPRETATION,
+    PARAMETER,
+    SERIES,
+    STATE,
+    Formula,
+    Program,
+    Reference,
+    Term,
+)
+from ..syntax import ast
+from ..syntax.yamldoc import Path_, YamlDoc
 
 #: A place in a file: path, 1-based line and column.
 Place = tuple[str, int, int]

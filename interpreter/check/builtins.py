@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .types import (
+from ..types import (
     BOOLEAN,
     COUNT,
     DATE,

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from . import ast, numerics
-from .calendar import BusinessCalendar, CalendarError, TradingCalendar
-from .diagnostics import ClauseError
-from .market import MarketData
-from .program import (
+from ..calendar import BusinessCalendar, CalendarError, TradingCalendar
+from ..diagnostics import ClauseError
+from ..link.program import (
     DEFINITION,
     GIVEN,
     INPUT,
@@ -34,9 +32,12 @@ from .program import (
     Program,
     Term,
 )
-from .types import DATE, DURATIONS, PartyMap, Type
-
-Bindings = tuple[tuple[str, Any], ...]
+from ..syntax import ast
+from ..types import DATE, DURATIONS, PartyMap
+from ..values import PartyValues, SeriesValue
+from . import numerics
+from .market import MarketData
+from .trace import Bindings, Record, Step
 
 
 class EvaluationError(Exception):
@@ -56,50 +57,6 @@ class EvaluationError(Exception):
         if self.formula is not None and self.span is not None:
             return ClauseError(message, [self.formula.diagnostic(self.span[0], message)])
         return ClauseError(message)
-
-
-@dataclass
-class SeriesValue:
-    """A time series at run time: values by trading day and the calendar they follow."""
-
-    name: str
-    values: Mapping[dt.date, Fraction]
-    calendar: TradingCalendar
-
-
-@dataclass
-class PartyValues:
-    """Values kept per party at run time; a party not listed has ``default``."""
-
-    values: dict[str, Any]
-    default: Any
-
-    def get(self, party: str) -> Any:
-        """The value for ``party``."""
-        return self.values.get(party, self.default)
-
-
-@dataclass
-class Step:
-    """The value of one built-in call inside a formula, for explanations."""
-
-    text: str
-    value: Any
-    type: Type
-    detail: str = ""
-
-
-@dataclass
-class Record:
-    """One evaluated term: its value, how it was obtained, what it used and its steps."""
-
-    term: Term
-    bindings: Bindings
-    value: Any = None
-    origin: str = "formula"
-    choice: str | None = None
-    uses: list[Record] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
 
 
 @dataclass

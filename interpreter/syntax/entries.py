@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .yamldoc import Path_, YamlDoc
 
 #: The sections an entry can belong to, in the order a provision lists them.

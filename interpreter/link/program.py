@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import ast
-from .diagnostics import Diagnostic
-from .entries import Site
-from .types import Type
-from .yamldoc import Path_, YamlDoc
+from ..diagnostics import Diagnostic
+from ..syntax import ast
+from ..syntax.entries import Site
+from ..syntax.yamldoc import Path_, YamlDoc
+from ..types import Type
 
 PARAMETER = "parameter"
 INPUT = "input"

@@ -8,10 +8,8 @@ from typing import Any
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from . import ast
-from .literals import parse_date, parse_money, parse_number, parse_percent, parse_time
-from .resources import resource
-from .types import (
+from ..resources import resource
+from ..types import (
     BOOLEAN,
     BUSINESS_DAYS_T,
     COUNT,
@@ -25,6 +23,8 @@ from .types import (
     TIME,
     TRADING_DAYS_T,
 )
+from . import ast
+from .literals import parse_date, parse_money, parse_number, parse_percent, parse_time
 
 #: Words of the language, which cannot name a term.
 RESERVED = frozenset({

@@ -16,12 +16,30 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
-from . import ast
-from .calendar import unknown_calendar
+from ..calendar import unknown_calendar
+from ..diagnostics import ClauseError, Diagnostic
+from ..display import human
+from ..resources import resource
+from ..syntax import ast
+from ..syntax.entries import QUOTING, Entry, read_layout
+from ..syntax.parser import FormulaSyntaxError, parse_formula
+from ..syntax.yamldoc import Path_, YamlDoc, load_yaml, read_text
+from ..types import (
+    COUNT,
+    MONEY_T,
+    PARTY,
+    PRICE,
+    RATIO,
+    TEXT,
+    Enum,
+    PartyMap,
+    Quantity,
+    Series,
+    Type,
+    fits,
+    parse_type,
+)
 from .compose import compose, qualify_keywords
-from .diagnostics import ClauseError, Diagnostic
-from .entries import QUOTING, Entry, read_layout
-from .parser import FormulaSyntaxError, parse_formula
 from .program import (
     DEFINITION,
     GIVEN,
@@ -43,24 +61,6 @@ from .program import (
     Term,
 )
 from .rename import rename
-from .report import human
-from .resources import resource
-from .types import (
-    COUNT,
-    MONEY_T,
-    PARTY,
-    PRICE,
-    RATIO,
-    TEXT,
-    Enum,
-    PartyMap,
-    Quantity,
-    Series,
-    Type,
-    fits,
-    parse_type,
-)
-from .yamldoc import Path_, YamlDoc, load_yaml, read_text
 
 
 @cache

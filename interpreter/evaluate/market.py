@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from .calendar import BusinessCalendar
-from .diagnostics import ClauseError, Diagnostic
-from .literals import parse_date, parse_money, parse_number
+from ..calendar import BusinessCalendar
+from ..diagnostics import ClauseError, Diagnostic
+from ..syntax.literals import parse_date, parse_money, parse_number
 
 
 @dataclass

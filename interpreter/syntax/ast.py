@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .types import Type
+    from ..types import Type
 
 
 @dataclass(eq=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .diagnostics import ClauseError
+from ..diagnostics import ClauseError
 
 
 def inventory_rows(path: str) -> list[tuple[str, int]]:

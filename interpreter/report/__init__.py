@@ -1,0 +1,3 @@
+"""What people and programs read: values and derivations, runs, differences, lint findings,
+coverage.
+"""

@@ -1,0 +1,86 @@
+"""Derivations for people (an indented tree) and for programs (JSON), from the evaluator's records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..display import human, plain
+from ..evaluate.trace import Record
+from ..link.program import Program, Term
+
+
+def _origin(rec: Record) -> str:
+    if rec.origin == "interpretation":
+        return f"interpretation, reading {rec.choice!r}"
+    if rec.origin == "given":
+        return "given with --set"
+    if rec.origin == "bound":
+        return "given by the formula that uses it"
+    return rec.origin
+
+
+def _sources(term: Term) -> str:
+    return ", ".join(term.sources)
+
+
+def explain(rec: Record, program: Program) -> list[str]:
+    """The derivation of ``rec`` as an indented tree, each term once in full."""
+    lines: list[str] = []
+    shown: set[int] = set()
+
+    def visit(r: Record, depth: int) -> None:
+        pad = "  " * depth
+        bound = "".join(f", {k} = {human(v, program.terms[k].type)}" for k, v in r.bindings
+                        if k != r.term.name)
+        head = f"{pad}{r.term.name} = {human(r.value, r.term.type)}"
+        where = f"  [{_sources(r.term)}]" if r.term.sources else ""
+        if id(r) in shown:
+            lines.append(f"{head}  (as above{bound and ' with' + bound[1:]})")
+            return
+        shown.add(id(r))
+        lines.append(f"{head}{where}  ({_origin(r)}{bound})")
+        if r.origin in ("formula", "interpretation", "default", "parameter"):
+            formula = (r.term.choices[r.choice].formula if r.choice else r.term.formula)
+            if formula is not None and r.origin != "parameter":
+                lines.append(f"{pad}  formula: {' '.join(formula.text.split())}")
+        for step in r.steps:
+            detail = f"  ({step.detail})" if step.detail else ""
+            lines.append(f"{pad}  step: {step.text} = {human(step.value, step.type)}{detail}")
+        if r.term.text and r.origin not in ("given", "bound"):
+            lines.append(f"{pad}  text: “{' '.join(r.term.text.split())}”")
+        for used in _unique(r.uses):
+            visit(used, depth + 1)
+
+    visit(rec, 0)
+    return lines
+
+
+def _unique(records: list[Record]) -> list[Record]:
+    out: list[Record] = []
+    for r in records:
+        if all(r is not o for o in out):
+            out.append(r)
+    return out
+
+
+def explain_json(rec: Record, program: Program) -> dict[str, Any]:
+    """The derivation of ``rec`` as nested JSON objects."""
+    formula = None
+    if rec.origin in ("formula", "interpretation", "default"):
+        chosen = rec.term.choices[rec.choice].formula if rec.choice else rec.term.formula
+        formula = chosen.text if chosen else None
+    return {
+        "term": rec.term.name,
+        "value": plain(rec.value, rec.term.type),
+        "type": str(rec.term.type),
+        "origin": rec.origin,
+        **({"reading": rec.choice} if rec.choice else {}),
+        **({"bindings": {k: plain(v, program.terms[k].type) for k, v in rec.bindings}}
+           if rec.bindings else {}),
+        "source": rec.term.sources,
+        **({"formula": " ".join(formula.split())} if formula else {}),
+        **({"text": " ".join(rec.term.text.split())} if rec.term.text else {}),
+        "steps": [{"expression": s.text, "value": plain(s.value, s.type),
+                   **({"detail": s.detail} if s.detail else {})} for s in rec.steps],
+        "uses": [explain_json(u, program) for u in _unique(rec.uses)],
+    }

@@ -1,0 +1,3 @@
+"""Scenarios over time: a scenario file, the event engine that plays it against checked
+programs, and its expectations.
+"""

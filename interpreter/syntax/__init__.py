@@ -1,0 +1,3 @@
+"""Stage 1, files → parsed: YAML with positions, a contract file's provisions and entries,
+formulas as trees.
+"""
