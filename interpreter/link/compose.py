@@ -12,6 +12,7 @@ entries, which may use the qualified names and replace any of them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from ..syntax import ast
 from ..syntax.entries import read_layout
 from ..syntax.yamldoc import YamlDoc
 from .program import INPUT, PARAMETER, SECTIONS, SERIES, STATE, Program, Term
-from .rename import rename
+from .rename import renamed, with_formulas
 
 #: The kinds of term that can be one across documents; a shared definition would be two formulas.
 SHAREABLE = (PARAMETER, INPUT, STATE, SERIES)
@@ -52,9 +53,8 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
         found.update((short, name) for name in declared if (short, name) in shared)
         names = {name: shared[(short, name)][0] if (short, name) in shared else f"{short}.{name}"
                  for name in declared}
-        rename(program, names, problems)
-        for clause in program.clauses:
-            clause.name = f"{short}.{clause.name}"
+        program = renamed(program, names, problems)
+        program = replace(program, clauses=[replace(c, name=f"{short}.{c.name}") for c in program.clauses])
         _merge(composed, program, own, problems)
         composed.documents[short] = program
         if composed.issue_date is None and program.issue_date is not None:
@@ -101,14 +101,16 @@ def _merge(composed: Program, program: Program, own: set[str], problems: list[Di
         if merged is None:
             composed.events[name] = event
             continue
-        merged.date_inputs += [d for d in event.date_inputs if d not in merged.date_inputs]
+        fields = {k: list(v) for k, v in merged.fields.items()}
         for field, inputs in event.fields.items():
-            merged.fields.setdefault(field, [])
-            merged.fields[field] += [i for i in inputs if i not in merged.fields[field]]
-        for source, site in zip(event.sources, event.source_sites, strict=True):
-            if source not in merged.sources:
-                merged.sources.append(source)
-                merged.source_sites.append(site)
+            fields[field] = [*fields.get(field, []), *(i for i in inputs if i not in fields.get(field, []))]
+        cited = [(s, site) for s, site in zip(event.sources, event.source_sites, strict=True)
+                 if s not in merged.sources]
+        composed.events[name] = replace(
+            merged, fields=fields,
+            date_inputs=[*merged.date_inputs, *(d for d in event.date_inputs if d not in merged.date_inputs)],
+            sources=[*merged.sources, *(s for s, _ in cited)],
+            source_sites=[*merged.source_sites, *(site for _, site in cited)])
     composed.obligations.update(program.obligations)
     for provision, text in program.provision_texts.items():  # a deal's entry quotes one only if all agree
         if composed.provision_texts.setdefault(provision, text) != text:
@@ -141,18 +143,19 @@ def _literal(term: Term) -> object:
     return node.value if isinstance(node, ast.Literal) else term.formula.text
 
 
-def qualify_keywords(program: Program) -> None:
-    """Read a keyword of a qualified call in the called term's document.
+def qualified_keywords(program: Program) -> Program:
+    """The deal with a keyword of a qualified call read in the called term's document.
 
     In the deal's own formulas, ``lease.rent(day = d)`` gives ``lease.day``: a
     keyword names an input of the term called.
     """
-    for formula in program.formulas():
-        if formula.doc is not program.doc:
-            continue
-        for node in ast.walk(formula.node):
-            if isinstance(node, ast.Call) and "." in node.function:
-                short = node.function.partition(".")[0]
-                for keyword in node.keywords:
-                    if "." not in keyword.name:
-                        keyword.name = f"{short}.{keyword.name}"
+
+    def leaf(node: ast.Node) -> ast.Node:
+        if not isinstance(node, ast.Call) or "." not in node.function:
+            return node
+        short = node.function.partition(".")[0]
+        return replace(node, keywords=[k if "." in k.name else replace(k, name=f"{short}.{k.name}")
+                                       for k in node.keywords])
+
+    return with_formulas(program, lambda f: replace(f, node=ast.rebuilt(f.node, leaf))
+                         if f.doc is program.doc else f)

@@ -39,7 +39,7 @@ from ..types import (
     fits,
     parse_type,
 )
-from .compose import compose, qualify_keywords
+from .compose import compose, qualified_keywords
 from .program import (
     DEFINITION,
     GIVEN,
@@ -60,7 +60,7 @@ from .program import (
     Reference,
     Term,
 )
-from .rename import rename
+from .rename import renamed
 
 
 @cache
@@ -146,9 +146,9 @@ def load_program(path: str | Path, _chain: tuple[Path, ...] = ()) -> Program:
         parent = compose(doc, Path(path), _documents_loader(doc, Path(path), _chain), problems)
     program = _build(doc, problems, parent)
     if "documents" in doc.data:
-        qualify_keywords(program)
+        program = qualified_keywords(program)
     if "rename" in doc.data:
-        rename(program, dict(doc.data["rename"]), problems)
+        program = renamed(program, dict(doc.data["rename"]), problems)
     if not program.abstract:
         for term in program.terms.values():
             if term.kind == PARAMETER and term.formula is None:

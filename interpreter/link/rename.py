@@ -1,31 +1,47 @@
-"""Renaming a contract body's terms, events and obligations for one variant.
+"""New programs from old: a body's names as a variant calls them, or qualified for a deal.
 
-A body says ``units``; a variant says ``rename: {units: class_b_units}``.
-Every declaration, formula, event reference and effect follows, so the
-variant reads (and shares state) under its own names.
+A body says ``units``; a variant says ``rename: {units: class_b_units}``. Every
+declaration, formula, event reference and effect follows, so the variant reads (and
+shares state) under its own names. Nothing here changes the program it is given: each
+function builds a new one, with new formula trees.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from ..diagnostics import Diagnostic
 from ..syntax import ast
-from .program import Program
+from .program import Choice, Clause, Effect, Formula, Program, Term
+
+FormulaMap = Callable[[Formula], Formula]
 
 
-def _rename_node(node: ast.Node, names: dict[str, str]) -> None:
-    if isinstance(node, ast.Name):
-        node.name = names.get(node.name, node.name)
-    elif isinstance(node, ast.Call):
-        node.function = names.get(node.function, node.function)
-        for keyword in node.keywords:
-            keyword.name = names.get(keyword.name, keyword.name)
-    elif isinstance(node, ast.Total):
-        node.term = names.get(node.term, node.term)
-        node.day = names.get(node.day, node.day)
+def with_formulas(program: Program, change: FormulaMap) -> Program:
+    """``program`` with every formula replaced by ``change(formula)``."""
+
+    def each(formula: Formula | None) -> Formula | None:
+        return None if formula is None else change(formula)
+
+    def effect(e: Effect) -> Effect:
+        return replace(e, target=each(e.target), when=each(e.when),
+                       formulas={k: change(f) for k, f in e.formulas.items()},
+                       fields={k: change(f) for k, f in e.fields.items()})
+
+    def readings(t: Term) -> dict[str, Choice]:
+        return {c: replace(choice, formula=change(choice.formula)) for c, choice in t.choices.items()}
+
+    terms = {name: replace(t, formula=each(t.formula), choices=readings(t)) for name, t in program.terms.items()}
+    obligations = {name: replace(o, debtor=each(o.debtor), creditor=each(o.creditor))
+                   for name, o in program.obligations.items()}
+    clauses = [replace(c, when=each(c.when), effects=[effect(e) for e in c.effects]) for c in program.clauses]
+    return replace(program, terms=terms, obligations=obligations, clauses=clauses)
 
 
-def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) -> None:
-    """Rename terms and events of ``program`` in place; report unknown or clashing names."""
+def renamed(program: Program, names: dict[str, str], problems: list[Diagnostic]) -> Program:
+    """``program`` with its terms, events and obligations renamed; unknown or clashing names
+    are reported (and the program is returned as it was)."""
     doc = program.doc
     known = set(program.terms) | set(program.events) | set(program.obligations)
     for old, new in names.items():
@@ -34,32 +50,36 @@ def rename(program: Program, names: dict[str, str], problems: list[Diagnostic]) 
         elif new in known and new not in names:
             problems.append(doc.diagnostic(("rename", old), f"{new!r} is already a name here"))
     if problems:
-        return
+        return program
 
     def to(name: str) -> str:
         return names.get(name, name)
 
-    for formula in program.formulas():
-        for node in ast.walk(formula.node):
-            _rename_node(node, names)
-    program.terms = {to(name): term for name, term in program.terms.items()}
-    for term in program.terms.values():
-        term.name = to(term.name)
-        term.given = {to(name): type_ for name, type_ in term.given.items()}
-    program.events = {to(name): event for name, event in program.events.items()}
-    for event in program.events.values():
-        event.name = to(event.name)
-        event.date_inputs = [to(d) for d in event.date_inputs]
-        event.fields = {k: [to(v) for v in inputs] for k, inputs in event.fields.items()}
-    program.obligations = {to(name): obligation for name, obligation in program.obligations.items()}
-    for obligation in program.obligations.values():
-        obligation.name = to(obligation.name)
-    for clause in program.clauses:
-        clause.on = to(clause.on)
-        clause.compute = [to(c) for c in clause.compute]
-        for effect in clause.effects:
-            if effect.kind in ("schedule", "owe", "settle") and effect.label:
-                effect.label = to(effect.label)
-            effect.for_each = to(effect.for_each) if effect.for_each else None
-    if program.issue_date:
-        program.issue_date = to(program.issue_date)
+    def leaf(node: ast.Node) -> ast.Node:
+        if isinstance(node, ast.Name):
+            return replace(node, name=to(node.name))
+        if isinstance(node, ast.Call):
+            return replace(node, function=to(node.function),
+                           keywords=[replace(k, name=to(k.name)) for k in node.keywords])
+        if isinstance(node, ast.Total):
+            return replace(node, term=to(node.term), day=to(node.day))
+        return node
+
+    program = with_formulas(program, lambda f: replace(f, node=ast.rebuilt(f.node, leaf)))
+
+    def clause(c: Clause) -> Clause:
+        effects = [replace(e, label=to(e.label) if e.kind in ("schedule", "owe", "settle") and e.label
+                           else e.label, for_each=to(e.for_each) if e.for_each else None)
+                   for e in c.effects]
+        return replace(c, on=to(c.on), compute=[to(n) for n in c.compute], effects=effects)
+
+    return replace(
+        program,
+        terms={to(n): replace(t, name=to(t.name), given={to(g): ty for g, ty in t.given.items()})
+               for n, t in program.terms.items()},
+        events={to(n): replace(e, name=to(e.name), date_inputs=[to(d) for d in e.date_inputs],
+                               fields={k: [to(v) for v in inputs] for k, inputs in e.fields.items()})
+                for n, e in program.events.items()},
+        obligations={to(n): replace(o, name=to(o.name)) for n, o in program.obligations.items()},
+        clauses=[clause(c) for c in program.clauses],
+        issue_date=to(program.issue_date) if program.issue_date else None)

@@ -9,8 +9,8 @@ calendar days).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -168,3 +168,22 @@ def walk(node: Node) -> Iterator[Node]:
     yield node
     for child in children(node):
         yield from walk(child)
+
+
+def rebuilt(node: Node, leaf: Callable[[Node], Node]) -> Node:
+    """A new tree like ``node``'s, each node passed through ``leaf`` after its children.
+
+    The tree given is left as it is (types included); the new one is untyped.
+    """
+    changes: dict[str, Any] = {}
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if not f.init:
+            continue
+        if isinstance(value, Node):
+            changes[f.name] = rebuilt(value, leaf)
+        elif isinstance(value, list):
+            changes[f.name] = [rebuilt(v, leaf) if isinstance(v, Node)
+                               else replace(v, value=rebuilt(v.value, leaf)) if isinstance(v, Keyword)
+                               else v for v in value]
+    return leaf(replace(node, **changes))
