@@ -32,7 +32,8 @@ def with_formulas(program: Program, change: FormulaMap) -> Program:
     def readings(t: Term) -> dict[str, Choice]:
         return {c: replace(choice, formula=change(choice.formula)) for c, choice in t.choices.items()}
 
-    terms = {name: replace(t, formula=each(t.formula), choices=readings(t)) for name, t in program.terms.items()}
+    terms = {name: replace(t, formula=each(t.formula), choices=readings(t))
+             for name, t in program.terms.items()}
     obligations = {name: replace(o, debtor=each(o.debtor), creditor=each(o.creditor))
                    for name, o in program.obligations.items()}
     clauses = [replace(c, when=each(c.when), effects=[effect(e) for e in c.effects]) for c in program.clauses]
