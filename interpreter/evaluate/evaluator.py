@@ -41,19 +41,26 @@ from .trace import Bindings, Record, Step
 
 
 class EvaluationError(Exception):
-    """A failure caused by the inputs or data, located in a formula when there is one."""
+    """A failure caused by the inputs or data, located in a formula when there is one.
+
+    ``missing`` is the term that has no value (an input not given, a given name not bound):
+    the evaluator says what is missing, and whoever asked says how to give it.
+    """
 
     def __init__(self, message: str, term: Term | None = None, formula: Formula | None = None,
-                 span: tuple[int, int] | None = None) -> None:
+                 span: tuple[int, int] | None = None, missing: Term | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.term = term
         self.formula = formula
         self.span = span
+        self.missing = missing
 
-    def located(self, context: str = "") -> ClauseError:
-        """The failure as the user sees it: at its place in the formula, naming the term."""
-        message = self.message + (f" (in {self.term.name})" if self.term else "") + context
+    def located(self, context: str = "", how: Callable[[Term], str] | None = None) -> ClauseError:
+        """The failure as the user sees it: at its place in the formula, naming the term, and
+        ``how`` to give a missing value in the user's terms."""
+        hint = f"; {how(self.missing)}" if how and self.missing else ""
+        message = self.message + hint + (f" (in {self.term.name})" if self.term else "") + context
         if self.formula is not None and self.span is not None:
             return ClauseError(message, [self.formula.diagnostic(self.span[0], message)])
         return ClauseError(message)
@@ -137,11 +144,10 @@ class Evaluator:
                                   "abstract body: evaluate a contract that extends it)", term)
         if term.kind == GIVEN:
             raise EvaluationError(f"missing {term.name} ({term.type}), {term.description}, which a call or "
-                                  f"a loop binds; give it with --set {term.name}=VALUE", term)
+                                  "a loop binds", term, missing=term)
         if term.kind == INPUT and term.formula is None:
-            raise EvaluationError(
-                f"missing input {term.name} ({term.type}): {term.description}; "
-                f"give it with --set {term.name}=VALUE", term)
+            raise EvaluationError(f"missing input {term.name} ({term.type}): {term.description}", term,
+                                  missing=term)
         formula = term.formula
         if term.kind == INTERPRETATION:
             choice = self.env.choices.get(term.name, term.default_choice or "")

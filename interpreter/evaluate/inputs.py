@@ -86,4 +86,4 @@ def evaluate(program: Program, env: Environment, terms: list[str]) -> list[Recor
     try:
         return [evaluator.record(name) for name in terms]
     except EvaluationError as exc:
-        raise exc.located() from None
+        raise exc.located(how=lambda term: f"give it with --set {term.name}=VALUE") from None

@@ -187,7 +187,8 @@ class Engine:
         try:
             yield
         except EvaluationError as exc:
-            raise exc.located(context) from None
+            raise exc.located(context, how=lambda term: f"give it under the scenario's facts "
+                                                        f"({term.name}: VALUE)") from None
 
     # -- events -----------------------------------------------------------
 
