@@ -1,4 +1,5 @@
-"""Load a contract file: YAML → schema check → parsed formulas → ``Program``.
+"""Link a contract file: its parsed entries, the body it extends, its renames, a deal's
+documents → one ``Program``.
 
 Every problem becomes a diagnostic at the file, line and column of the text
 that causes it. Types and names are checked afterwards by ``checker``.
@@ -6,24 +7,18 @@ that causes it. Types and names are checked afterwards by ``checker``.
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError
 
 from ..calendar import unknown_calendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..display import human
-from ..resources import resource
 from ..syntax import ast
 from ..syntax.entries import QUOTING, Entry, read_layout
-from ..syntax.parser import FormulaSyntaxError, parse_formula
-from ..syntax.yamldoc import Path_, YamlDoc, load_yaml, read_text
+from ..syntax.parser import FormulaSyntaxError, parsed_formula
+from ..syntax.schema import load_checked_yaml
+from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import (
     COUNT,
     MONEY_T,
@@ -61,73 +56,6 @@ from .program import (
     Term,
 )
 from .rename import renamed
-
-
-@cache
-def schema(name: str) -> dict[str, Any]:
-    """A bundled JSON Schema, by file name."""
-    loaded: dict[str, Any] = json.loads(resource(name).read_text(encoding="utf-8"))
-    return loaded
-
-
-def schema_diagnostics(doc: YamlDoc, schema_name: str) -> list[Diagnostic]:
-    """Validate ``doc`` against a bundled schema; one diagnostic per problem, in file order."""
-    validator = jsonschema.Draft202012Validator(schema(schema_name))
-    found: list[Diagnostic] = []
-    for error in validator.iter_errors(doc.data):
-        found.extend(_describe(doc, error))
-    return sorted(set(found), key=lambda d: (d.line, d.column, d.message))
-
-
-def _describe(doc: YamlDoc, error: ValidationError) -> list[Diagnostic]:
-    where: Path_ = tuple(error.absolute_path)
-    label = ".".join(str(p) for p in where) or "file"
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
-        extra = [k for k in error.instance if k not in allowed]
-        expected = ", ".join(sorted(allowed)) or "none"
-        return [doc.diagnostic((*where, k), f"{label}: unknown key {k!r} (expected: {expected})",
-                               key=True) for k in extra]
-    if "propertyNames" in error.schema_path:
-        bad = str(error.instance)
-        return [doc.diagnostic((*where, bad), f"{bad!r} is not a valid name: use lower_snake_case "
-                               "(letters, digits, _)", key=True)]
-    if error.validator == "oneOf" and error.context:
-        # Report the most specific branch's complaint rather than "is not valid under any".
-        best = max(error.context, key=lambda e: len(e.absolute_path))
-        return _describe(doc, best)
-    if error.validator == "pattern" and where and where[-1] == "type":
-        try:
-            meant = parse_type(str(error.instance))
-        except ValueError as exc:  # it names the types a file may use
-            return [doc.diagnostic(where, f"{label}: {exc}")]
-        return [doc.diagnostic(where, f"{label}: write the type as {str(meant)!r}")]
-    return [doc.diagnostic(where, f"{label}: {error.message}")]
-
-
-def load_checked_yaml(path: str | Path, schema_name: str, kind: str) -> YamlDoc:
-    """Load a YAML mapping and validate it against a bundled schema, or raise every problem.
-
-    A file is read and validated once per run, whatever loads it (a body many variants
-    extend, a document a deal joins): the result is kept by its path and content.
-    """
-    text = read_text(path)
-    key = (str(path), schema_name, text)
-    if key in _CHECKED:
-        return _CHECKED[key]
-    doc = load_yaml(path, text)
-    if not isinstance(doc.data, dict):
-        problem = doc.diagnostic((), f"a {kind} file is a YAML mapping")
-        raise ClauseError(problem.message, [problem])
-    problems = schema_diagnostics(doc, schema_name)
-    if problems:
-        raise ClauseError(problems[0].message, problems)
-    _CHECKED[key] = doc
-    return doc
-
-
-#: Files read and validated in this run, by path (as named), schema and content.
-_CHECKED: dict[tuple[str, str, str], YamlDoc] = {}
 
 
 def load_program(path: str | Path, _chain: tuple[Path, ...] = ()) -> Program:
@@ -460,17 +388,11 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
 def _formula(doc: YamlDoc, where: Path_, problems: list[Diagnostic]) -> Formula | None:
     text = doc.formula_text(where)
     try:
-        return Formula(copy.deepcopy(_parsed(text)), text, where, doc)
+        return Formula(parsed_formula(text), text, where, doc)
     except FormulaSyntaxError as exc:
         line, col = doc.text_position(where, exc.offset)
         problems.append(Diagnostic(doc.path, line, col, f"syntax error: {exc.message}"))
         return None
-
-
-@cache
-def _parsed(text: str) -> ast.Node:
-    """A formula's tree, parsed once per text; each program gets a copy of its own to link and check."""
-    return parse_formula(text)
 
 
 def literal_problem(node: ast.Node, expected: Type, text: str) -> str | None:

@@ -16,12 +16,13 @@ from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.market import MarketData, load_market
-from ..link.loader import load_checked_yaml, value_problem
+from ..link.loader import value_problem
 from ..link.program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term
 from ..pipeline import load_checked
 from ..syntax import ast
 from ..syntax.literals import parse_date
 from ..syntax.parser import FormulaSyntaxError, parse_formula
+from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import PARTY, TEXT, Enum, PartyMap, Type
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import copy
+from functools import cache, lru_cache
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
@@ -233,3 +234,14 @@ def parse_formula(text: str) -> ast.Node:
     if isinstance(result, Token):  # a bare token cannot come out of this grammar
         raise FormulaSyntaxError("not an expression", 0)
     return result
+
+
+@cache
+def _parsed_once(text: str) -> ast.Node:
+    return parse_formula(text)
+
+
+def parsed_formula(text: str) -> ast.Node:
+    """A formula's tree, parsed once per text in a run; each caller gets a copy of its own
+    (linking builds new trees from it, and checking types it)."""
+    return copy.deepcopy(_parsed_once(text))
