@@ -266,3 +266,25 @@ def test_at_most_five_sentences_are_quoted_twice_across_the_contracts() -> None:
     assert twice == ["The Company consummated the sa", "VALENCE TECHNOLOGY, INC., a De",
                      "the date and time of the issua", "to increase the Reserved Amoun",
                      "unless Purchaser shall deliver"]
+
+
+def test_a_text_literal_in_curly_quotes_needs_no_yaml_quoting(contract) -> None:
+    # YAML reads "a holder" as the words without their quotes; “a holder” it leaves alone, so a
+    # party's default is written as the document writes it.
+    body = """\
+        provisions:
+          T 1:
+            text: quoted
+            inputs:
+              holder: {type: party, description: who holds, default: “a holder”}
+              market:
+                type: one of nyse, amex
+                description: where listed
+                default: “MARKET”
+            definitions:
+              on_nyse: {type: boolean, formula: market = “nyse” and holder = "a holder"}
+        """
+    path = contract(body.replace("MARKET", "nyse"))
+    assert values(path, "holder", "on_nyse") == {"holder": "a holder", "on_nyse": True}
+    # the default is the body's line 9, the file's 12, after "        default: " (column 18)
+    assert problems(contract(body.replace("MARKET", "nyes"))) == ["12:18: market: 'nyes' is not one of nyse, amex"]
