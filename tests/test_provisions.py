@@ -287,4 +287,5 @@ def test_a_text_literal_in_curly_quotes_needs_no_yaml_quoting(contract) -> None:
     path = contract(body.replace("MARKET", "nyse"))
     assert values(path, "holder", "on_nyse") == {"holder": "a holder", "on_nyse": True}
     # the default is the body's line 9, the file's 12, after "        default: " (column 18)
-    assert problems(contract(body.replace("MARKET", "nyes"))) == ["12:18: market: 'nyes' is not one of nyse, amex"]
+    wrong = contract(body.replace("MARKET", "nyes"))
+    assert problems(wrong) == ["12:18: market: 'nyes' is not one of nyse, amex"]
