@@ -254,7 +254,10 @@ def _test(paths: list[str]) -> int:
             continue
         try:
             scenario = load_scenario(str(path))
-            if not scenario.expectations:
+            if not scenario.expectations:  # nothing to check is not a pass
+                print(f"FAIL {path}\n     {path}:1:1: error: no expect: block, so nothing to check: "
+                      "add what the run should give, worked by hand")
+                failed += 1
                 continue
             problems = failures(run_scenario(scenario))
         except ClauseError as exc:
@@ -268,7 +271,9 @@ def _test(paths: list[str]) -> int:
             passed += 1
             print(f"pass {path}")
     print(f"{passed} passed, {failed} failed")
-    return EXIT_ERRORS if failed else EXIT_OK
+    if not passed + failed:
+        print(f"error: no scenario files in {', '.join(paths)}: nothing to test", file=sys.stderr)
+    return EXIT_ERRORS if failed or not passed else EXIT_OK
 
 
 # -- diff -------------------------------------------------------------------

@@ -158,3 +158,23 @@ def test_interpretations_listing(cli) -> None:
     run = cli("interpretations", CONTRACTS / "preferred_certificate_body.yaml")
     assert run.code == 0
     assert "* closing_date_excluded: conversion_date - closing_date" in run.out
+
+
+def test_clause_test_without_expectations_fails(cli, tmp_path: Path) -> None:
+    # A scenario with no expect: block checks nothing, and a folder with no scenario has nothing
+    # to test: neither is a pass.
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"title: t\ncontracts: [{SERIES_B}]\nas_of: 1999-09-30\nevents: []\n",
+                        encoding="utf-8")
+    run = cli("test", tmp_path)
+    assert run.code == 1
+    assert run.out.splitlines() == [
+        f"FAIL {scenario}",
+        f"     {scenario}:1:1: error: no expect: block, so nothing to check: add what the run should "
+        "give, worked by hand",
+        "0 passed, 1 failed"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run = cli("test", empty)
+    assert (run.code, run.out.strip()) == (1, "0 passed, 0 failed")
+    assert run.err.strip() == f"error: no scenario files in {empty}: nothing to test"
