@@ -289,3 +289,40 @@ def test_a_text_literal_in_curly_quotes_needs_no_yaml_quoting(contract) -> None:
     # the default is the body's line 9, the file's 12, after "        default: " (column 18)
     wrong = contract(body.replace("MARKET", "nyes"))
     assert problems(wrong) == ["12:18: market: 'nyes' is not one of nyse, amex"]
+
+
+def test_settle_settles_only_the_debtors_own_obligation(contract, tmp_path: Path, cli) -> None:
+    # Two holders each owe the company their certificates; A delivers hers: B's stay owed.
+    path = contract("""\
+        provisions:
+          T 1:
+            text: the holder surrenders the certificates
+            parameters:
+              company: {type: party, value: Co}
+            inputs:
+              day: {type: date, description: when}
+              holder: {type: party, description: who}
+            events:
+              notice: {date: day, fields: [holder], description: a notice}
+              delivered: {date: day, fields: [holder], description: certificates arrive}
+            obligations:
+              certificates: {what: certificates, debtor: holder, creditor: company}
+            clauses:
+              noticed:
+                on: notice
+                effects:
+                  - {owe: certificates, due: day + 2 business days}
+              received:
+                on: delivered
+                effects:
+                  - {settle: certificates}
+        """)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        f"title: t\ncontracts: [{path.name}]\nas_of: 1999-07-09\nholders: {{A: {{}}, B: {{}}}}\nevents:\n"
+        "  - {date: 1999-07-01, event: notice, holder: A}\n  - {date: 1999-07-01, event: notice, holder: B}\n"
+        "  - {date: 1999-07-02, event: delivered, holder: A}\n", encoding="utf-8")
+    run = cli("run", scenario, "--format", "json")
+    assert run.code == 0, run.err
+    assert [(o["debtor"], o["settled"]) for o in run.json()["obligations"]] == [
+        ("A", "1999-07-02"), ("B", None)]

@@ -251,21 +251,24 @@ class Engine:
                 declared.name, values["debtor"], values["creditor"], declared.what, amount,
                 declared.unit or Type(), values["due"], clause.name, sources, occurrence.date, amount))
         elif effect.kind == "settle":
-            self._settle(effect.label or "", values["creditor"], values.get("amount"), occurrence.date,
-                         values.get("due"))
+            self._settle(effect.label or "", values.get("debtor"), values["creditor"], values.get("amount"),
+                         occurrence.date, values.get("due"))
         elif effect.kind == "schedule":
             self._push(Occurrence(values["on"], effect.label or "", fields, None,
                                   f"scheduled by {clause.name}"), 1)
 
-    def _settle(self, name: str, creditor: str, amount: Fraction | None, day: dt.date,
+    def _settle(self, name: str, debtor: str | None, creditor: str, amount: Fraction | None, day: dt.date,
                 due: dt.date | None = None) -> None:
-        """Settle open obligations ``name`` to ``creditor``, oldest first, up to ``amount``.
+        """Settle open obligations ``name`` of ``debtor`` (when known) to ``creditor``, oldest
+        first, up to ``amount``.
 
         With ``due``, only the obligations due that day: the one a payment names.
         """
         remaining = amount
         for obligation in self.obligations:
             if obligation.settled or obligation.name != name or obligation.creditor != creditor:
+                continue
+            if debtor is not None and obligation.debtor != debtor:
                 continue
             if due is not None and obligation.due != due:
                 continue
