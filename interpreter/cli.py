@@ -171,6 +171,7 @@ def _validate(paths: list[str], fmt: str) -> int:
     programs, problems = load_each(files)
     for program in programs:
         problems.extend(check(program))
+    problems = list(dict.fromkeys(problems))  # a body's mistake, found through each file that uses it
     _print_diagnostics(problems, fmt)
     errors = sum(1 for d in problems if d.severity == "error")
     if fmt == "text":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -55,6 +57,12 @@ class Diagnostic:
         text = "\n".join([self.message, *map(str, self.notes)])
         message = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return f"::{self.severity} file={self.path},line={self.line},col={self.column}::{message}"
+
+
+def close_match(name: str, names: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` for the closest of ``names`` to a misspelt ``name``, or nothing."""
+    close = difflib.get_close_matches(name, list(names), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class ClauseError(Exception):

@@ -64,14 +64,14 @@ provisions:
 
 def test_a_misspelled_obligation_in_settle_is_an_error_at_its_name(contract) -> None:
     path = contract(BILLS.format(owe="fee", amount="$100", settle="fees"))
-    assert problems(path) == ["25:22: unknown obligation 'fees'; did you mean 'fee'?: declare it under "
-                              "a provision's obligations"]
+    assert problems(path) == ["25:22: unknown obligation 'fees' (declare it under a provision's "
+                              "obligations); did you mean 'fee'?"]
 
 
 def test_an_undeclared_obligation_in_owe_is_an_error(contract) -> None:
     path = contract(BILLS.format(owe="late_fee", amount="$100", settle="fee"))
-    assert problems(path) == ["21:19: unknown obligation 'late_fee': declare it under a provision's "
-                              "obligations"]
+    assert problems(path) == ["21:19: unknown obligation 'late_fee' (declare it under a provision's "
+                              "obligations)"]
 
 
 def test_an_amount_in_another_unit_than_the_obligation_is_an_error(contract) -> None:
@@ -153,10 +153,10 @@ def test_a_clause_cannot_read_a_given_name_unbound(contract) -> None:
           - {increase: paid, by: daily}
 """)
     # the effect is the body's line 29, the file's 32; `daily` follows "          - {increase: paid, by: "
-    # (33 characters), at column 34.
+    # (33 characters), at column 34. A clause cannot declare a given name: it binds it or not.
     assert problems(path) == [
         "32:34: this formula reads day, which only a call or a loop binds, and nothing binds it here: "
-        "declare it (given: {day: date}) or bind it (day = ...)"]
+        "bind it by a call (day = ...) or a loop"]
 
 
 def test_a_circular_definition_notes_each_step(contract) -> None:
@@ -326,3 +326,76 @@ def test_settle_settles_only_the_debtors_own_obligation(contract, tmp_path: Path
     assert run.code == 0, run.err
     assert [(o["debtor"], o["settled"]) for o in run.json()["obligations"]] == [
         ("A", "1999-07-02"), ("B", None)]
+
+
+def test_a_computed_term_that_needs_a_given_name_is_an_error(contract) -> None:
+    path = contract(GIVEN.replace("        formula: day > start", "        given: {day: date}\n"
+                                  "        formula: day > start") + """\
+    events:
+      tick: {date: start, description: a day}
+    clauses:
+      report:
+        on: tick
+        compute: [total_due, daily]
+""")
+    # compute is the body's line 26, the file's 29; daily follows "        compute: [total_due, " (29
+    # characters), at column 30.
+    assert problems(path) == [
+        "29:30: daily reads day, which only a call or a loop binds, and nothing binds it here: "
+        "bind it by a call (day = ...) or a loop"]
+
+
+def test_an_effect_key_of_another_kind_of_effect_is_an_error(contract) -> None:
+    # `amount` belongs to owe and settle, not to raise: the error is at the key, the body's line 14
+    # (the file's 17), after "          - {raise: late, " (26 characters).
+    path = contract("""\
+        provisions:
+          T 1:
+            text: quoted
+            inputs:
+              day: {type: date, description: when}
+            events:
+              tick: {date: day, description: a day}
+            state:
+              late: {type: boolean, initial: false, description: late}
+            clauses:
+              flag:
+                on: tick
+                effects:
+                  - {raise: late, amount: $1}
+        """)
+    assert problems(path) == ["17:27: 'amount' is not a key of a raise effect (it takes when, for_each, "
+                              "source)"]
+
+
+def test_a_variant_clause_may_move_with_before(contract, tmp_path: Path) -> None:
+    # The body runs first then second; a variant replaces second and puts it before first.
+    body = contract("""\
+        abstract: true
+        provisions:
+          T 1:
+            text: quoted
+            inputs:
+              day: {type: date, description: when}
+            events:
+              tick: {date: day, description: a day}
+            state:
+              tally: {type: count, initial: 0, description: a count}
+            clauses:
+              first:
+                on: tick
+                effects:
+                  - {increase: tally, by: 1}
+              second:
+                on: tick
+                effects:
+                  - {increase: tally, by: 2}
+        """, name="body.yaml")
+    variant = tmp_path / "v.yaml"
+    variant.write_text("extends: body.yaml\ntitle: v\ndocument: {title: V, source: v.txt}\nprovisions:\n"
+                       "  T 1:\n    clauses:\n      second:\n        on: tick\n        before: firts\n"
+                       "        effects:\n          - {increase: tally, by: 3}\n", encoding="utf-8")
+    assert problems(variant) == ["9:17: no clause named 'firts' to come before; did you mean 'first'?"]
+    variant.write_text(variant.read_text().replace("firts", "first"), encoding="utf-8")
+    assert [c.name for c in load_checked(str(variant)).clauses] == ["second", "first"]
+    assert [c.name for c in load_checked(str(body)).clauses] == ["first", "second"]

@@ -9,12 +9,11 @@ date the market data lacks), never about the contract file.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..diagnostics import Diagnostic, Note
+from ..diagnostics import Diagnostic, Note, close_match
 from ..link.loader import literal_problem
 from ..link.program import BUILT_IN_EVENTS, INPUT, SERIES, STATE, Clause, Effect, Formula, Program, Term
 from ..syntax import ast
@@ -177,12 +176,6 @@ def _name(node: ast.Name, ctx: _Context) -> Type:
 
 def _suggest(name: str, ctx: _Context) -> str:
     return close_match(name, [*ctx.program.terms, *BUILTINS])
-
-
-def close_match(name: str, names: Iterable[str]) -> str:
-    """``; did you mean 'x'?`` for the closest of ``names`` to a misspelt ``name``, or nothing."""
-    close = difflib.get_close_matches(name, list(names), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _binary(node: ast.Binary, left: Type, right: Type) -> Type:
@@ -532,8 +525,8 @@ def _obligation_effect(program: Program, doc: YamlDoc, effect: Effect, check_typ
     declared = program.obligations.get(effect.label or "")
     if declared is None:
         hint = close_match(effect.label or "", program.obligations)
-        problems.append(doc.diagnostic((*effect.where, effect.kind), f"unknown obligation {effect.label!r}"
-                                       f"{hint or ''}: declare it under a provision's obligations"))
+        problems.append(doc.diagnostic((*effect.where, effect.kind), f"unknown obligation {effect.label!r} "
+                                       f"(declare it under a provision's obligations){hint}"))
         return
     for key, expected in (("debtor", PARTY), ("creditor", PARTY), ("due", DATE)):
         if key in effect.formulas:

@@ -66,14 +66,20 @@ def check_given(program: Program, clause_formulas: Iterable[Formula]) -> list[Di
         for formula in term.formulas():
             for name, span in needs.of_node(formula.node).items():
                 if name not in term.given:
-                    message = _unbound(program, name, f"{term.name} reads")
+                    message = _unbound(program, name, f"{term.name} reads", declarable=True)
                     problems.append(formula.diagnostic(span[0], message))
     for formula in clause_formulas:
         for name, span in needs.of_node(formula.node).items():
             problems.append(formula.diagnostic(span[0], _unbound(program, name, "this formula reads")))
+    for clause in program.clauses:
+        for i, computed in enumerate(clause.compute):
+            for name in sorted(needs.of_term(computed)):
+                problems.append(clause.doc.diagnostic((*clause.where, "compute", i), _unbound(
+                    program, name, f"{computed} reads")))
     return problems
 
 
-def _unbound(program: Program, name: str, who: str) -> str:
-    return (f"{who} {name}, which only a call or a loop binds, and nothing binds it here: declare "
-            f"it (given: {{{name}: {program.terms[name].type}}}) or bind it ({name} = ...)")
+def _unbound(program: Program, name: str, who: str, *, declarable: bool = False) -> str:
+    how = (f"declare it (given: {{{name}: {program.terms[name].type}}}) or bind it ({name} = ...)"
+           if declarable else f"bind it by a call ({name} = ...) or a loop")
+    return f"{who} {name}, which only a call or a loop binds, and nothing binds it here: {how}"

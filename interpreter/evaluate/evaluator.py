@@ -60,7 +60,8 @@ class EvaluationError(Exception):
         """The failure as the user sees it: at its place in the formula, naming the term, and
         ``how`` to give a missing value in the user's terms."""
         hint = f"; {how(self.missing)}" if how and self.missing else ""
-        message = self.message + hint + (f" (in {self.term.name})" if self.term else "") + context
+        named = self.term and self.term is not self.missing  # "missing input x (in x)" says it twice
+        message = self.message + hint + (f" (in {self.term.name})" if named and self.term else "") + context
         if self.formula is not None and self.span is not None:
             return ClauseError(message, [self.formula.diagnostic(self.span[0], message)])
         return ClauseError(message)

@@ -7,11 +7,10 @@ diagnostics located in the contract file.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from ..calendar import BusinessCalendar
-from ..diagnostics import ClauseError
+from ..diagnostics import ClauseError, close_match
 from ..link.loader import value_problem
 from ..link.program import INTERPRETATION, SERIES, Program
 from ..syntax import ast
@@ -22,9 +21,7 @@ from .trace import Record
 
 
 def _unknown(name: str, program: Program, what: str) -> ClauseError:
-    close = difflib.get_close_matches(name, list(program.terms), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return ClauseError(f"unknown {what} {name!r} in {program.path}{hint}")
+    return ClauseError(f"unknown {what} {name!r} in {program.path}{close_match(name, program.terms)}")
 
 
 def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..calendar import unknown_calendar
-from ..diagnostics import ClauseError, Diagnostic
+from ..diagnostics import ClauseError, Diagnostic, close_match
 from ..display import human
 from ..syntax import ast
 from ..syntax.entries import QUOTING, Entry, read_layout
@@ -199,13 +199,17 @@ def _declare_given(doc: YamlDoc, term: Term, terms: dict[str, Term], problems: l
                                description=f"a name given to {term.name}",
                                source_sites=list(term.source_sites))
         elif known.kind != GIVEN:
-            problems.append(doc.diagnostic(where, f"{name!r} is already a {known.kind}; a given name is "
-                                           "bound only where the definition is used", key=True))
+            problems.append(doc.diagnostic(where, f"{name!r} is already {_article(known.kind)}; a given "
+                                           "name is bound only where the definition is used", key=True))
         elif known.type != type_:
             problems.append(doc.diagnostic(where, f"{name} is given as {known.type} to another "
                                            f"definition; here it is {type_}"))
         else:
             known.description = f"{known.description}, {term.name}"
+
+
+def _article(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 
 
 def _obligation(doc: YamlDoc, entry: Entry, problems: list[Diagnostic]) -> ObligationDecl:
@@ -255,15 +259,18 @@ def ordered_clauses(doc: YamlDoc, inherited: list[Clause], own: list[Clause],
                     problems: list[Diagnostic]) -> list[Clause]:
     """The run order of clauses: inherited ones first, then this file's, in file order.
 
-    A clause that replaces an inherited one of its name takes its place; a clause with
-    ``before`` runs just before the first of the clauses it names.
+    A clause that replaces an inherited one of its name takes its place, unless it says
+    ``before``; a clause with ``before`` runs just before the first of the clauses it names.
     """
     order = list(inherited)
     placed: list[Clause] = []
     for clause in own:
         replaced = [i for i, c in enumerate(order) if c.name == clause.name]
-        if replaced:
+        if replaced and not clause.before:
             order[replaced[0]] = clause
+        elif replaced:
+            del order[replaced[0]]
+            placed.append(clause)
         elif not clause.before:
             order.append(clause)
         else:
@@ -277,8 +284,9 @@ def ordered_clauses(doc: YamlDoc, inherited: list[Clause], own: list[Clause],
         targets = [i for i, c in enumerate(order) if c.name in clause.before]
         if not targets:
             missing = ", ".join(repr(n) for n in clause.before)
+            hint = close_match(clause.before[0], [c.name for c in order])
             problems.append(doc.diagnostic((*clause.where, "before"), f"no clause named {missing} "
-                                           "to come before"))
+                                           f"to come before{hint}"))
         order.insert(min(targets) if targets else len(order), clause)
 
     for clause in placed:
@@ -295,13 +303,22 @@ EFFECT_KINDS: dict[str, tuple[str, ...]] = {
     "raise": (),
     "clear": (),
     "owe": ("debtor", "creditor", "amount", "due"),  # debtor, creditor: if not the declaration's
-    "settle": ("creditor", "amount", "due"),
+    "settle": ("debtor", "creditor", "amount", "due"),
     "schedule": ("on",),
 }
 
 
+#: Keys any effect may have, besides its kind's.
+COMMON_EFFECT_KEYS = ("when", "for_each", "source")
+
+
 def _effect(doc: YamlDoc, where: Path_, entry: dict[str, Any], problems: list[Diagnostic]) -> Effect:
     kind = next(k for k in EFFECT_KINDS if k in entry)  # the schema guarantees exactly one
+    takes = (kind, *EFFECT_KINDS[kind], *COMMON_EFFECT_KEYS, *(("with",) if kind == "schedule" else ()))
+    for key in entry:
+        if key not in takes:
+            problems.append(doc.diagnostic((*where, key), f"{key!r} is not a key of a {kind} effect "
+                                           f"(it takes {', '.join(takes[1:])})", key=True))
     source = entry.get("source", [])
     effect = Effect(kind, where, for_each=entry.get("for_each"),
                     sources=[source] if isinstance(source, str) else list(source))

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..check.builtins import BUILTINS
-from ..check.checker import check, close_match
-from ..diagnostics import Diagnostic, Note
+from ..check.checker import check
+from ..diagnostics import Diagnostic, Note, close_match
 from ..display import human
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.trace import Record
