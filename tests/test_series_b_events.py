@@ -120,21 +120,38 @@ def test_variable_rate_issuance_uses_the_greater_discount(tmp_path: Path) -> Non
 def test_kind_y_conversion_default_to_all_holders(tmp_path: Path) -> None:
     # VII.A(y): notice 1999-08-02, undertaking on 08-12, so the default exists 08-02 to 08-11.
     # To the 5th business day after the notice (08-09): 8 days × $500 = $4,000. Then 08-10 and 08-11:
-    # 2 × 1% of the holder's Face Amount: A 2 × $30,000 = $60,000 (total $64,000); B 2 × $15,000 (total $34,000).
+    # 2 × 1% of the holder's Face Amount: A 2 × $30,000 = $60,000; B 2 × $15,000 = $30,000.
+    # "(ii) plus any Premium with respect thereto" (issue 9: kind (y) had none): the Premium to the
+    # notice date, N = 227 days, is 1000 × 227/365 × 6% = $2,724/73 a share, on A's 3,000 shares
+    # $8,172,000/73 = $111,945.21 and on B's 1,500 $4,086,000/73. So A $64,000 + $8,172,000/73 (was
+    # $64,000), B $34,000 + $4,086,000/73 (was $34,000).
     result = run(tmp_path, """\
         - {date: 1999-08-02, event: refusal_notice}
         - {date: 1999-08-12, event: refusal_withdrawn}
         """)
-    assert owed(result, "Conversion Default Payments (kind y)") == {"A": 64000, "B": 34000}
+    assert owed(result, "Conversion Default Payments (kind y)") == {
+        "A": 64000 + F(8172000, 73), "B": 34000 + F(4086000, 73)}
+
+
+def test_kind_y_premium_to_the_last_day(tmp_path: Path) -> None:
+    # The last_day reading: the Premium to 08-11, N = 236 days: 1000 × 236/365 × 6% = $2,832/73 a share.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: refusal_notice}
+        - {date: 1999-08-12, event: refusal_withdrawn}
+        """, interpret="refusal_premium_date: last_day")
+    assert owed(result, "Conversion Default Payments (kind y)") == {
+        "A": 64000 + 3000 * F(2832, 73), "B": 34000 + 1500 * F(2832, 73)}
 
 
 def test_kind_y_literal_reading_pays_each_on_the_aggregate(tmp_path: Path) -> None:
-    # The aggregate_each reading: 2 × 1% × $7,500,000 = $150,000 + $4,000 to each holder.
+    # The aggregate_each reading: 2 × 1% × $7,500,000 = $150,000 + $4,000 to each holder, plus the
+    # Premium on all 7,500 outstanding shares, 7,500 × $2,724/73 = $20,430,000/73 (issue 9; was $154,000).
     result = run(tmp_path, """\
         - {date: 1999-08-02, event: refusal_notice}
         - {date: 1999-08-12, event: refusal_withdrawn}
         """, interpret="refusal_face_amount: aggregate_each")
-    assert owed(result, "Conversion Default Payments (kind y)") == {"A": 154000, "B": 154000}
+    assert owed(result, "Conversion Default Payments (kind y)") == {
+        "A": 154000 + F(20430000, 73), "B": 154000 + F(20430000, 73)}
 
 
 def test_uncured_default_accrues_to_the_end_of_the_run(tmp_path: Path) -> None:
@@ -262,3 +279,18 @@ def test_partial_delivery_on_time_then_the_rest_late(tmp_path: Path) -> None:
     premium = F(1000) * 227 / 365 * F(6, 100)
     assert owed(result, "Conversion Default Payments") == {"A": 2000 + 1400 + 10 * premium}
     assert result.state["pending_common"].get("A") == 0
+
+
+def test_a_daily_premium_counts_only_days_the_default_exists(tmp_path: Path) -> None:
+    # default_premium = daily (issue 9): A converts 10 shares on 1999-08-02; the certificates arrive
+    # on 08-12, so the Delivery Period ends on the first business day after, 08-13, later than the
+    # fifth business day after the notice (08-09). The shares come on 08-20: the default exists
+    # 08-14..08-19, 6 days, each after 08-09, so 6 × 1% × $10,000 = $600, and the Premium (to the
+    # Conversion Date, $2,724/73 a share on 10 shares) for those 6 days only, not for the 10 days
+    # from 08-09: 6 × $27,240/73 = $163,440/73.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
+        - {date: 1999-08-12, event: certificates_delivered, holder: A}
+        - {date: 1999-08-20, event: shares_delivered, holder: A, shares: 2061}
+        """, interpret="default_premium: daily")
+    assert owed(result, "Conversion Default Payments") == {"A": 600 + F(163440, 73)}
