@@ -54,6 +54,21 @@ def test_a_wrong_expectation_is_reported_with_its_clause(tmp_path: Path) -> None
     ]
 
 
+def test_an_unmatched_obligation_is_shown_beside_the_runs(tmp_path: Path) -> None:
+    # The late fees are owed by 07-19 (07-12 + 5 business days); expecting 07-20 fails, and the
+    # message shows the obligation the run has, in the contract's notation.
+    path = scenario_file(tmp_path, """\
+        events:
+          - {date: 1999-07-01, event: order, buyer: Buyer A, units: 100}
+          - {date: 1999-07-12, event: delivered, buyer: Buyer A}
+        expect:
+          - {after: 1, obligations: [{what: late fees, amount: $400, due: 1999-07-20}]}
+        """)
+    assert failures(run_scenario(load_scenario(path))) == [
+        "after event 1 (1999-07-12 delivered): no obligation matches {what: late fees, amount: $400, "
+        "due: 1999-07-20}; the run has: Toy Co. owes Buyer A $400.00 (late fees) by 1999-07-19, open"]
+
+
 def test_as_of_stops_the_run_and_fires_the_end_event(tmp_path: Path) -> None:
     path = scenario_file(tmp_path, """\
         events:

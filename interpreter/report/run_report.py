@@ -24,10 +24,6 @@ def _event_label(result: Result) -> str:
     return f"{index:>3}  {occurrence.date.isoformat()}  {occurrence.name}{origin}"
 
 
-def _amount(o: Obligation) -> str:
-    return "" if o.amount is None else human(o.amount, o.type) + " "
-
-
 def _obligation_plain(o: Obligation) -> dict[str, Any]:
     counted = o.amount is not None
     return {"debtor": o.debtor, "creditor": o.creditor, "what": o.what,
@@ -66,14 +62,6 @@ def run_json(run: RunResult) -> dict[str, Any]:
     }
 
 
-def _status(o: Obligation) -> str:
-    if o.settled:
-        return f"settled {o.settled.isoformat()}"
-    if o.outstanding is not None and o.outstanding != o.amount:
-        return f"open, {human(o.outstanding, o.type)} outstanding"
-    return "open"
-
-
 def run_text(run: RunResult, explain_values: bool = False) -> str:
     """A plain-text report of the run."""
     out = [f"{run.scenario.title}  ({run.scenario.path}, as of {run.scenario.as_of.isoformat()})", "",
@@ -93,8 +81,7 @@ def run_text(run: RunResult, explain_values: bool = False) -> str:
         out += [f"  {o.index:>3}  {o.date.isoformat()}  {o.name}" for o in run.not_reached]
     out += ["", "Obligations"]
     for o in run.obligations or []:
-        out.append(f"  {o.debtor} owes {o.creditor} {_amount(o)}({o.what}) by "
-                   f"{o.due.isoformat()}  [{', '.join(o.sources)}; {o.clause}]  {_status(o)}")
+        out.append(f"  {o.summary()}  [{', '.join(o.sources)}; {o.clause}]  {o.status()}")
     if not run.obligations:
         out.append("  none")
     out += ["", "Flags"]
@@ -128,8 +115,9 @@ def run_markdown(run: RunResult) -> str:
             first = "| | | |"
     out += ["", "## Obligations", "", "| debtor | creditor | what | amount | due | status | source |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
-    out += [f"| {o.debtor} | {o.creditor} | {o.what} | {_amount(o)}| {o.due.isoformat()} | "
-            f"{_status(o)} | {', '.join(o.sources)} |" for o in run.obligations]
+    out += [f"| {o.debtor} | {o.creditor} | {o.what} | "
+            f"{'' if o.amount is None else human(o.amount, o.type) + ' '}| {o.due.isoformat()} | "
+            f"{o.status()} | {', '.join(o.sources)} |" for o in run.obligations]
     out += ["", "## Flags", "", "| date | flag | party | change | source |",
             "| --- | --- | --- | --- | --- |"]
     out += [f"| {f.date.isoformat()} | {f.name} | {f.party or ''} | {'raised' if f.raised else 'cleared'} | "

@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..diagnostics import ClauseError
+from ..display import human
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.trace import Record
 from ..link.program import BUILT_IN_EVENTS, END_EVENT, START_EVENT, Clause, Effect, Formula, Program
@@ -79,6 +80,19 @@ class Obligation:
     created: dt.date
     outstanding: Fraction | None
     settled: dt.date | None = None
+
+    def summary(self) -> str:
+        """``Co owes A $1,000.00 (Buy-In payment) by 1999-08-09``, in the contract's notation."""
+        amount = "" if self.amount is None else human(self.amount, self.type) + " "
+        return f"{self.debtor} owes {self.creditor} {amount}({self.what}) by {self.due.isoformat()}"
+
+    def status(self) -> str:
+        """``settled 1999-08-10``, ``open``, or what is still outstanding of a part payment."""
+        if self.settled:
+            return f"settled {self.settled.isoformat()}"
+        if self.outstanding is not None and self.outstanding != self.amount:
+            return f"open, {human(self.outstanding, self.type)} outstanding"
+        return "open"
 
 
 @dataclass

@@ -76,7 +76,12 @@ def _check(run: RunResult, expectation: Expectation) -> list[str]:
         obligations = [o for o in obligations if o.created <= day]
     for wanted in expectation.obligations:
         if not any(_matches(wanted, o) for o in obligations):
-            out.append(f"{where}: no obligation matches {wanted}")
+            asked = ", ".join(f"{k}: {str(v).lower() if isinstance(v, bool) else v}"
+                              for k, v in wanted.items())
+            alike = [o for o in obligations if o.what == wanted.get("what")] or obligations
+            found = "; ".join(f"{o.summary()}, {o.status()}" for o in alike[:3]) or "none"
+            more = f" (and {len(alike) - 3} more)" if len(alike) > 3 else ""
+            out.append(f"{where}: no obligation matches {{{asked}}}; the run has: {found}{more}")
     return out
 
 
