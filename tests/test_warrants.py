@@ -139,4 +139,21 @@ def test_options_repriced_readjust_as_if_granted_so(tmp_path: Path) -> None:
     assert run.snapshots[0]["current_exercise_price"] == F("6.57")
     assert run.state["current_exercise_price"] == F("6.49")
     expected = F("6.7838") * (26704073 + F(4000000) / F("5.375")) / 28704073
-    assert run.state["unrounded_price"] == expected
+    assert round(expected, 4) == F("6.4870")
+    # What the next adjustment starts from is the price now in effect, $6.49 (issue 9: W 4's E is
+    # "the then current Exercise Price", rounded to the cent; it was the unrounded 6.4870…).
+    assert run.state["unrounded_price"] == F("6.49")
+
+
+def test_the_next_adjustment_starts_from_the_price_in_effect(tmp_path: Path) -> None:
+    # W 4, E = "the then current Exercise Price", rounded to the cent. 1,000,000 shares sold for
+    # $2,250,000 on 1999-09-15 (M $5.375): 6.7838 × (26,704,073 + 418,604.65…) / 27,704,073 =
+    # 6.64143… → $6.64. Then 1,000,000 for $3,000,000 on 10-15 (M $5.50, O now 27,704,073):
+    # E = $6.64, × (27,704,073 + 545,454.54…) / 28,704,073 = 6.53485… → $6.53 (from the unrounded
+    # 6.64143… it would be 6.53626… → $6.54).
+    run = _run(tmp_path, "  - {date: 1999-09-15, event: issuance, security: common, shares: 1000000, "
+                         "consideration: \"$2,250,000\"}\n"
+                         "  - {date: 1999-10-15, event: issuance, security: common, shares: 1000000, "
+                         "consideration: \"$3,000,000\"}\n")
+    assert run.snapshots[0]["current_exercise_price"] == F("6.64")
+    assert run.state["current_exercise_price"] == F("6.53")
