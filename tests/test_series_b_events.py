@@ -167,8 +167,11 @@ def test_uncured_default_accrues_to_the_end_of_the_run(tmp_path: Path) -> None:
 
 
 def test_redemption_events_from_judgment_and_deadline_events(tmp_path: Path) -> None:
-    # (iv) breach noticed 1999-05-03, uncured 10 business days later (05-17); (x) the CEO leaves
-    # before 1999-07-27; (ii) a legend notice unanswered for 10 days; (i) 5 trading days suspended.
+    # (iv) breach noticed 1999-05-03, still uncured on its 10th business day (05-17): the event arises
+    # at the start of 05-18; (x) the CEO leaves before 1999-07-27; (ii) a legend notice of 06-01
+    # unanswered through its 10th day (06-11): the event arises at the start of 06-12; (i) 5 trading
+    # days suspended. (Issue 9: one rule for (ii), (iv), (vi) and (vii), the act on time on its last
+    # day, the event at the start of the next; (iv) and (ii) were dated 05-17 and 06-11.)
     result = run(tmp_path, """\
         - {date: 1999-05-03, event: breach_notice}
         - {date: 1999-06-01, event: ceo_change}
@@ -176,10 +179,26 @@ def test_redemption_events_from_judgment_and_deadline_events(tmp_path: Path) -> 
         - {date: 1999-06-15, event: trading_suspended, suspended_trading_days: 5}
         """)
     changes = {(f.name, f.date) for f in result.flags if f.raised}
-    assert ("redemption_event_iv", D(1999, 5, 17)) in changes
+    assert ("redemption_event_iv", D(1999, 5, 18)) in changes
     assert ("redemption_event_x", D(1999, 6, 1)) in changes
-    assert ("redemption_event_ii", D(1999, 6, 11)) in changes
+    assert ("redemption_event_ii", D(1999, 6, 12)) in changes
     assert ("redemption_event_i", D(1999, 6, 15)) in changes
+
+
+def test_a_cure_on_the_last_day_is_on_time_and_on_the_next_too_late(tmp_path: Path) -> None:
+    # The breach noticed 1999-05-03 may be cured through 05-17, its 10th business day; the legend
+    # noticed 06-01 removed through 06-11, its 10th day. On the next day the event has arisen at the
+    # start of the day, before the cure.
+    def events(breach_cure: str, legend_removed: str) -> set[str]:
+        result = run(tmp_path, f"""\
+            - {{date: 1999-05-03, event: breach_notice}}
+            - {{date: {breach_cure}, event: breach_cured}}
+            - {{date: 1999-06-01, event: legend_notice, holder: A}}
+            - {{date: {legend_removed}, event: legend_removed, holder: A}}
+            """)
+        return {n for n in ("ii", "iv") if result.state[f"redemption_event_{n}"]}
+    assert events("1999-05-17", "1999-06-11") == set()
+    assert events("1999-05-18", "1999-06-12") == {"ii", "iv"}
 
 
 def test_cured_breach_and_late_ceo_change_are_no_redemption_events(tmp_path: Path) -> None:
@@ -194,7 +213,8 @@ def test_cured_breach_and_late_ceo_change_are_no_redemption_events(tmp_path: Pat
 
 def test_registration_and_reserve_deadlines(tmp_path: Path) -> None:
     # (vi): effective 1999-04-01, after the 90th day from 1998-12-18 (1999-03-18).
-    # (vii): Authorization Trigger Date 06-01 needing stockholders: 60 days → 07-31, not increased.
+    # (vii): Authorization Trigger Date 06-01 needing stockholders: 60 days → 07-31, not increased, so
+    # the event arises at the start of 08-01 (issue 9; it was dated 07-31).
     # (ix): Registration Trigger Date 06-01 needing a new statement: 20 business days → 06-29.
     result = run(tmp_path, """\
         - {date: 1999-04-01, event: registration_effective}
@@ -202,7 +222,7 @@ def test_registration_and_reserve_deadlines(tmp_path: Path) -> None:
         - {date: 1999-06-01, event: registration_trigger, amendment: false}
         """)
     changes = {(f.name, f.date) for f in result.flags if f.raised}
-    assert {("redemption_event_vi", D(1999, 4, 1)), ("redemption_event_vii", D(1999, 7, 31)),
+    assert {("redemption_event_vi", D(1999, 4, 1)), ("redemption_event_vii", D(1999, 8, 1)),
             ("redemption_event_ix", D(1999, 6, 29))} <= changes
 
 

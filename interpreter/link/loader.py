@@ -314,14 +314,15 @@ COMMON_EFFECT_KEYS = ("when", "for_each", "source")
 
 def _effect(doc: YamlDoc, where: Path_, entry: dict[str, Any], problems: list[Diagnostic]) -> Effect:
     kind = next(k for k in EFFECT_KINDS if k in entry)  # the schema guarantees exactly one
-    takes = (kind, *EFFECT_KINDS[kind], *COMMON_EFFECT_KEYS, *(("with",) if kind == "schedule" else ()))
+    takes = (kind, *EFFECT_KINDS[kind], *COMMON_EFFECT_KEYS, *(("with", "at") if kind == "schedule" else ()))
     for key in entry:
         if key not in takes:
             problems.append(doc.diagnostic((*where, key), f"{key!r} is not a key of a {kind} effect "
                                            f"(it takes {', '.join(takes[1:])})", key=True))
     source = entry.get("source", [])
     effect = Effect(kind, where, for_each=entry.get("for_each"),
-                    sources=[source] if isinstance(source, str) else list(source))
+                    sources=[source] if isinstance(source, str) else list(source),
+                    at_start=entry.get("at") == "start")
     if "when" in entry:
         effect.when = _formula(doc, (*where, "when"), problems)
     if kind in ("owe", "settle", "schedule"):

@@ -159,6 +159,7 @@ class Effect:
     for_each: str | None = None  # a party input: apply once per party of the run
     when: Formula | None = None  # a condition for this effect alone
     sources: list[str] = field(default_factory=list)  # the effect's own provision ids, if any
+    at_start: bool = False  # a scheduled event that happens before the day's other events
 
 
 @dataclass

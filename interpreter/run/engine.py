@@ -5,8 +5,9 @@ every clause declared ``on`` it fires in file order (contracts in the order the
 scenario lists them). A clause sees the state as it was when the clause
 started: its condition, computed terms and effect formulas are all evaluated
 first, then its effects are applied in order. Scheduled events (deadlines) go
-into the same queue; on a given date, the scenario's events come first, then
-scheduled ones, then the final ``as_of`` event.
+into the same queue; on a given date, the run's ``start`` and events scheduled
+``at: start`` come first, then the scenario's events, then the other scheduled
+ones, then the final ``as_of`` event.
 """
 
 from __future__ import annotations
@@ -267,9 +268,9 @@ class Engine:
         elif effect.kind == "settle":
             self._settle(effect.label or "", values.get("debtor"), values["creditor"], values.get("amount"),
                          occurrence.date, values.get("due"))
-        elif effect.kind == "schedule":
+        elif effect.kind == "schedule":  # at the end of its day, after its events, unless at its start
             self._push(Occurrence(values["on"], effect.label or "", fields, None,
-                                  f"scheduled by {clause.name}"), 1)
+                                  f"scheduled by {clause.name}"), -1 if effect.at_start else 1)
 
     def _settle(self, name: str, debtor: str | None, creditor: str, amount: Fraction | None, day: dt.date,
                 due: dt.date | None = None) -> None:
