@@ -43,6 +43,32 @@ def test_cashless_exercise_shares() -> None:
     assert got["fractional_share_cash"] == (F(10000) * F("0.4375") / F("5.375") - 813) * F("5.375")
 
 
+def test_the_cashless_number_needs_no_outstanding_count() -> None:
+    # W 12(c) alone: 10,000 × (5.375 − 4.9375) / 5.375 → 813 shares, from the exercise date and the
+    # shares exercised; what the 4.9% limit allows (exercise_common_shares) needs the Common outstanding.
+    got = values(GEMINI, "cashless_exercise_shares", exercise_date="1999-09-15", exercised_shares="10,000",
+                 cashless="true", market=MARKET)
+    assert got["cashless_exercise_shares"] == 813
+    with pytest.raises(ClauseError, match="missing input common_outstanding"):
+        values(GEMINI, "exercise_common_shares", exercise_date="1999-09-15", exercised_shares="10,000",
+               cashless="true", market=MARKET)
+    limited = values(GEMINI, "exercise_common_shares", exercise_date="1999-09-15",
+                     exercised_shares="10,000", cashless="true", common_outstanding="26,704,073",
+                     market=MARKET)
+    assert limited["exercise_common_shares"] == 813
+
+
+def test_nothing_is_exercisable_outside_the_exercise_period() -> None:
+    # W 2: the Exercise Period starts 1999-07-27. On 07-26, 1,000 shares in cash: none exercisable,
+    # nothing to pay, in clause eval as in a run (the run's clause does not apply then).
+    got = values(GEMINI, "exercisable_shares", "exercise_payment", exercise_date="1999-07-26",
+                 exercised_shares="1,000", common_outstanding="26,704,073", market=MARKET)
+    assert got == {"exercisable_shares": 0, "exercise_payment": 0}
+    inside = values(GEMINI, "exercisable_shares", "exercise_payment", exercise_date="1999-07-27",
+                    exercised_shares="1,000", common_outstanding="26,704,073", market=MARKET)
+    assert inside == {"exercisable_shares": 1000, "exercise_payment": F("4937.50")}
+
+
 def test_fraction_at_the_exercise_price_reading() -> None:
     # W 1(d)'s reading: the same fraction × $4.9375.
     got = values(GEMINI, "fractional_share_cash", exercise_date="1999-09-15", exercised_shares="10,000",
