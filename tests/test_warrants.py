@@ -183,3 +183,29 @@ def test_the_next_adjustment_starts_from_the_price_in_effect(tmp_path: Path) -> 
                          "consideration: \"$3,000,000\"}\n")
     assert run.snapshots[0]["current_exercise_price"] == F("6.64")
     assert run.state["current_exercise_price"] == F("6.53")
+
+
+def test_no_new_warrant_once_the_warrant_has_expired_at_delivery(tmp_path: Path) -> None:
+    # W 1(b): the Warrant expires at 5:00 p.m. on 2003-07-27 (a Sunday). 1,000 of the CC Warrant's
+    # 447,761 shares exercised in cash on Monday 07-21: the certificates are due 07-24, before the
+    # expiry, with a new Warrant for the rest. Exercised on Thursday 07-24: due Tuesday 07-29, after
+    # it: no new Warrant (the at_exercise reading would still owe one). Made-up bids for July 2003.
+    market = tmp_path / "bids-MADE-UP.csv"
+    days = [d for d in (dt.date(2003, 7, 1) + dt.timedelta(n) for n in range(31)) if d.weekday() < 5
+            and d != dt.date(2003, 7, 4)]
+    market.write_text("# MADE-UP\ndate,closing_bid\n" + "".join(f"{d},5\n" for d in days))
+
+    def new_warrants(exercised_on: str, reading: str = "") -> list[str]:
+        path = tmp_path / "s.yaml"
+        path.write_text(f"title: t\ncontracts: [{CC}]\nmarket: {market}\nas_of: 2003-07-31\n"
+                        f"facts: {{common_outstanding: 26704073}}\ninterpret: {{{reading}}}\n"
+                        "holders: {CC Investments: {}}\nevents:\n"
+                        f"  - {{date: {exercised_on}, event: exercise_notice, holder: CC Investments, "
+                        "shares: 1000}\n")
+        run = run_scenario(load_scenario(path))
+        return [o.due.isoformat() for o in run.obligations
+                if o.what == "new Warrant for the unexercised shares"]
+
+    assert new_warrants("2003-07-21") == ["2003-07-24"]
+    assert new_warrants("2003-07-24") == []
+    assert new_warrants("2003-07-24", "expired_at_delivery: at_exercise") == ["2003-07-29"]
