@@ -8,6 +8,7 @@ import math
 import statistics
 from fractions import Fraction as F
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import CONTRACTS, ROOT, values
@@ -209,3 +210,20 @@ def test_no_new_warrant_once_the_warrant_has_expired_at_delivery(tmp_path: Path)
     assert new_warrants("2003-07-21") == ["2003-07-24"]
     assert new_warrants("2003-07-24") == []
     assert new_warrants("2003-07-24", "expired_at_delivery: at_exercise") == ["2003-07-29"]
+
+
+def test_variable_rate_deemed_shares_exact_or_whole(tmp_path: Path) -> None:
+    # W 4(b)(ii)(2): $2,000,000 at 80% × 80% × $5.375 = $3.44 a share is 25,000,000/43 = 581,395.35…
+    # shares, exact by default; the "whole" reading rounds down to 581,395 (E' 6.7317626756 instead
+    # of 6.7317625895; the price stays $6.7838, the change under 1% carried forward either way).
+    def deemed(reading: str) -> Any:
+        path = tmp_path / "s.yaml"
+        path.write_text(f"title: t\ncontracts: [{CC}]\nmarket: {MARKET}\nas_of: 1999-12-31\n"
+                        "facts: {common_outstanding: 26704073}\nholders: {CC Investments: {}}\n"
+                        f"interpret: {{{reading}}}\nevents:\n"
+                        "  - {date: 1999-09-15, event: issuance, security: convertible, variable_rate: true, "
+                        "issue_discount: 20%, consideration: \"$2,000,000\"}\n")
+        computed = {c.name: c.record.value for c in run_scenario(load_scenario(path)).results[-1].values}
+        return computed["deemed_shares"], round(computed["diluted_price"], 10)
+    assert deemed("") == (F(25000000, 43), F("6.7317625895"))
+    assert deemed("variable_rate_deemed_shares: whole") == (581395, F("6.7317626756"))
