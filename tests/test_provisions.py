@@ -399,3 +399,35 @@ def test_a_variant_clause_may_move_with_before(contract, tmp_path: Path) -> None
     variant.write_text(variant.read_text().replace("firts", "first"), encoding="utf-8")
     assert [c.name for c in load_checked(str(variant)).clauses] == ["second", "first"]
     assert [c.name for c in load_checked(str(body)).clauses] == ["first", "second"]
+
+
+def test_a_state_that_would_leave_its_bounds_stops_the_run(contract, tmp_path: Path, cli) -> None:
+    # stock starts at 5 units and may not go below none; an order of 7 would leave -2.
+    path = contract("""\
+        provisions:
+          T 1:
+            text: quoted
+            inputs:
+              day: {type: date, description: when}
+              units: {type: shares, description: how many, more_than: 0 shares, whole: true}
+            events:
+              order: {date: day, fields: [units], description: an order}
+            state:
+              stock: {type: shares, initial: 5 shares, at_least: 0 shares, description: on hand}
+            clauses:
+              take:
+                on: order
+                effects:
+                  - {decrease: stock, by: units}
+        """)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"title: t\ncontracts: [{path.name}]\nas_of: 1999-07-09\nevents:\n"
+                        "  - {date: 1999-07-01, event: order, units: 7}\n", encoding="utf-8")
+    run = cli("run", scenario)
+    assert run.code == 1
+    assert run.err.strip() == (f"{scenario}:5:5: error: event 0 (order of 1999-07-01: stock would be -2 "
+                               "shares, but it must be at least 0 shares (clause take))")
+    bad = contract(path.read_text().split("\n", 3)[3].replace("at_least: 0 shares", "at_least: 0"),
+                   name="bad.yaml")
+    # the limit follows "      stock: {type: shares, initial: 5 shares, at_least: " (57 characters)
+    assert problems(bad) == ["13:58: stock: 0 is a count; the term is declared shares: write 0 shares"]

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from support import ROOT
 
+from interpreter.diagnostics import ClauseError
 from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.scenario import load_scenario
 
@@ -314,3 +315,35 @@ def test_a_daily_premium_counts_only_days_the_default_exists(tmp_path: Path) -> 
         - {date: 1999-08-20, event: shares_delivered, holder: A, shares: 2061}
         """, interpret="default_premium: daily")
     assert owed(result, "Conversion Default Payments") == {"A": 600 + F(163440, 73)}
+
+
+def test_impossible_events_are_errors_at_their_place(tmp_path: Path) -> None:
+    # A holds 3,000 shares. The scenario's events start on line 11, each at column 5 (after "  - "); a
+    # field's value after "  - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: "
+    # (78 characters), at column 79.
+    def error(events: str) -> str:
+        with pytest.raises(ClauseError) as raised:
+            run(tmp_path, events)
+        (problem,) = raised.value.diagnostics
+        return f"{problem.line}:{problem.column}: {problem.message}"
+    assert error("- {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 3001}\n") == (
+        "11:5: event 0 (conversion_notice of 1999-08-02: a Holder converts only shares of Preferred "
+        "Stock it holds (preferred_shares <= preferred[holder] is false))")
+    assert error("- {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: -5}\n") == (
+        "11:79: preferred_shares: -5 shares is impossible: it must be more than 0 shares")
+    assert error("- {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 2.5}\n") == (
+        "11:79: preferred_shares: 2.5 shares is impossible: it must be a whole number")
+    # 10 shares convert into 2,061 Common; a delivery of 2,062 is more than is due.
+    assert error("""\
+        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
+        - {date: 1999-08-03, event: shares_delivered, holder: A, shares: 2062}
+        """) == ("12:5: event 1 (shares_delivered of 1999-08-03: the Company delivers no more Common Stock "
+                 "than a conversion makes due, and none when none is due (delivered_shares <= "
+                 "pending_common[holder] is false))")
+
+
+def test_an_impossible_set_value_is_an_error(cli) -> None:
+    run_ = cli("eval", ROOT / "contracts" / "series_b_certificate.yaml", "conversion_shares",
+               "--set", "notice_date=1999-03-01", "--set", "preferred_shares=0")
+    assert (run_.code, run_.err.strip()) == (
+        1, "error: --set preferred_shares=0: 0 shares is impossible: it must be more than 0 shares")

@@ -82,6 +82,7 @@ def check(program: Program) -> list[Diagnostic]:
     problems.extend(_events(program))
     clause_contexts: list[_Context] = []
     problems.extend(_obligations(program, clause_contexts))
+    problems.extend(_requirements(program, clause_contexts))
     for clause in program.clauses:
         problems.extend(_clause(program, clause, clause_contexts))
     problems.extend(check_given(program, [c.formula for c in clause_contexts]))
@@ -412,6 +413,24 @@ def _events(program: Program) -> list[Diagnostic]:
         if term is None or term.type != DATE:
             problems.append(program.doc.diagnostic(("issue_date",),
                                                    f"{program.issue_date!r} is not a date term"))
+    return problems
+
+
+def _requirements(program: Program, contexts: list[_Context]) -> list[Diagnostic]:
+    """Each event's requirements are conditions: boolean formulas over its fields and the state."""
+    problems = []
+    for event in program.events.values():
+        for requirement in event.requires:
+            formula = requirement.condition
+            ctx = _Context(program, None, formula)
+            contexts.append(ctx)
+            try:
+                found = _type(formula.node, ctx)
+            except _Fail as fail:
+                problems.append(formula.diagnostic(fail.span[0], fail.message))
+                continue
+            if not fits(found, BOOLEAN):
+                problems.append(formula.diagnostic(0, f"a requirement is a condition (boolean), not {found}"))
     return problems
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, close_match
 from ..link.loader import value_problem
-from ..link.program import INTERPRETATION, SERIES, Program
+from ..link.program import INTERPRETATION, SERIES, Program, impossible_value
 from ..syntax import ast
 from ..syntax.parser import FormulaSyntaxError, parse_formula
 from .evaluator import Environment, EvaluationError, Evaluator
@@ -45,6 +45,9 @@ def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, An
         if problem:
             raise ClauseError(f"--set {name}={text}: {problem}")
         given[name] = -literal.value if isinstance(node, ast.Negate) else literal.value
+        impossible = impossible_value(term, given[name], term.type)
+        if impossible:
+            raise ClauseError(f"--set {name}={text}: {impossible}")
     return given
 
 

@@ -110,7 +110,8 @@ def _merge(composed: Program, program: Program, own: set[str], problems: list[Di
             merged, fields=fields,
             date_inputs=[*merged.date_inputs, *(d for d in event.date_inputs if d not in merged.date_inputs)],
             sources=[*merged.sources, *(s for s, _ in cited)],
-            source_sites=[*merged.source_sites, *(site for _, site in cited)])
+            source_sites=[*merged.source_sites, *(site for _, site in cited)],
+            requires=[*merged.requires, *event.requires])
     composed.obligations.update(program.obligations)
     for provision, text in program.provision_texts.items():  # a deal's entry quotes one only if all agree
         if composed.provision_texts.setdefault(provision, text) != text:

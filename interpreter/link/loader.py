@@ -45,6 +45,7 @@ from .program import (
     SECTIONS,
     SERIES,
     STATE,
+    Bounds,
     Choice,
     Clause,
     Effect,
@@ -53,6 +54,7 @@ from .program import (
     ObligationDecl,
     Program,
     Reference,
+    Requirement,
     Term,
 )
 from .rename import renamed
@@ -165,10 +167,13 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
             continue
         fields = entry.data.get("fields", [])
         pairs = fields.items() if isinstance(fields, dict) else ((f, f) for f in fields)
+        requires = [Requirement(formula, str(r["message"]), (*entry.where, "requires", i))
+                    for i, r in enumerate(entry.data.get("requires") or [])
+                    if (formula := _formula(doc, (*entry.where, "requires", i, "that"), problems))]
         program.events[entry.name] = EventDecl(
             entry.name, entry.where, doc, [entry.data["date"]] if "date" in entry.data else [],
             {k: [v] for k, v in pairs}, list(entry.sources), entry.data.get("description"),
-            list(entry.source_sites))
+            list(entry.source_sites), requires)
     if parent:
         program.obligations = dict(parent.obligations)
     own_obligations: set[str] = set()
@@ -374,7 +379,9 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
             if message:
                 problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
                 return None
-    elif kind == STATE:
+    if kind in (INPUT, STATE) and any(k in data for k in ("at_least", "more_than", "whole")):
+        term.bounds = _bounds(doc, term, data, problems)
+    if kind == STATE:
         term.formula = _formula(doc, (*where, "initial"), problems)
         if term.formula is not None:
             element = declared.element if isinstance(declared, PartyMap) else declared
@@ -401,6 +408,28 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
                 f"{name}: default {data['default']!r} is not one of its choices "
                 f"({', '.join(data['choices'])})"))
     return term
+
+
+def _bounds(doc: YamlDoc, term: Term, data: dict[str, Any], problems: list[Diagnostic]) -> Bounds:
+    """An input's or state variable's limits, each a literal of its type (its element's, by party)."""
+    element = term.type.element if isinstance(term.type, PartyMap) else term.type
+    limits: dict[str, Any] = {}
+    for key in ("at_least", "more_than"):
+        if key not in data:
+            continue
+        formula = _formula(doc, (*term.where, key), problems)
+        if formula is None:
+            continue
+        node = formula.node
+        literal = node.operand if isinstance(node, ast.Negate) else node
+        message = value_problem(node, element, formula.text) if isinstance(literal, ast.Literal) else (
+            "a limit is a single literal")
+        if message:
+            problems.append(doc.diagnostic((*term.where, key), f"{term.name}: {message}"))
+            continue
+        assert isinstance(literal, ast.Literal)
+        limits[key] = -literal.value if isinstance(node, ast.Negate) else literal.value
+    return Bounds(limits.get("at_least"), limits.get("more_than"), bool(data.get("whole", False)))
 
 
 def _formula(doc: YamlDoc, where: Path_, problems: list[Diagnostic]) -> Formula | None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..display import human
 from ..syntax import ast
 from ..syntax.entries import Site
 from ..syntax.yamldoc import Path_, YamlDoc
@@ -62,6 +65,43 @@ class Choice:
     reason: str
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """What values an input or a state variable can take: ``at_least``, ``more_than``, ``whole``.
+
+    The limits are exact values of the term's type, read from literals in the file.
+    """
+
+    at_least: Any = None
+    more_than: Any = None
+    whole: bool = False
+
+    def problem(self, value: Any, type_: Type) -> str | None:
+        """Why ``value`` is impossible for a term of ``type_`` (``it must be at least 0 shares``), or None."""
+        if self.at_least is not None and value < self.at_least:
+            return f"it must be at least {human(self.at_least, type_)}"
+        if self.more_than is not None and value <= self.more_than:
+            return f"it must be more than {human(self.more_than, type_)}"
+        if self.whole and isinstance(value, Fraction) and value.denominator != 1:
+            return "it must be a whole number"
+        return None
+
+
+def impossible_value(term: Term, value: Any, type_: Type) -> str | None:
+    """``-5 shares is impossible: it must be at least 0 shares``, for a value ``term`` cannot take."""
+    problem = term.bounds.problem(value, type_) if term.bounds else None
+    return f"{human(value, type_)} is impossible: {problem}" if problem else None
+
+
+@dataclass
+class Requirement:
+    """A condition an event must meet before its clauses run, and what the document requires."""
+
+    condition: Formula
+    message: str
+    where: Path_
+
+
 @dataclass
 class Term:
     """A named value of a contract: parameter, input, definition, interpretation or series.
@@ -91,6 +131,7 @@ class Term:
     origin: str = ""  # the name in the body it was declared in, before any rename
     source_sites: list[Site] = field(default_factory=list)  # where each of ``sources`` is written
     given: dict[str, Type] = field(default_factory=dict)  # a definition's names bound where it is used
+    bounds: Bounds | None = None  # an input's or state variable's possible values
 
     def __post_init__(self) -> None:
         self.origin = self.origin or self.name
@@ -118,6 +159,7 @@ class EventDecl:
     sources: list[str] = field(default_factory=list)
     description: str | None = None
     source_sites: list[Site] = field(default_factory=list)
+    requires: list[Requirement] = field(default_factory=list)
 
 
 @dataclass
@@ -241,6 +283,7 @@ class Program:
         """Every formula: the terms', then each clause's condition and its effects'."""
         found = [f for term in self.terms.values() for f in term.formulas()]
         found += [f for o in self.obligations.values() for f in (o.debtor, o.creditor) if f]
+        found += [r.condition for e in self.events.values() for r in e.requires]
         for clause in self.clauses:
             found += [clause.when] if clause.when else []
             for effect in clause.effects:

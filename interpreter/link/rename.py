@@ -37,7 +37,9 @@ def with_formulas(program: Program, change: FormulaMap) -> Program:
     obligations = {name: replace(o, debtor=each(o.debtor), creditor=each(o.creditor))
                    for name, o in program.obligations.items()}
     clauses = [replace(c, when=each(c.when), effects=[effect(e) for e in c.effects]) for c in program.clauses]
-    return replace(program, terms=terms, obligations=obligations, clauses=clauses)
+    events = {name: replace(e, requires=[replace(r, condition=change(r.condition)) for r in e.requires])
+              for name, e in program.events.items()}
+    return replace(program, terms=terms, obligations=obligations, clauses=clauses, events=events)
 
 
 def renamed(program: Program, names: dict[str, str], problems: list[Diagnostic]) -> Program:

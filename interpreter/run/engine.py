@@ -24,7 +24,15 @@ from ..diagnostics import ClauseError
 from ..display import human
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.trace import Record
-from ..link.program import BUILT_IN_EVENTS, END_EVENT, START_EVENT, Clause, Effect, Formula, Program
+from ..link.program import (
+    BUILT_IN_EVENTS,
+    END_EVENT,
+    START_EVENT,
+    Clause,
+    Effect,
+    Formula,
+    Program,
+)
 from ..syntax import ast
 from ..types import PartyMap, Type
 from ..values import PartyValues
@@ -216,6 +224,12 @@ class Engine:
             fields = declared.fields if declared else {}
             bound = {name: v for k, v in occurrence.fields.items() for name in fields.get(k, [k])}
             bound.update(dict.fromkeys(declared.date_inputs if declared else [], occurrence.date))
+            for requirement in declared.requires if declared else []:
+                with self._located(f", checking {occurrence.name} of {occurrence.date.isoformat()}"):
+                    met = _value(Evaluator(program, self._environment(program, bound)), requirement.condition)
+                if not met:
+                    self._impossible(occurrence, f"{requirement.message} "
+                                                 f"({' '.join(requirement.condition.text.split())} is false)")
             for clause in program.clauses:
                 if clause.on == occurrence.name:
                     context = (f", applying clause {clause.name} on {occurrence.name} of "
@@ -251,6 +265,13 @@ class Engine:
             name = _target_name(effect)
             old = self.state[name].get(party) if party is not None else self.state[name]
             new = _changed(effect.kind, old, values)
+            term = program.terms[name]
+            element = term.type.element if isinstance(term.type, PartyMap) else term.type
+            problem = term.bounds.problem(new, element) if term.bounds else None
+            if problem:
+                shown = f"{name}[{party}]" if party is not None else name
+                self._impossible(occurrence, f"{shown} would be {human(new, element)}, but {problem} "
+                                             f"(clause {clause.name})")
             if effect.kind in ("raise", "clear") and old != new:
                 self.flags.append(FlagChange(name, party, bool(new), occurrence.date, clause.name,
                                              sources))
@@ -271,6 +292,15 @@ class Engine:
         elif effect.kind == "schedule":  # at the end of its day, after its events, unless at its start
             self._push(Occurrence(values["on"], effect.label or "", fields, None,
                                   f"scheduled by {clause.name}"), -1 if effect.at_start else 1)
+
+    def _impossible(self, occurrence: Occurrence, message: str) -> None:
+        """Stop the run: the event asks for what the contract cannot do, at its place in the scenario."""
+        where = f"{occurrence.name} of {occurrence.date.isoformat()}: "
+        if occurrence.index is None:
+            raise ClauseError(where + message)
+        event = self.scenario.events[occurrence.index]
+        problem = self.scenario.doc.diagnostic(event.where, f"event {occurrence.index} ({where}{message})")
+        raise ClauseError(problem.message, [problem])
 
     def _settle(self, name: str, debtor: str | None, creditor: str, amount: Fraction | None, day: dt.date,
                 due: dt.date | None = None) -> None:

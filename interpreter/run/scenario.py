@@ -17,7 +17,7 @@ from ..diagnostics import ClauseError, Diagnostic
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.market import MarketData, load_market
 from ..link.loader import value_problem
-from ..link.program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term
+from ..link.program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term, impossible_value
 from ..pipeline import load_checked
 from ..syntax import ast
 from ..syntax.literals import parse_date
@@ -205,6 +205,10 @@ def _facts(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]) 
             scenario.facts[name] = read_value(text, term.type)
         except (ValueError, FormulaSyntaxError) as exc:
             problems.append(scenario.doc.diagnostic(("facts", name), f"{name}: {_reason(exc)}"))
+            continue
+        impossible = impossible_value(term, scenario.facts[name], term.type)
+        if impossible:
+            problems.append(scenario.doc.diagnostic(("facts", name), f"{name}: {impossible}"))
 
 
 def _reason(exc: Exception) -> str:
@@ -225,6 +229,10 @@ def _holders(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]
                 scenario.holders[party][name] = read_value(text, term.type.element)
             except (ValueError, FormulaSyntaxError) as exc:
                 problems.append(scenario.doc.diagnostic(where, f"{name}: {_reason(exc)}"))
+                continue
+            impossible = impossible_value(term, scenario.holders[party][name], term.type.element)
+            if impossible:
+                problems.append(scenario.doc.diagnostic(where, f"{name}: {impossible}"))
 
 
 def _event(scenario: Scenario, index: int, entry: dict[str, Any],
@@ -254,6 +262,9 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any],
             label = key if isinstance(term.type, Enum) else f"{key} ({term.type})"  # the reason names members
             problems.append(doc.diagnostic((*where, key), f"{label}: {_reason(exc)}"))
             continue
+        impossible = impossible_value(term, values[key], term.type)
+        if impossible:
+            problems.append(doc.diagnostic((*where, key), f"{key}: {impossible}"))
         if term.type == PARTY and values[key] not in scenario.holders:
             problems.append(doc.diagnostic((*where, key), f"unknown holder {values[key]!r} (holders: "
                                            f"{', '.join(scenario.holders) or 'none'})"))
