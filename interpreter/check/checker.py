@@ -416,57 +416,9 @@ def _events(program: Program) -> list[Diagnostic]:
     return problems
 
 
-def _requirements(program: Program, contexts: list[_Context]) -> list[Diagnostic]:
-    """Each event's requirements are conditions: boolean formulas over its fields and the state."""
-    problems = []
-    for event in program.events.values():
-        for requirement in event.requires:
-            formula = requirement.condition
-            ctx = _Context(program, None, formula)
-            contexts.append(ctx)
-            try:
-                found = _type(formula.node, ctx)
-            except _Fail as fail:
-                problems.append(formula.diagnostic(fail.span[0], fail.message))
-                continue
-            if not fits(found, BOOLEAN):
-                problems.append(formula.diagnostic(0, f"a requirement is a condition (boolean), not {found}"))
-    return problems
-
-
-def _obligations(program: Program, contexts: list[_Context]) -> list[Diagnostic]:
-    """The declared obligations: names of their own, debtor and creditor parties."""
-    problems = []
-    for obligation in program.obligations.values():
-        if obligation.name in program.terms or obligation.name in program.events:
-            problems.append(obligation.doc.diagnostic(obligation.where, f"{obligation.name!r} is already "
-                                                      "declared as a term or event", key=True))
-        for formula in (obligation.debtor, obligation.creditor):
-            if formula is None:
-                continue
-            ctx = _Context(program, None, formula)
-            contexts.append(ctx)
-            try:
-                found = _type(formula.node, ctx)
-            except _Fail as fail:
-                problems.append(formula.diagnostic(fail.span[0], fail.message))
-                continue
-            if not fits(found, PARTY):
-                problems.append(formula.diagnostic(0, f"a debtor or creditor is a party, not {found}"))
-    return problems
-
-
-def _clause(program: Program, clause: Clause, contexts: list[_Context]) -> list[Diagnostic]:
-    """Check one clause: its event, condition, computed terms and effects."""
-    doc = clause.doc
-    problems: list[Diagnostic] = []
-    if clause.on not in program.events and clause.on not in BUILT_IN_EVENTS:
-        known = ", ".join(dict.fromkeys([*program.events, *BUILT_IN_EVENTS]))
-        problems.append(doc.diagnostic((*clause.where, "on"),
-                                       f"unknown event {clause.on!r} (events: {known})"))
-    for i, name in enumerate(clause.compute):
-        if name not in program.terms:
-            problems.append(doc.diagnostic((*clause.where, "compute", i), f"unknown term {name!r}"))
+def _formula_typer(program: Program, contexts: list[_Context], problems: list[Diagnostic]) -> TypeCheck:
+    """Types a formula that belongs to no term (a clause's, an event's, an obligation's) against
+    what its place expects, reporting a mismatch as ``WHAT must be EXPECTED, not FOUND``."""
 
     def typed(formula: Formula, expected: Type | str, what: str) -> Type | None:
         ctx = _Context(program, None, formula)
@@ -483,6 +435,47 @@ def _clause(program: Program, clause: Clause, contexts: list[_Context]) -> list[
                                 f"{what} must be {expected}, not {found}"))
         return found
 
+    return typed
+
+
+def _requirements(program: Program, contexts: list[_Context]) -> list[Diagnostic]:
+    """Each event's requirements are conditions: boolean formulas over its fields and the state."""
+    problems: list[Diagnostic] = []
+    typed = _formula_typer(program, contexts, problems)
+    for event in program.events.values():
+        for requirement in event.requires:
+            typed(requirement.condition, BOOLEAN, "a requirement")
+    return problems
+
+
+def _obligations(program: Program, contexts: list[_Context]) -> list[Diagnostic]:
+    """The declared obligations: names of their own, debtor and creditor parties."""
+    problems: list[Diagnostic] = []
+    typed = _formula_typer(program, contexts, problems)
+    for obligation in program.obligations.values():
+        if obligation.name in program.terms or obligation.name in program.events:
+            problems.append(obligation.doc.diagnostic(obligation.where, f"{obligation.name!r} is already "
+                                                      "declared as a term or event", key=True))
+        for key in ("debtor", "creditor"):
+            formula = getattr(obligation, key)
+            if formula is not None:
+                typed(formula, PARTY, f"the {key}")
+    return problems
+
+
+def _clause(program: Program, clause: Clause, contexts: list[_Context]) -> list[Diagnostic]:
+    """Check one clause: its event, condition, computed terms and effects."""
+    doc = clause.doc
+    problems: list[Diagnostic] = []
+    if clause.on not in program.events and clause.on not in BUILT_IN_EVENTS:
+        known = ", ".join(dict.fromkeys([*program.events, *BUILT_IN_EVENTS]))
+        problems.append(doc.diagnostic((*clause.where, "on"),
+                                       f"unknown event {clause.on!r} (events: {known})"))
+    for i, name in enumerate(clause.compute):
+        if name not in program.terms:
+            problems.append(doc.diagnostic((*clause.where, "compute", i), f"unknown term {name!r}"))
+
+    typed = _formula_typer(program, contexts, problems)
     if clause.when is not None:
         typed(clause.when, BOOLEAN, "a clause's condition")
     for effect in clause.effects:
