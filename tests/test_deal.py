@@ -193,3 +193,18 @@ def test_the_volume_limit_lasts_while_series_b_is_held(tmp_path: Path) -> None:
     assert breached(sale)
     assert not breached("  - {date: 1999-08-02, event: series_b.conversion_notice, holder: CC Investments, "
                         "preferred_shares: 7500}\n" + sale)
+
+
+def test_one_holders_4_9_percent_counts_all_its_securities(tmp_path: Path) -> None:
+    # W 8(f) and COD IV.G(ii) count all the Common Stock the Holder owns (issue 9). With 10,000,000
+    # outstanding, CC converts 2,000 Series B shares on 1999-08-02: 2,000 × (1,000 + 37.3150…) /
+    # 5.03421875 = 412,105.6… → 412,106 shares (within its room, 490,000 / 0.951 → 515,247). On 09-01
+    # it exercises 200,000 Warrant Shares in cash: its room is now (4.9% × 10,412,106 − 412,106) /
+    # 95.1% = 103,141.2… → 103,141 (counting the Warrant alone it was 536,480, so all 200,000).
+    result = run(tmp_path, """\
+  - {date: 1999-08-02, event: series_b.conversion_notice, holder: CC Investments, preferred_shares: 2000}
+  - {date: 1999-09-01, event: cc_warrant.exercise_notice, holder: CC Investments, shares: 200000}
+""", facts="common_outstanding: 10000000")
+    assert computed(result, 0)["series_b.issued_shares"] == 412106
+    assert computed(result, 1)["cc_warrant.exercisable_shares"] == 103141
+    assert result.state["cc_warrant.exercise_limited"] is True

@@ -355,10 +355,12 @@ def _cross_references(programs: list[Program], listed: dict[str, Place]) -> list
         for part in _parts(program):
             files.setdefault(part.path, part)
     # Where each id is first cited, else listed under provisions, else in the inventory.
-    cited = sorted((_place(doc, site.where, key=site.key), provision) for program in programs
-                   for provision, doc, site in program.citations())
+    # A deal cites its documents' provisions: their place is in the documents, when they cite them.
+    deals = {program.doc.path for program in programs if program.documents}
+    cited = sorted((doc.path in deals, _place(doc, site.where, key=site.key), provision)
+                   for program in programs for provision, doc, site in program.citations())
     places: dict[str, Place] = {}
-    for place, provision in cited:
+    for _, place, provision in cited:
         places.setdefault(provision, place)
     for program in files.values():
         for provision, site in program.provisions:
