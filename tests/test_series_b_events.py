@@ -347,3 +347,18 @@ def test_an_impossible_set_value_is_an_error(cli) -> None:
                "--set", "notice_date=1999-03-01", "--set", "preferred_shares=0")
     assert (run_.code, run_.err.strip()) == (
         1, "error: --set preferred_shares=0: 0 shares is impossible: it must be more than 0 shares")
+
+
+def test_a_transfer_moves_the_unused_part_of_the_allocation(tmp_path: Path) -> None:
+    # COD XIV.C: A's portion of the 5,071,913 Cap Amount is 3,000/7,500 = 2,028,765.2; it converts
+    # 1,000 shares (206,053 Common against it) and then transfers 1,000 of its 2,000 left to B: half
+    # of the unused 1,822,712.2, 911,356.1, goes to B (issue 9; it moved half of the whole 2,028,765.2,
+    # so A and B together could then draw more than the Cap Amount). A keeps 1,117,409.1, B has
+    # 1,014,382.6 + 911,356.1 = 1,925,738.7.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 1000}
+        - {date: 1999-09-01, event: transfer, from: A, to: B, preferred_shares: 1000}
+        """)
+    allocation, used = result.state["cap_allocation"], result.state["cap_used"]
+    assert (used.get("A"), allocation.get("A"), allocation.get("B")) == (
+        206053, F("1117409.1"), F("1925738.7"))
