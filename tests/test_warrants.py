@@ -141,11 +141,27 @@ def _run(tmp_path: Path, events: str) -> RunResult:
 
 
 def test_an_excepted_issuance_changes_nothing(tmp_path: Path) -> None:
-    # W 4(b)(vi)(v): shares sold in an underwritten public offering, even below the Market Price.
+    # W 4(b)(vi)(v): shares sold in an underwritten public offering, even below the Market Price, do
+    # not adjust the price; they are outstanding all the same (issue 9: W 4(a)'s O counts them; no
+    # clause applied before, and O stayed 26,704,073).
     run = _run(tmp_path, "  - {date: 1999-09-15, event: issuance, security: common, shares: 3000000, "
                          "consideration: \"$9,000,000\", exception: public_offering}\n")
     assert run.state["current_exercise_price"] == F("6.7838")
-    assert run.results[-1].clauses == []
+    assert run.results[-1].clauses == ["common_outstanding_grows"]
+    assert run.state["common_issued"] == 3000000
+
+
+def test_o_counts_every_share_outstanding(tmp_path: Path) -> None:
+    # W 4(a): 1,000,000 shares sold at $6 on 1999-09-15, above the Market Price ($5.375): no adjustment,
+    # but O grows to 27,704,073. Then 1,000,000 at $3 on 10-15 (M $5.50): E' = 6.7838 × (27,704,073 +
+    # 545,454.54…) / 28,704,073 = 6.67637… → $6.68 (with O left at 26,704,073 it was 6.67249… → $6.67).
+    run = _run(tmp_path, "  - {date: 1999-09-15, event: issuance, security: common, shares: 1000000, "
+                         "consideration: \"$6,000,000\"}\n"
+                         "  - {date: 1999-10-15, event: issuance, security: common, shares: 1000000, "
+                         "consideration: \"$3,000,000\"}\n")
+    assert run.snapshots[0]["current_exercise_price"] == F("6.7838")
+    assert run.state["current_exercise_price"] == F("6.68")
+    assert run.state["common_issued"] == 2000000
 
 
 def test_event_fields_map_to_inputs(tmp_path: Path) -> None:
