@@ -36,7 +36,7 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
     """
     data = doc.data
     shared = _shared(doc, data.get("shared") or {}, set(data["documents"]), problems)
-    own = {e.name for e in read_layout(doc, []).entries if e.section in SECTIONS}
+    own = {e.name for e in read_layout(doc).entries if e.section in SECTIONS}
     composed = Program(doc, str(data["title"]), dict(data["document"]), {})
     found: set[tuple[str, str]] = set()
     for short, file in data["documents"].items():

@@ -128,7 +128,7 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
     exchange = calendars.get("exchange")
     if exchange is not None and unknown_calendar(exchange):
         problems.append(doc.diagnostic(("calendars", "exchange"), str(unknown_calendar(exchange))))
-    layout = read_layout(doc, problems)
+    layout = read_layout(doc)
     terms: dict[str, Term] = dict(parent.terms) if parent else {}
     for entry in layout.entries:
         kind = SECTIONS.get(entry.section)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..diagnostics import Diagnostic
 from .yamldoc import Path_, YamlDoc
 
 #: The sections an entry can belong to, in the order a provision lists them.
@@ -63,7 +62,7 @@ class Layout:
     texts: dict[str, str]  # each provision's own text, where it gives one
 
 
-def read_layout(doc: YamlDoc, problems: list[Diagnostic]) -> Layout:
+def read_layout(doc: YamlDoc) -> Layout:
     """The entries, references and provisions of ``doc``, in file order."""
     layout = Layout([], [], [], {})
     for pid, block in (doc.data.get("provisions") or {}).items():
@@ -71,16 +70,15 @@ def read_layout(doc: YamlDoc, problems: list[Diagnostic]) -> Layout:
         layout.provisions.append((pid, Site(home, key=True)))
         if "text" in block:
             layout.texts[pid] = block["text"]
-        _entries(doc, pid, block, home, block.get("text"), layout, problems)
+        _entries(pid, block, home, block.get("text"), layout)
         for i, quote in enumerate(block.get("quotes") or []):
-            _entries(doc, pid, quote, (*home, "quotes", i), quote["text"], layout, problems)
+            _entries(pid, quote, (*home, "quotes", i), quote["text"], layout)
         for i, reference in enumerate(block.get("references") or []):
             layout.references.append(ReferenceEntry(pid, reference, (*home, "references", i)))
     return layout
 
 
-def _entries(doc: YamlDoc, pid: str, block: dict[str, Any], at: Path_, quoted: str | None,
-             layout: Layout, problems: list[Diagnostic]) -> None:
+def _entries(pid: str, block: dict[str, Any], at: Path_, quoted: str | None, layout: Layout) -> None:
     home = Site(("provisions", pid), key=True)
     for section in ENTRY_SECTIONS:
         for name, data in (block.get(section) or {}).items():
