@@ -124,6 +124,7 @@ PRICE = Quantity(_dims(money=1, shares=-1))
 DAYS_T = Quantity(_dims(days=1))
 BUSINESS_DAYS_T = Quantity(_dims(business_days=1))
 TRADING_DAYS_T = Quantity(_dims(trading_days=1))
+YEARS_T = Quantity(_dims(years=1))
 DATE = Scalar("date")
 TIME = Scalar("time")
 BOOLEAN = Scalar("boolean")
@@ -140,6 +141,7 @@ UNIT_NAMES: dict[str, Type] = {
     "days": DAYS_T,
     "business days": BUSINESS_DAYS_T,
     "trading days": TRADING_DAYS_T,
+    "years": YEARS_T,
     "date": DATE,
     "time": TIME,
     "boolean": BOOLEAN,
@@ -147,11 +149,12 @@ UNIT_NAMES: dict[str, Type] = {
     "text": TEXT,
 }
 
-#: Duration units, and the calendar each counts in.
+#: Duration units, and the calendar each counts in (years: the same day of the month N years on).
 DURATIONS: dict[Type, str] = {
     DAYS_T: "calendar",
     BUSINESS_DAYS_T: "business",
     TRADING_DAYS_T: "trading",
+    YEARS_T: "years",
 }
 
 

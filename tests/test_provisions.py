@@ -6,6 +6,7 @@ is line 4 of the file; positions below are counted from there.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -431,3 +432,21 @@ def test_a_state_that_would_leave_its_bounds_stops_the_run(contract, tmp_path: P
                    name="bad.yaml")
     # the limit follows "      stock: {type: shares, initial: 5 shares, at_least: " (57 characters)
     assert problems(bad) == ["13:58: stock: 0 is a count; the term is declared shares: write 0 shares"]
+
+
+def test_a_date_moves_by_years_to_its_anniversary(contract) -> None:
+    # The same day of the month N years on; February 29 falls on the 28th in a year without one.
+    path = contract("""\
+        provisions:
+          T 1:
+            text: quoted
+            inputs:
+              day: {type: date, description: a day}
+            definitions:
+              two_on: {type: date, formula: day + 2 years}
+              one_back: {type: date, formula: day - 1 year}
+        """)
+    assert values(path, "two_on", "one_back", day="1998-12-18") == {
+        "two_on": dt.date(2000, 12, 18), "one_back": dt.date(1997, 12, 18)}
+    assert values(path, "two_on", "one_back", day="2000-02-29") == {
+        "two_on": dt.date(2002, 2, 28), "one_back": dt.date(1999, 2, 28)}

@@ -11,6 +11,7 @@ used, which is the derivation ``--explain`` prints.
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import datetime as dt
 import math
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from ..link.program import (
     Term,
 )
 from ..syntax import ast
-from ..types import DATE, DURATIONS, PartyMap
+from ..types import DATE, DURATIONS, YEARS_T, PartyMap
 from ..values import PartyValues, SeriesValue
 from . import numerics
 from .market import MarketData
@@ -217,13 +218,14 @@ class Evaluator:
         day, count, unit = ((left, right, node.right.type) if node.left.type == DATE
                             else (right, left, node.left.type))
         if count.denominator != 1:
-            raise self._fail(node, f"cannot move a date by a fraction of a day ({count})")
+            whole = "year" if unit == YEARS_T else "day"
+            raise self._fail(node, f"cannot move a date by a fraction of a {whole} ({count})")
         steps = int(count) if node.op == "+" else -int(count)
         assert unit is not None  # the checker typed every node
         return self.move(day, steps, DURATIONS[unit], node)
 
     def move(self, day: dt.date, steps: int, calendar: str, node: ast.Node) -> dt.date:
-        """``day`` moved by ``steps`` calendar, business or trading days."""
+        """``day`` moved by ``steps`` calendar, business or trading days, or years."""
         if calendar == "calendar":
             try:
                 return day + dt.timedelta(days=steps)
@@ -232,6 +234,13 @@ class Evaluator:
                                        "calendar's range") from None
         if calendar == "business":
             return self.business.add(day, steps)
+        if calendar == "years":  # an anniversary; one of February 29 falls on the 28th
+            year = day.year + steps
+            if not dt.MINYEAR <= year <= dt.MAXYEAR:
+                raise self._fail(node, f"{day.isoformat()} moved by {steps} years is out of the "
+                                       "calendar's range")
+            last = 28 if day.month == 2 and day.day == 29 and not calendar_module.isleap(year) else day.day
+            return day.replace(year=year, day=last)
         what = f"{day.isoformat()} {'+' if steps >= 0 else '-'} {abs(steps)} trading days"
         try:
             return self._trading(node).add(day, steps, what)

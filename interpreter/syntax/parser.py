@@ -23,6 +23,7 @@ from ..types import (
     TEXT,
     TIME,
     TRADING_DAYS_T,
+    YEARS_T,
 )
 from . import ast
 from .literals import parse_date, parse_money, parse_number, parse_percent, parse_time
@@ -92,7 +93,8 @@ class _ToAst(Transformer[Token, ast.Node]):
 
     def duration(self, meta: Any, c: list[Token]) -> ast.Node:
         unit = " ".join(c[1].split())
-        kind = {"trading": TRADING_DAYS_T, "business": BUSINESS_DAYS_T}.get(unit.split()[0], DAYS_T)
+        kind = {"trading": TRADING_DAYS_T, "business": BUSINESS_DAYS_T, "year": YEARS_T,
+                "years": YEARS_T}.get(unit.split()[0], DAYS_T)
         return self._literal(meta, parse_number(c[0]), kind)
 
     def date(self, meta: Any, c: list[Token]) -> ast.Node:
