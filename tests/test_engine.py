@@ -69,6 +69,30 @@ def test_an_unmatched_obligation_is_shown_beside_the_runs(tmp_path: Path) -> Non
         "due: 1999-07-20}; the run has: Toy Co. owes Buyer A $400.00 (late fees) by 1999-07-19, open"]
 
 
+def test_expected_flags_and_scheduled_events(tmp_path: Path) -> None:
+    # The order of 07-01 schedules the check for its deadline, 07-07 (three business days, 07-05 a
+    # holiday); the check finds the units undelivered and raises late; the delivery of 07-12 clears it.
+    path = scenario_file(tmp_path, """\
+        events:
+          - {date: 1999-07-01, event: order, buyer: Buyer A, units: 100}
+          - {date: 1999-07-12, event: delivered, buyer: Buyer A}
+        expect:
+          - after: 1
+            flags:
+              - {flag: late, party: Buyer A, change: raised, date: 1999-07-07, clause: deadline_check}
+              - {flag: late, change: cleared, date: 1999-07-12}
+            scheduled: [{event: check, date: 1999-07-07, by: take_order}]
+          - after: 0
+            flags: [{flag: late, change: raised}]
+            scheduled: [{event: check, date: 1999-07-08}]
+        """)
+    assert failures(run_scenario(load_scenario(path))) == [
+        "after event 0 (1999-07-01 order): no flag change matches {flag: late, change: raised}; the run "
+        "has: none of that flag",
+        "after event 0 (1999-07-01 order): no scheduled event matches {event: check, date: 1999-07-08}; "
+        "the run has: none of that event"]
+
+
 def test_as_of_stops_the_run_and_fires_the_end_event(tmp_path: Path) -> None:
     path = scenario_file(tmp_path, """\
         events:

@@ -70,10 +70,9 @@ def _check(run: RunResult, expectation: Expectation) -> list[str]:
                                f"{_show(actual.get(party), type_)}")
         elif not same(expected, actual):
             out.append(f"{where}: {name} expected {_show(expected, type_)}, got {_show(actual, type_)}")
-    obligations = run.obligations
-    if expectation.after is not None:  # those created by then; settlement is as at the end
-        day = run.scenario.events[expectation.after].date
-        obligations = [o for o in obligations if o.created <= day]
+    # What the run had done by the event checked after (settlement is as at the end).
+    day = None if expectation.after is None else run.scenario.events[expectation.after].date
+    obligations = [o for o in run.obligations if day is None or o.created <= day]
     for wanted in expectation.obligations:
         if not any(_matches(wanted, o) for o in obligations):
             asked = ", ".join(f"{k}: {str(v).lower() if isinstance(v, bool) else v}"
@@ -82,7 +81,29 @@ def _check(run: RunResult, expectation: Expectation) -> list[str]:
             found = "; ".join(f"{o.summary()}, {o.status()}" for o in alike[:3]) or "none"
             more = f" (and {len(alike) - 3} more)" if len(alike) > 3 else ""
             out.append(f"{where}: no obligation matches {{{asked}}}; the run has: {found}{more}")
+    changes = [f for f in run.flags if day is None or f.date <= day]
+    for wanted in expectation.flags:
+        facts = [{"flag": f.name, "party": f.party, "change": "raised" if f.raised else "cleared",
+                  "date": f.date.isoformat(), "clause": f.clause} for f in changes]
+        out += _unmatched(where, "flag change", wanted, facts, "flag")
+    held = [r.occurrence for r in run.results if r.occurrence.origin.startswith("scheduled by")
+            and (day is None or r.occurrence.date <= day)]
+    for wanted in expectation.scheduled:
+        facts = [{"event": o.name, "date": o.date.isoformat(), "by": o.origin.removeprefix("scheduled by ")}
+                 for o in held]
+        out += _unmatched(where, "scheduled event", wanted, facts, "event")
     return out
+
+
+def _unmatched(where: str, what: str, wanted: dict[str, Any], facts: list[dict[str, Any]],
+               key: str) -> list[str]:
+    """A failure line when no fact matches ``wanted`` field by field, with those of its ``key``."""
+    if any(all(str(fact.get(k)) == str(v) for k, v in wanted.items()) for fact in facts):
+        return []
+    asked = ", ".join(f"{k}: {v}" for k, v in wanted.items())
+    alike = [f for f in facts if f.get(key) == wanted.get(key)]
+    shown = "; ".join(", ".join(f"{k}: {v}" for k, v in f.items() if v is not None) for f in alike[:3])
+    return [f"{where}: no {what} matches {{{asked}}}; the run has: {shown or 'none of that ' + key}"]
 
 
 def _show(value: Any, type_: Type) -> str:

@@ -47,6 +47,8 @@ class Expectation:
     state: dict[str, Any]
     obligations: list[dict[str, Any]]
     where: Path_
+    flags: list[dict[str, Any]] = field(default_factory=list)
+    scheduled: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -311,7 +313,8 @@ def _expectation(scenario: Scenario, index: int, entry: dict[str, Any],
     if position is not None and not 0 <= position < len(doc.data.get("events") or []):
         problems.append(doc.diagnostic((*where, "after"), f"there is no event {position} "
                                        "(events are counted from 0)"))
-    expected = Expectation(position, {}, {}, list(entry.get("obligations") or []), where)
+    expected = Expectation(position, {}, {}, list(entry.get("obligations") or []), where,
+                           list(entry.get("flags") or []), list(entry.get("scheduled") or []))
     for name, text in (entry.get("values") or {}).items():
         term = scenario.term(name)
         if term is None:
