@@ -116,7 +116,7 @@ def test_a_shared_name_under_another_name(tmp_path: Path) -> None:
     deal = _deal(tmp_path, "shared:\n  demand: [a.order, b.order]\n")
     program = load_checked(str(deal))
     assert "demand" in program.events and "a.order" not in program.events
-    assert [c.on for c in program.clauses] == ["demand", "demand"]
+    assert [c.on for c in program.clauses] == [["demand"], ["demand"]]  # each on its one event
 
 
 def test_shared_parameters_must_agree(tmp_path: Path) -> None:

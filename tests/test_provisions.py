@@ -450,3 +450,35 @@ def test_a_date_moves_by_years_to_its_anniversary(contract) -> None:
         "two_on": dt.date(2000, 12, 18), "one_back": dt.date(1997, 12, 18)}
     assert values(path, "two_on", "one_back", day="2000-02-29") == {
         "two_on": dt.date(2002, 2, 28), "one_back": dt.date(1999, 2, 28)}
+
+
+def test_one_clause_on_several_events(contract, tmp_path: Path, cli) -> None:
+    # count runs on both a tick and a tock: 1 + 1 = 2 after one of each.
+    path = contract("""\
+        provisions:
+          T 1:
+            text: quoted
+            inputs:
+              day: {type: date, description: when}
+            events:
+              tick: {date: day, description: a tick}
+              tock: {date: day, description: a tock}
+            state:
+              tally: {type: count, initial: 0, description: how many}
+            clauses:
+              counted:
+                on: [tick, tock]
+                effects:
+                  - {increase: tally, by: 1}
+        """)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"title: t\ncontracts: [{path.name}]\nas_of: 1999-07-09\nevents:\n"
+                        "  - {date: 1999-07-01, event: tick}\n  - {date: 1999-07-02, event: tock}\n",
+                        encoding="utf-8")
+    run = cli("run", scenario, "--format", "json")
+    assert run.code == 0, run.err
+    assert run.json()["state"]["tally"] == "2"
+    wrong = contract(path.read_text().split("\n", 3)[3].replace("[tick, tock]", "[tick, tcok]"),
+                     name="wrong.yaml")
+    # the list is the body's line 13, the file's 16; tcok follows "        on: [tick, " (19 characters)
+    assert problems(wrong) == ["16:20: unknown event 'tcok' (events: tick, tock, start, as_of)"]

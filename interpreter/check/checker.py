@@ -467,10 +467,11 @@ def _clause(program: Program, clause: Clause, contexts: list[_Context]) -> list[
     """Check one clause: its event, condition, computed terms and effects."""
     doc = clause.doc
     problems: list[Diagnostic] = []
-    if clause.on not in program.events and clause.on not in BUILT_IN_EVENTS:
-        known = ", ".join(dict.fromkeys([*program.events, *BUILT_IN_EVENTS]))
-        problems.append(doc.diagnostic((*clause.where, "on"),
-                                       f"unknown event {clause.on!r} (events: {known})"))
+    for i, event in enumerate(clause.on):
+        if event not in program.events and event not in BUILT_IN_EVENTS:
+            known = ", ".join(dict.fromkeys([*program.events, *BUILT_IN_EVENTS]))
+            where = (*clause.where, "on") if len(clause.on) == 1 else (*clause.where, "on", i)
+            problems.append(doc.diagnostic(where, f"unknown event {event!r} (events: {known})"))
     for i, name in enumerate(clause.compute):
         if name not in program.terms:
             problems.append(doc.diagnostic((*clause.where, "compute", i), f"unknown term {name!r}"))

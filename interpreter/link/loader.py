@@ -255,7 +255,9 @@ def _clause(doc: YamlDoc, entry: Entry, problems: list[Diagnostic]) -> Clause:
     effects = [_effect(doc, (*where, "effects", i), e, problems)
                for i, e in enumerate(data.get("effects", []))]
     before = data.get("before", [])
-    return Clause(entry.name, data["on"], where, doc, when, list(data.get("compute", [])), effects,
+    on = data["on"]
+    return Clause(entry.name, [on] if isinstance(on, str) else list(on), where, doc, when,
+                  list(data.get("compute", [])), effects,
                   list(entry.sources), entry.text, list(entry.source_sites),
                   [before] if isinstance(before, str) else list(before))
 

@@ -209,7 +209,7 @@ class Clause:
     """What happens on an event: an optional condition, values computed, effects."""
 
     name: str
-    on: str
+    on: list[str]  # the events it applies on
     where: Path_
     doc: YamlDoc
     when: Formula | None

@@ -74,7 +74,7 @@ def renamed(program: Program, names: dict[str, str], problems: list[Diagnostic])
         effects = [replace(e, label=to(e.label) if e.kind in ("schedule", "owe", "settle") and e.label
                            else e.label, for_each=to(e.for_each) if e.for_each else None)
                    for e in c.effects]
-        return replace(c, on=to(c.on), compute=[to(n) for n in c.compute], effects=effects)
+        return replace(c, on=[to(e) for e in c.on], compute=[to(n) for n in c.compute], effects=effects)
 
     return replace(
         program,

@@ -71,7 +71,8 @@ def _effect_content(effect: Effect) -> dict[str, Any]:
 
 
 def _clause_content(clause: Clause) -> dict[str, Any]:
-    return {"on": clause.on, "when": _text(clause.when), "compute": clause.compute,
+    on: str | list[str] = clause.on[0] if len(clause.on) == 1 else clause.on
+    return {"on": on, "when": _text(clause.when), "compute": clause.compute,
             "effects": [_effect_content(e) for e in clause.effects]}
 
 

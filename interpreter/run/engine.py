@@ -231,7 +231,7 @@ class Engine:
                     self._impossible(occurrence, f"{requirement.message} "
                                                  f"({' '.join(requirement.condition.text.split())} is false)")
             for clause in program.clauses:
-                if clause.on == occurrence.name:
+                if occurrence.name in clause.on:
                     context = (f", applying clause {clause.name} on {occurrence.name} of "
                                f"{occurrence.date.isoformat()}")
                     with self._located(context):
