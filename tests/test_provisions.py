@@ -34,6 +34,16 @@ def problems(path: Path) -> list[str]:
     return lines
 
 
+def scenario_beside(contract: Path, events: list[str], as_of: str = "1999-07-09", holders: str = "") -> Path:
+    """A scenario next to ``contract`` with these events (each a YAML flow mapping), from line 5 on
+    (line 6 with ``holders``)."""
+    path = contract.parent / "s.yaml"
+    lines = ["title: t", f"contracts: [{contract.name}]", f"as_of: {as_of}",
+             *([f"holders: {holders}"] if holders else []), "events:", *(f"  - {e}" for e in events)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 BILLS = """\
 provisions:
   T 1:
@@ -86,14 +96,12 @@ def test_an_obligation_with_a_unit_needs_an_amount(contract) -> None:
     assert problems(path) == ["21:19: owe fee needs an amount (in money)"]
 
 
-def test_owe_and_settle_by_name_in_a_run(contract, tmp_path: Path, cli) -> None:
+def test_owe_and_settle_by_name_in_a_run(contract, cli) -> None:
     # A bill of $100 on 07-01, paid on 07-02: the declared description is what reports show.
     path = contract(BILLS.format(owe="fee", amount="$100", settle="fee"))
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text(
-        f"title: bills\ncontracts: [{path.name}]\nas_of: 1999-07-05\nholders: {{Buyer: {{}}}}\nevents:\n"
-        "  - {date: 1999-07-01, event: bill, who: Buyer}\n"
-        "  - {date: 1999-07-02, event: payment, who: Buyer}\n", encoding="utf-8")
+    scenario = scenario_beside(path, ["{date: 1999-07-01, event: bill, who: Buyer}",
+                                      "{date: 1999-07-02, event: payment, who: Buyer}"],
+                               as_of="1999-07-05", holders="{Buyer: {}}")
     run = cli("run", scenario, "--format", "json")
     assert run.code == 0, run.err
     (owed,) = run.json()["obligations"]
@@ -210,7 +218,7 @@ def test_an_entry_without_a_quote_is_an_error_unless_it_replaces_one(contract, t
     assert (program.terms["rate"].text, values(variant, "rate")["rate"]) == ("The fee is $10.", 12)
 
 
-def test_clauses_run_in_file_order_unless_one_says_before(contract, tmp_path: Path, cli) -> None:
+def test_clauses_run_in_file_order_unless_one_says_before(contract, cli) -> None:
     # second is written after first but runs before it: tally goes 0 → ×2 = 0 → +1 = 1, not 2.
     path = contract("""\
         provisions:
@@ -236,9 +244,7 @@ def test_clauses_run_in_file_order_unless_one_says_before(contract, tmp_path: Pa
                 effects:
                   - {set: tally, to: tally × 2}
         """)
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text(f"title: t\ncontracts: [{path.name}]\nas_of: 1999-07-02\n"
-                        "events:\n  - {date: 1999-07-01, event: tick}\n", encoding="utf-8")
+    scenario = scenario_beside(path, ["{date: 1999-07-01, event: tick}"], as_of="1999-07-02")
     run = cli("run", scenario, "--format", "json")
     assert run.code == 0, run.err
     assert run.json()["state"]["tally"] == "1"
@@ -292,7 +298,7 @@ def test_a_text_literal_in_curly_quotes_needs_no_yaml_quoting(contract) -> None:
     assert problems(wrong) == ["12:18: market: 'nyes' is not one of nyse, amex"]
 
 
-def test_settle_settles_only_the_debtors_own_obligation(contract, tmp_path: Path, cli) -> None:
+def test_settle_settles_only_the_debtors_own_obligation(contract, cli) -> None:
     # Two holders each owe the company their certificates; A delivers hers: B's stay owed.
     path = contract("""\
         provisions:
@@ -318,11 +324,10 @@ def test_settle_settles_only_the_debtors_own_obligation(contract, tmp_path: Path
                 effects:
                   - {settle: certificates}
         """)
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text(
-        f"title: t\ncontracts: [{path.name}]\nas_of: 1999-07-09\nholders: {{A: {{}}, B: {{}}}}\nevents:\n"
-        "  - {date: 1999-07-01, event: notice, holder: A}\n  - {date: 1999-07-01, event: notice, holder: B}\n"
-        "  - {date: 1999-07-02, event: delivered, holder: A}\n", encoding="utf-8")
+    scenario = scenario_beside(path, ["{date: 1999-07-01, event: notice, holder: A}",
+                                      "{date: 1999-07-01, event: notice, holder: B}",
+                                      "{date: 1999-07-02, event: delivered, holder: A}"],
+                               holders="{A: {}, B: {}}")
     run = cli("run", scenario, "--format", "json")
     assert run.code == 0, run.err
     assert [(o["debtor"], o["settled"]) for o in run.json()["obligations"]] == [
@@ -402,7 +407,7 @@ def test_a_variant_clause_may_move_with_before(contract, tmp_path: Path) -> None
     assert [c.name for c in load_checked(str(body)).clauses] == ["first", "second"]
 
 
-def test_a_state_that_would_leave_its_bounds_stops_the_run(contract, tmp_path: Path, cli) -> None:
+def test_a_state_that_would_leave_its_bounds_stops_the_run(contract, cli) -> None:
     # stock starts at 5 units and may not go below none; an order of 7 would leave -2.
     path = contract("""\
         provisions:
@@ -421,9 +426,7 @@ def test_a_state_that_would_leave_its_bounds_stops_the_run(contract, tmp_path: P
                 effects:
                   - {decrease: stock, by: units}
         """)
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text(f"title: t\ncontracts: [{path.name}]\nas_of: 1999-07-09\nevents:\n"
-                        "  - {date: 1999-07-01, event: order, units: 7}\n", encoding="utf-8")
+    scenario = scenario_beside(path, ["{date: 1999-07-01, event: order, units: 7}"])
     run = cli("run", scenario)
     assert run.code == 1
     assert run.err.strip() == (f"{scenario}:5:5: error: event 0 (order of 1999-07-01: stock would be -2 "
@@ -452,7 +455,7 @@ def test_a_date_moves_by_years_to_its_anniversary(contract) -> None:
         "two_on": dt.date(2002, 2, 28), "one_back": dt.date(1999, 2, 28)}
 
 
-def test_one_clause_on_several_events(contract, tmp_path: Path, cli) -> None:
+def test_one_clause_on_several_events(contract, cli) -> None:
     # count runs on both a tick and a tock: 1 + 1 = 2 after one of each.
     path = contract("""\
         provisions:
@@ -471,10 +474,7 @@ def test_one_clause_on_several_events(contract, tmp_path: Path, cli) -> None:
                 effects:
                   - {increase: tally, by: 1}
         """)
-    scenario = tmp_path / "s.yaml"
-    scenario.write_text(f"title: t\ncontracts: [{path.name}]\nas_of: 1999-07-09\nevents:\n"
-                        "  - {date: 1999-07-01, event: tick}\n  - {date: 1999-07-02, event: tock}\n",
-                        encoding="utf-8")
+    scenario = scenario_beside(path, ["{date: 1999-07-01, event: tick}", "{date: 1999-07-02, event: tock}"])
     run = cli("run", scenario, "--format", "json")
     assert run.code == 0, run.err
     assert run.json()["state"]["tally"] == "2"
