@@ -37,14 +37,13 @@ def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, An
             node = parse_formula(text)
         except FormulaSyntaxError as exc:
             raise ClauseError(f"--set {name}={text}: {exc.message}") from None
-        literal = node.operand if isinstance(node, ast.Negate) else node
-        if not isinstance(literal, ast.Literal):
+        if ast.signed_literal(node) is None:
             raise ClauseError(f"--set {name}={text}: give a single value such as 1,000 or "
                               "1999-08-02 or $6.03")
         problem = value_problem(node, term.type, text, coerce=True)
         if problem:
             raise ClauseError(f"--set {name}={text}: {problem}")
-        given[name] = -literal.value if isinstance(node, ast.Negate) else literal.value
+        given[name] = ast.literal_value(node)
         impossible = impossible_value(term, given[name], term.type)
         if impossible:
             raise ClauseError(f"--set {name}={text}: {impossible}")

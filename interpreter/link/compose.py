@@ -139,9 +139,7 @@ def _literal(term: Term) -> object:
     if term.formula is None:
         return None
     node = term.formula.node
-    if isinstance(node, ast.Negate) and isinstance(node.operand, ast.Literal):
-        return ("-", node.operand.value)
-    return node.value if isinstance(node, ast.Literal) else term.formula.text
+    return ast.literal_value(node) if ast.signed_literal(node) is not None else term.formula.text
 
 
 def qualified_keywords(program: Program) -> Program:

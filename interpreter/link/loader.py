@@ -375,9 +375,8 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
         term.formula = _formula(doc, (*where, "value"), problems)
         if term.formula is not None:
             node = term.formula.node
-            literal = isinstance(node.operand if isinstance(node, ast.Negate) else node, ast.Literal)
-            message = value_problem(node, declared, term.formula.text) if literal else (
-                "a parameter's value is a single literal; put a formula in definitions")
+            message = (value_problem(node, declared, term.formula.text) if ast.signed_literal(node) is not None
+                       else "a parameter's value is a single literal; put a formula in definitions")
             if message:
                 problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
                 return None
@@ -423,14 +422,12 @@ def _bounds(doc: YamlDoc, term: Term, data: dict[str, Any], problems: list[Diagn
         if formula is None:
             continue
         node = formula.node
-        literal = node.operand if isinstance(node, ast.Negate) else node
-        message = value_problem(node, element, formula.text) if isinstance(literal, ast.Literal) else (
+        message = value_problem(node, element, formula.text) if ast.signed_literal(node) is not None else (
             "a limit is a single literal")
         if message:
             problems.append(doc.diagnostic((*term.where, key), f"{term.name}: {message}"))
             continue
-        assert isinstance(literal, ast.Literal)
-        limits[key] = -literal.value if isinstance(node, ast.Negate) else literal.value
+        limits[key] = ast.literal_value(node)
     return Bounds(limits.get("at_least"), limits.get("more_than"), bool(data.get("whole", False)))
 
 
@@ -450,8 +447,8 @@ def literal_problem(node: ast.Node, expected: Type, text: str) -> str | None:
     A word for an enum must be one of its members; a number for a count must be whole and
     not negative. ``text`` is the formula ``node`` was read from. None when neither applies.
     """
-    target = node.operand if isinstance(node, ast.Negate) else node
-    if not isinstance(target, ast.Literal):
+    target = ast.signed_literal(node)
+    if target is None:
         return None
     if isinstance(expected, Enum) and target.literal_type == TEXT:
         return expected.not_a_member(target.value)
@@ -474,8 +471,8 @@ def value_problem(node: ast.Node, declared: Type, text: str, *, coerce: bool = F
     any unit and an amount of money may be a price: the literal takes the declared type.
     ``text`` is the formula ``node`` was read from.
     """
-    target = node.operand if isinstance(node, ast.Negate) else node
-    if not isinstance(target, ast.Literal):
+    target = ast.signed_literal(node)
+    if target is None:
         return None
     problem = literal_problem(node, declared, text)
     have = target.literal_type
@@ -487,8 +484,6 @@ def value_problem(node: ast.Node, declared: Type, text: str, *, coerce: bool = F
     if coerce:
         target.literal_type = declared
         return None
-    negated = isinstance(node, ast.Negate)
-    shown = RATIO if negated and have == COUNT else have  # -5 is not a count
-    value = -target.value if negated else target.value
+    shown = RATIO if isinstance(node, ast.Negate) and have == COUNT else have  # -5 is not a count
     return (f"{text[node.span[0]:node.span[1]]} is {'money' if shown == MONEY_T else f'a {shown}'}; "
-            f"the term is declared {declared}: write {human(value, declared)}")
+            f"the term is declared {declared}: write {human(ast.literal_value(node), declared)}")

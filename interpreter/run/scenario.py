@@ -107,13 +107,12 @@ def read_value(text: Any, type_: Type) -> Any:
         text = "true" if text else "false"
     written = str(text)
     node = parse_formula(written)
-    literal = node.operand if isinstance(node, ast.Negate) else node
-    if not isinstance(literal, ast.Literal):
+    if ast.signed_literal(node) is None:
         raise ValueError(f"expected a single value, not {text!r}")
     problem = value_problem(node, type_, written, coerce=True)
     if problem:
         raise ValueError(problem)
-    return -literal.value if isinstance(node, ast.Negate) else literal.value
+    return ast.literal_value(node)
 
 
 def load_scenario(path: str | Path, as_of: dt.date | None = None,

@@ -170,6 +170,19 @@ def walk(node: Node) -> Iterator[Node]:
         yield from walk(child)
 
 
+def signed_literal(node: Node) -> Literal | None:
+    """The literal ``node`` is, or negates (``-$5``); None for any other expression."""
+    target = node.operand if isinstance(node, Negate) else node
+    return target if isinstance(target, Literal) else None
+
+
+def literal_value(node: Node) -> Any:
+    """The value of a literal or of a negated one (``-5`` is -5); ``node`` must be one."""
+    target = signed_literal(node)
+    assert target is not None
+    return -target.value if isinstance(node, Negate) else target.value
+
+
 def rebuilt(node: Node, leaf: Callable[[Node], Node]) -> Node:
     """A new tree like ``node``'s, each node passed through ``leaf`` after its children.
 
