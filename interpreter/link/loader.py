@@ -375,7 +375,8 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
         term.formula = _formula(doc, (*where, "value"), problems)
         if term.formula is not None:
             node = term.formula.node
-            message = (value_problem(node, declared, term.formula.text) if ast.signed_literal(node) is not None
+            literal = ast.signed_literal(node) is not None
+            message = (value_problem(node, declared, term.formula.text) if literal
                        else "a parameter's value is a single literal; put a formula in definitions")
             if message:
                 problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
