@@ -349,6 +349,29 @@ def test_an_impossible_set_value_is_an_error(cli) -> None:
         1, "error: --set preferred_shares=0: 0 shares is impossible: it must be more than 0 shares")
 
 
+def test_an_evaluation_date_before_the_issue_date_is_an_error(cli) -> None:
+    # Series B is issued on its Closing Date, 1998-12-18: no notice of conversion can come before.
+    run_ = cli("eval", ROOT / "contracts" / "series_b_certificate.yaml", "conversion_shares",
+               "--set", "notice_date=1998-12-17", "--set", "preferred_shares=10")
+    assert (run_.code, run_.err.strip()) == (
+        1, "error: --set notice_date=1998-12-17: 1998-12-17 is before Series B Certificate of "
+           "Designation's closing_date (1998-12-18), when nothing under it can happen yet")
+
+
+@pytest.mark.parametrize("bid", ["0", "-0.5"])
+def test_a_market_price_that_is_not_positive_is_an_error_at_its_cell(cli, tmp_path: Path, bid: str) -> None:
+    # The closing bid is declared more_than: $0 per share. Line 2 of the CSV, column 12 (after
+    # "1999-08-02,"), holds the bad bid; every command that reads the data refuses it.
+    market = tmp_path / "bids.csv"
+    market.write_text(f"date,closing_bid\n1999-08-02,{bid}\n1999-08-03,6\n")
+    run_ = cli("eval", ROOT / "contracts" / "series_b_certificate.yaml", "conversion_price",
+               "--set", "notice_date=1999-08-03", "--market", market)
+    shown = "$0.00" if bid == "0" else "-$0.50"
+    assert (run_.code, run_.err.strip()) == (
+        1, f"{market}:2:12: error: closing_bid of 1999-08-02: {shown} per share is impossible: it must "
+           "be more than $0.00 per share")
+
+
 def test_a_transfer_moves_the_unused_part_of_the_allocation(tmp_path: Path) -> None:
     # COD XIV.C: A's portion of the 5,071,913 Cap Amount is 3,000/7,500 = 2,028,765.2; it converts
     # 1,000 shares (206,053 Common against it) and then transfers 1,000 of its 2,000 left to B: half

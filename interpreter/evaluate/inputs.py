@@ -16,7 +16,7 @@ from ..link.program import INTERPRETATION, SERIES, Program, impossible_value
 from ..syntax import ast
 from ..syntax.parser import FormulaSyntaxError, parse_formula
 from .evaluator import Environment, EvaluationError, Evaluator
-from .market import load_market
+from .market import check_bounds, load_market
 from .trace import Record
 
 
@@ -73,6 +73,7 @@ def environment(program: Program, given: list[tuple[str, str]], readings: list[t
     if market:
         exchange = BusinessCalendar([program.exchange]) if program.exchange else None
         env.market = load_market(market, exchange)
+        check_bounds(env.market, [program])
     return env
 
 
@@ -81,8 +82,26 @@ def evaluate(program: Program, env: Environment, terms: list[str]) -> list[Recor
     for name in terms:
         if name not in program.terms:
             raise _unknown(name, program, "term")
+    _not_before_issue(program, env)
     evaluator = Evaluator(program, env)
     try:
         return [evaluator.record(name) for name in terms]
     except EvaluationError as exc:
         raise exc.located(how=lambda term: f"give it with --set {term.name}=VALUE") from None
+
+
+def _not_before_issue(program: Program, env: Environment) -> None:
+    """Refuse an event's date given before the document is issued: nothing happens under it then."""
+    dates = {name for event in program.events.values() for name in event.date_inputs}
+    given = sorted((name, day) for name, day in env.given.items() if name in dates)
+    if not given or program.issue_date is None:
+        return
+    try:
+        issued = Evaluator(program, env).value(program.issue_date)
+    except EvaluationError:
+        return  # the issue date needs inputs not given: the terms asked for will say which
+    for name, day in given:
+        if day < issued:
+            raise ClauseError(f"--set {name}={day.isoformat()}: {day.isoformat()} is before "
+                              f"{program.title}'s {program.issue_date} ({issued.isoformat()}), "
+                              "when nothing under it can happen yet")

@@ -381,7 +381,7 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
             if message:
                 problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
                 return None
-    if kind in (INPUT, STATE) and any(k in data for k in ("at_least", "more_than", "whole")):
+    if kind in (INPUT, STATE, SERIES) and any(k in data for k in ("at_least", "more_than", "whole")):
         term.bounds = _bounds(doc, term, data, problems)
     if kind == STATE:
         term.formula = _formula(doc, (*where, "initial"), problems)
@@ -413,8 +413,9 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
 
 
 def _bounds(doc: YamlDoc, term: Term, data: dict[str, Any], problems: list[Diagnostic]) -> Bounds:
-    """An input's or state variable's limits, each a literal of its type (its element's, by party)."""
-    element = term.type.element if isinstance(term.type, PartyMap) else term.type
+    """An input's, state variable's or series' limits, each a literal of its type (its element's,
+    by party or by day)."""
+    element = term.type.element if isinstance(term.type, PartyMap | Series) else term.type
     limits: dict[str, Any] = {}
     for key in ("at_least", "more_than"):
         if key not in data:

@@ -15,7 +15,7 @@ from typing import Any
 from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
-from ..evaluate.market import MarketData, load_market
+from ..evaluate.market import MarketData, check_bounds, load_market
 from ..link.loader import value_problem
 from ..link.program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term, impossible_value
 from ..pipeline import load_checked
@@ -142,6 +142,7 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
             raise ClauseError(problem.message, [problem])
         exchange = next((p.exchange for p in programs if p.exchange), None)
         market = load_market(csv, BusinessCalendar([exchange]) if exchange else None)
+        check_bounds(market, programs)
     scenario = Scenario(doc, str(data["title"]), programs, market,
                         as_of or _date(doc, ("as_of",), data["as_of"], problems), {}, {}, {}, [])
     _readings(scenario, data.get("interpret") or {}, problems)
