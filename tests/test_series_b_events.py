@@ -7,6 +7,7 @@ B 1,500 of the 7,500 issued, unless a test says otherwise.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import textwrap
 from fractions import Fraction as F
 from pathlib import Path
@@ -287,16 +288,21 @@ def test_trading_market_trigger_and_redemption_event_viii(tmp_path: Path) -> Non
     assert ("trading_market_trigger", "B", D(1999, 8, 2)) not in raised
 
 
+#: A converts 10 shares on 1999-08-02 (2,061 Common); 1,000 are delivered on 08-05, in time, the other
+#: 1,061 on 08-24.
+PARTIAL_DELIVERY = """\
+    - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
+    - {date: 1999-08-03, event: certificates_delivered, holder: A}
+    - {date: 1999-08-05, event: shares_delivered, holder: A, shares: 1000}
+    - {date: 1999-08-24, event: shares_delivered, holder: A, shares: 1061}
+    """
+
+
 def test_partial_delivery_on_time_then_the_rest_late(tmp_path: Path) -> None:
     # A converts 10 shares on 1999-08-02 (2,061 Common); 1,000 delivered on 08-05 (in time), the other
     # 1,061 on 08-24. The default still concerns all 10 preferred shares: 08-06..08-09 at $500 ($2,000),
     # 08-10..08-23, 14 days × 1% × $10,000 ($1,400), plus the Premium once, 10 × 37.3150684932.
-    result = run(tmp_path, """\
-        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
-        - {date: 1999-08-03, event: certificates_delivered, holder: A}
-        - {date: 1999-08-05, event: shares_delivered, holder: A, shares: 1000}
-        - {date: 1999-08-24, event: shares_delivered, holder: A, shares: 1061}
-        """)
+    result = run(tmp_path, PARTIAL_DELIVERY)
     premium = F(1000) * 227 / 365 * F(6, 100)
     assert owed(result, "Conversion Default Payments") == {"A": 2000 + 1400 + 10 * premium}
     assert result.state["pending_common"].get("A") == 0
@@ -315,6 +321,57 @@ def test_a_daily_premium_counts_only_days_the_default_exists(tmp_path: Path) -> 
         - {date: 1999-08-20, event: shares_delivered, holder: A, shares: 2061}
         """, interpret="default_premium: daily")
     assert owed(result, "Conversion Default Payments") == {"A": 600 + F(163440, 73)}
+
+
+def test_default_payments_owed_at_maturity_convert_with_the_shares(tmp_path: Path) -> None:
+    # COD IV.H: the shares outstanding on the Maturity Date "(and any accrued and unpaid Conversion
+    # Default Payments)" convert by the IV.A formula (issue 9: they stayed owed in cash). A's late
+    # delivery of 1999 leaves $3,400 + 10 × $37.3150684932 (the Premium to 1999-08-02, N = 227) owed.
+    # On 2001-07-27 its other 2,990 shares convert: N = 952, Premium = 1000 × 952/365 × 6%; the
+    # Conversion Price is 101% of the average of the six lowest of the ten bids before (scenario 09).
+    # IV.E rounds the one total up: ⌈(2,990 × (1,000 + Premium) + payments) / CP⌉.
+    result = run(tmp_path, PARTIAL_DELIVERY, as_of="2001-07-31", facts=", maturity_conditions_met: true")
+    payments = 3400 + 10 * F(1000) * 227 / 365 * F(6, 100)
+    premium = F(1000) * 952 / 365 * F(6, 100)
+    price = F(101, 100) * sum(map(F, ["4.09375", "4.15625", "4.15625", "4.1875", "4.1875", "4.3125"])) / 6
+    total = (2990 * (1000 + premium) + payments) / price
+    at_maturity = [r for r in result.results if r.occurrence.date == D(2001, 7, 27)
+                   and "optional_conversion" in r.clauses and r.occurrence.fields.get("holder") == "A"]
+    (shares,) = [v.record.value for r in at_maturity for v in r.values if v.name == "issued_shares"]
+    assert shares == math.ceil(total) == 819507  # 3,461,687.67 / 4.2241145833 = 819,506.2
+    (cdp,) = [o for o in result.obligations if o.what == "Conversion Default Payments"]
+    assert (cdp.amount, cdp.settled) == (payments, D(2001, 7, 27))
+    # B has nothing owed: its 1,500 shares convert alone, as in scenario 09.
+    b = [v.record.value for r in result.results if r.occurrence.date == D(2001, 7, 27)
+         and r.occurrence.fields.get("holder") == "B" for v in r.values if v.name == "issued_shares"]
+    assert b == [math.ceil(1500 * (1000 + premium) / price)]
+
+
+def test_the_penalty_of_a_redemption_is_the_default_payments_owed(tmp_path: Path) -> None:
+    # COD VIII.C "PENALTY" (issue 9: it was an input, $0 unless given). As in scenario 05, A's late
+    # delivery leaves $179,315.0684931507 owed; Redemption Event (iii) arises; A demands 500 shares on
+    # 1999-08-25, holding 2,000: CP = 4.9027083333, M = 5.15625, Premium 41.0958904110.
+    # Read penalty = held_shares, each of the 2,000 shares carries 179,315.07 / 2,000 = 89.6575342466:
+    # (1000 + 41.0958904110 + 89.6575342466) / CP × M = 1,189.2 < the floor, $1,250. The 500 shares
+    # collect 500 × 89.6575342466 = 44,828.77 of the payments; 134,486.30 stays owed.
+    events = """\
+        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 1000}
+        - {date: 1999-08-03, event: certificates_delivered, holder: A}
+        - {date: 1999-08-24, event: shares_delivered, holder: A, shares: 206053}
+        - {date: 1999-08-25, event: redemption_notice, holder: A, preferred_shares: 500}
+        """
+    payments = 2000 + 140000 + 1000 * F(1000) * 227 / 365 * F(6, 100)
+    held = run(tmp_path, events, interpret="penalty: held_shares")
+    assert owed(held, "Redemption Amount") == {"A": 500 * 1250}
+    (cdp,) = [o for o in held.obligations if o.what == "Conversion Default Payments"]
+    assert (cdp.amount, cdp.outstanding, cdp.settled) == (payments, payments * 1500 / 2000, None)
+    # The default reading: the 500 shares demanded carry it all, 358.6301369863 a share, and settle
+    # it: (1000 + 41.0958904110 + 358.6301369863) / 4.9027083333 × 5.15625 = 1,472.1123179400 (scenario 05).
+    demanded = run(tmp_path, events)
+    (cdp,) = [o for o in demanded.obligations if o.what == "Conversion Default Payments"]
+    assert (cdp.outstanding, cdp.settled) == (0, D(1999, 8, 25))
+    (amount,) = [v.record.value for r in demanded.results for v in r.values if v.name == "redemption_amount"]
+    assert round(amount, 10) == F("1472.1123179400")
 
 
 def test_impossible_events_are_errors_at_their_place(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Note, close_match
 from ..link.loader import literal_problem
-from ..link.program import BUILT_IN_EVENTS, INPUT, SERIES, STATE, Clause, Effect, Formula, Program, Term
+from ..link.program import BUILT_IN_EVENTS, INPUT, OWED, SERIES, STATE, Clause, Effect, Formula, Program, Term
 from ..syntax import ast
 from ..syntax.parser import RESERVED
 from ..syntax.yamldoc import YamlDoc
@@ -453,7 +453,8 @@ def _obligations(program: Program, contexts: list[_Context]) -> list[Diagnostic]
     problems: list[Diagnostic] = []
     typed = _formula_typer(program, contexts, problems)
     for obligation in program.obligations.values():
-        if obligation.name in program.terms or obligation.name in program.events:
+        term = program.terms.get(obligation.name)
+        if (term is not None and term.kind != OWED) or obligation.name in program.events:
             problems.append(obligation.doc.diagnostic(obligation.where, f"{obligation.name!r} is already "
                                                       "declared as a term or event", key=True))
         for key in ("debtor", "creditor"):

@@ -26,6 +26,7 @@ from ..link.program import (
     GIVEN,
     INPUT,
     INTERPRETATION,
+    OWED,
     PARAMETER,
     SERIES,
     STATE,
@@ -141,6 +142,9 @@ class Evaluator:
         if term.kind == STATE and term.name in self.env.state:
             rec.origin = "state"
             return self.env.state[term.name]
+        if term.kind == OWED:  # outside a run, or before anything of it was owed: nothing is
+            rec.origin = "obligations of the run"
+            return self.env.state.get(term.name, PartyValues({}, Fraction(0)))
         if term.kind == PARAMETER and term.formula is None:
             raise EvaluationError(f"parameter {term.name} has no value in {self.program.path} (an "
                                   "abstract body: evaluate a contract that extends it)", term)

@@ -12,7 +12,7 @@ from typing import Any
 from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, close_match
 from ..link.loader import value_problem
-from ..link.program import INTERPRETATION, SERIES, Program, impossible_value
+from ..link.program import INTERPRETATION, OWED, SERIES, Program, impossible_value
 from ..syntax import ast
 from ..syntax.parser import FormulaSyntaxError, parse_formula
 from .evaluator import Environment, EvaluationError, Evaluator
@@ -33,6 +33,9 @@ def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, An
             raise _unknown(name, program, "term")
         if term.kind == SERIES:
             raise ClauseError(f"--set {name}: a series comes from the market data (--market)")
+        if term.kind == OWED:
+            raise ClauseError(f"--set {name}: what is outstanding of an obligation comes from a run "
+                              "(clause run)")
         try:
             node = parse_formula(text)
         except FormulaSyntaxError as exc:

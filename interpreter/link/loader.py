@@ -40,6 +40,7 @@ from .program import (
     GIVEN,
     INPUT,
     INTERPRETATION,
+    OWED,
     PARAMETER,
     SECTION_OF,
     SECTIONS,
@@ -179,7 +180,11 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
     own_obligations: set[str] = set()
     for entry in (e for e in layout.entries if e.section == "obligations"):
         if not _declared_twice(doc, entry, own_obligations, "obligation", problems):
-            program.obligations[entry.name] = _obligation(doc, entry, problems)
+            declared = program.obligations[entry.name] = _obligation(doc, entry, problems)
+            if declared.unit is not None and (entry.name not in terms or terms[entry.name].kind == OWED):
+                terms[entry.name] = Term(entry.name, OWED, PartyMap(declared.unit), entry.where, doc,
+                                         list(entry.sources), description=f"{declared.what} outstanding, "
+                                         "by creditor", source_sites=list(entry.source_sites))
     clauses: list[Clause] = []
     own_clauses: set[str] = set()
     for entry in (e for e in layout.entries if e.section == "clauses"):

@@ -21,6 +21,8 @@ SERIES = "series"
 STATE = "state"
 #: A name a definition declares it is given (``given: {day: date}``): bound by a call or a loop.
 GIVEN = "given"
+#: An obligation with a unit, read in formulas: what is outstanding of it, by creditor.
+OWED = "owed"
 
 #: The sections of a contract file that declare terms, and the kind of term each declares.
 SECTIONS = {

@@ -201,7 +201,17 @@ class Engine:
         given.update(bound)
         origins.update(dict.fromkeys(bound, "from the event"))
         return Environment(given=given, choices=dict(self.scenario.choices),
-                           market=self.scenario.market, state=dict(self.state), origins=origins)
+                           market=self.scenario.market, state={**self.state, **self._owed()}, origins=origins)
+
+    def _owed(self) -> dict[str, PartyValues]:
+        """What is outstanding of each obligation with a unit, by creditor: its name read in a formula."""
+        owed: dict[str, dict[str, Fraction]] = {}
+        for obligation in self.obligations:
+            if obligation.outstanding is not None and not obligation.settled:
+                by_creditor = owed.setdefault(obligation.name, {})
+                already = by_creditor.get(obligation.creditor, Fraction(0))
+                by_creditor[obligation.creditor] = already + obligation.outstanding
+        return {name: PartyValues(values, Fraction(0)) for name, values in owed.items()}
 
     @staticmethod
     @contextmanager

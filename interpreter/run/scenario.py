@@ -17,7 +17,7 @@ from ..diagnostics import ClauseError, Diagnostic
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.market import MarketData, check_bounds, load_market
 from ..link.loader import value_problem
-from ..link.program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term, impossible_value
+from ..link.program import END_EVENT, INTERPRETATION, OWED, SERIES, STATE, Program, Term, impossible_value
 from ..pipeline import load_checked
 from ..syntax import ast
 from ..syntax.literals import parse_date
@@ -199,8 +199,10 @@ def _readings(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic
 def _facts(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]) -> None:
     for name, text in raw.items():
         term = scenario.term(name)
-        if term is None or term.kind in (SERIES, STATE):
-            what = "a state variable (give it under holders)" if term else "not a term of these contracts"
+        if term is None or term.kind in (SERIES, STATE, OWED):
+            what = ({STATE: "a state variable (give it under holders)", SERIES: "a market series",
+                     OWED: "an obligation, owed by the run's clauses"}[term.kind] if term
+                    else "not a term of these contracts")
             problems.append(scenario.doc.diagnostic(("facts", name), f"{name!r} is {what}", key=True))
             continue
         try:
