@@ -16,7 +16,7 @@ from ..diagnostics import ClauseError, Diagnostic, close_match
 from ..display import human
 from ..syntax import ast
 from ..syntax.entries import QUOTING, Entry, read_layout
-from ..syntax.parser import FormulaSyntaxError, parsed_formula
+from ..syntax.parser import FormulaLimitError, FormulaSyntaxError, parsed_formula
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import (
@@ -444,7 +444,8 @@ def _formula(doc: YamlDoc, where: Path_, problems: list[Diagnostic]) -> Formula 
         return Formula(parsed_formula(text), text, where, doc)
     except FormulaSyntaxError as exc:
         line, col = doc.text_position(where, exc.offset)
-        problems.append(Diagnostic(doc.path, line, col, f"syntax error: {exc.message}"))
+        what = "" if isinstance(exc, FormulaLimitError) else "syntax error: "
+        problems.append(Diagnostic(doc.path, line, col, f"{what}{exc.message}"))
         return None
 
 
