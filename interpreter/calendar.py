@@ -48,6 +48,7 @@ class BusinessCalendar:
     def __init__(self, codes: Iterable[str]) -> None:
         self.codes = list(codes)
         self._calendars = [_holiday_calendar(c) for c in self.codes]
+        self._open: dict[dt.date, bool] = {}  # each day asked about, answered once
 
     def holiday(self, day: dt.date) -> str | None:
         """The holiday's name if ``day`` is a holiday of any of the calendars."""
@@ -59,7 +60,10 @@ class BusinessCalendar:
 
     def is_business_day(self, day: dt.date) -> bool:
         """True for a weekday that is no listed holiday."""
-        return day.weekday() < 5 and self.holiday(day) is None
+        found = self._open.get(day)
+        if found is None:
+            found = self._open[day] = day.weekday() < 5 and self.holiday(day) is None
+        return found
 
     def add(self, day: dt.date, count: int) -> dt.date:
         """The ``count``-th business day after ``day`` (before it, if negative)."""
@@ -70,6 +74,12 @@ class BusinessCalendar:
             if self.is_business_day(day):
                 remaining -= 1
         return day
+
+
+@cache
+def business_calendar(codes: tuple[str, ...]) -> BusinessCalendar:
+    """The business calendar of ``codes``, one per run for every evaluation that counts by it."""
+    return BusinessCalendar(codes)
 
 
 class TradingCalendar:

@@ -201,7 +201,7 @@ def _eval(args: argparse.Namespace) -> int:
                       args.market)
     for warning in env.market.warnings if env.market else []:
         print(warning, file=sys.stderr)
-    records = evaluate(program, env, args.terms)
+    records = evaluate(program, env, args.terms, derivations=args.explain)
     if args.format == "json":
         if args.explain:
             out: Any = {r.term.name: explain_json(r, program) for r in records}
@@ -229,7 +229,7 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, as_of)
     for warning in scenario.market.warnings if scenario.market else []:
         print(warning, file=sys.stderr)
-    result = run_scenario(scenario)
+    result = run_scenario(scenario, derivations=args.explain)
     if args.format == "json":
         print(json.dumps(run_json(result), indent=2))
     elif args.format == "markdown":
@@ -288,8 +288,8 @@ def _diff(args: argparse.Namespace) -> int:
     terms = diff_programs(a, b)
     runs = None
     if args.run:
-        runs = diff_runs(run_scenario(load_scenario(args.run, variant=a)),
-                         run_scenario(load_scenario(args.run, variant=b)), terms)
+        runs = diff_runs(run_scenario(load_scenario(args.run, variant=a), derivations=True),
+                         run_scenario(load_scenario(args.run, variant=b), derivations=True), terms)
     if args.format == "json":
         out: dict[str, Any] = {k: [d.as_json() for d in v] for k, v in terms.items()}
         if runs is not None:

@@ -1,26 +1,23 @@
-"""The exact evaluator: walks checked formulas with rational arithmetic.
+"""The exact evaluator: checked formulas, compiled once into closures, with rational arithmetic.
 
 This is one back end. It relies only on the typed syntax tree and the
 built-in names of ``builtins.py``; another back end (one evaluating a formula
 over many price paths at once, say) can implement the same node kinds and the
 same built-ins without any change to contract files or to the checker.
 
-Every value computed for a term is kept as a ``Record`` with the records it
-used, which is the derivation ``--explain`` prints.
+Each term's value is memoised under the bindings it reads. Asked for derivations, the
+evaluator keeps every value computed as a ``Record`` with the records it used, which is
+the derivation ``--explain`` prints; otherwise it computes values only.
 """
 
 from __future__ import annotations
 
-import calendar as calendar_module
-import datetime as dt
-import math
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..calendar import BusinessCalendar, CalendarError, TradingCalendar
-from ..diagnostics import ClauseError
+from ..calendar import BusinessCalendar, TradingCalendar, business_calendar
 from ..link.program import (
     DEFINITION,
     GIVEN,
@@ -35,38 +32,16 @@ from ..link.program import (
     Term,
 )
 from ..syntax import ast
-from ..types import DATE, DURATIONS, YEARS_T, PartyMap, Type
+from ..types import PartyMap, Type
 from ..values import PartyValues, SeriesValue
-from . import numerics
+from .compiler import CONSTANT_KINDS, UNSET, EvaluationError, compiled, round_value
 from .market import MarketData
 from .trace import Bindings, Record, Step
 
+__all__ = ["Environment", "EvaluationError", "Evaluator", "round_value"]
 
-class EvaluationError(Exception):
-    """A failure caused by the inputs or data, located in a formula when there is one.
-
-    ``missing`` is the term that has no value (an input not given, a given name not bound):
-    the evaluator says what is missing, and whoever asked says how to give it.
-    """
-
-    def __init__(self, message: str, term: Term | None = None, formula: Formula | None = None,
-                 span: tuple[int, int] | None = None, missing: Term | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.term = term
-        self.formula = formula
-        self.span = span
-        self.missing = missing
-
-    def located(self, context: str = "", how: Callable[[Term], str] | None = None) -> ClauseError:
-        """The failure as the user sees it: at its place in the formula, naming the term, and
-        ``how`` to give a missing value in the user's terms."""
-        hint = f"; {how(self.missing)}" if how and self.missing else ""
-        named = self.term and self.term is not self.missing  # "missing input x (in x)" says it twice
-        message = self.message + hint + (f" (in {self.term.name})" if named and self.term else "") + context
-        if self.formula is not None and self.span is not None:
-            return ClauseError(message, [self.formula.diagnostic(self.span[0], message)])
-        return ClauseError(message)
+_ORIGINS = {PARAMETER: "parameter", INPUT: "default", DEFINITION: "formula",
+            INTERPRETATION: "interpretation", STATE: "initial state"}
 
 
 @dataclass
@@ -81,69 +56,144 @@ class Environment:
 
 
 class Evaluator:
-    """Evaluates terms of one checked program under one environment, memoising each."""
+    """Evaluates terms of one checked program under one environment, memoising each.
 
-    def __init__(self, program: Program, env: Environment) -> None:
+    With ``derivations``, every value is kept as a ``Record`` of what it used (for
+    ``--explain`` and the reports that read derivations), each memoised under all the
+    bindings in force; without, values only, each memoised under the bindings it reads, and
+    the program's constants read as the values they always have.
+    """
+
+    def __init__(self, program: Program, env: Environment, derivations: bool = False) -> None:
         self.program = program
         self.env = env
-        self.business = BusinessCalendar(program.business_holidays)
-        exchange = BusinessCalendar([program.exchange]) if program.exchange else None
-        self.trading = (TradingCalendar(env.market.dates, exchange, env.market.path)
-                        if env.market else None)
-        self._memo: dict[tuple[str, Bindings], Record] = {}
+        self.derivations = derivations
+        self._compiled = compiled(program)
+        self.business: BusinessCalendar = business_calendar(self._compiled.business_holidays)
+        self.trading: TradingCalendar | None = (env.market.trading_calendar(self._compiled.exchange)
+                                                if env.market else None)
+        terms = program.terms
+        self._inline = not derivations and not any(
+            name in terms and terms[name].kind in CONSTANT_KINDS for name in env.given)
+        self._memo: dict[str, Any] = {}  # by term: without bindings, a value, or with derivations a record
+        self._bound: dict[str, dict[Bindings, Any]] = {}  # by term, then by the bindings in force
         self._active: list[Record] = []
-        self._formula: Formula | None = None
-        self._details: dict[int, str] = {}  # notes a built-in leaves for its explanation step
 
     # -- terms -------------------------------------------------------------
 
     def record(self, name: str, bindings: Bindings = ()) -> Record:
-        """The record of term ``name`` evaluated with ``bindings`` in force."""
-        key = (name, bindings)
-        if key in self._memo:
-            return self._memo[key]
+        """The record of term ``name`` evaluated with ``bindings`` in force; without
+        derivations, one of its value and origin only."""
         term = self.program.terms[name]
+        if not self.derivations:
+            value = self._lookup(name, bindings)
+            return Record(term, bindings, value, *self._origin(term, bindings))
+        memo = self._bound.setdefault(name, {}) if bindings else None
+        found = memo.get(bindings) if memo is not None else self._memo.get(name)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
         rec = Record(term, bindings)
-        bound = dict(bindings)
-        saved = self._formula
         self._active.append(rec)
         try:
-            if name in bound:
-                rec.value, rec.origin = bound[name], "bound"
-            elif name in self.env.given:
-                rec.value = self.env.given[name]
-                rec.origin = self.env.origins.get(name, "given")
-            else:
-                rec.value = self._compute(term, rec)
+            rec.origin, rec.choice = self._origin(term, bindings)
+            rec.value = self._value(term, bindings)
         finally:
             self._active.pop()
-            self._formula = saved
-        self._memo[key] = rec
+        if memo is not None:
+            memo[bindings] = rec
+        else:
+            self._memo[name] = rec
         return rec
 
     def value(self, name: str) -> Any:
         """The value of term ``name``."""
-        return self.record(name).value
+        return self.get(name, ())
 
-    def formula_value(self, formula: Formula, node: ast.Node | None = None) -> Any:
+    def get(self, name: str, bindings: Bindings) -> Any:
+        """The value of term ``name`` read by a formula; with derivations, a use it lists."""
+        if not self.derivations:
+            return self._lookup(name, bindings)
+        rec = self.record(name, bindings)
+        if self._active:
+            self._active[-1].uses.append(rec)
+        return rec.value
+
+    def peek(self, name: str, bindings: Bindings) -> Any:
+        """The value of term ``name`` read by a formula, and not listed among its uses (each
+        day of a daily total)."""
+        return self._lookup(name, bindings) if not self.derivations else self.record(name, bindings).value
+
+    def formula_value(self, formula: Formula, node: ast.Node | None = None, bindings: Bindings = ()) -> Any:
         """The value of a formula that belongs to no term (a clause's condition or effect),
-        or of one of its sub-expressions ``node``."""
-        saved = self._formula
-        self._formula = formula
-        try:
-            return self._eval(node or formula.node, ())
-        finally:
-            self._formula = saved
+        or of one of its sub-expressions ``node``, with ``bindings`` in force."""
+        return self._compiled.closure(formula, node, inline=self._inline)(self, bindings)
 
-    def _compute(self, term: Term, rec: Record) -> Any:
+    def set_state(self, values: Mapping[str, Any]) -> None:
+        """New values of state (or of what is owed) while the evaluator is in use: the terms
+        that read them are forgotten, and computed again when asked for."""
+        self.env.state.update(values)
+        stale = self._compiled.dependents(frozenset(values))
+        for memo in (self._memo, self._bound):
+            if len(stale) > len(memo):
+                for term in [t for t in memo if t in stale]:
+                    del memo[term]
+            else:
+                for term in stale:
+                    memo.pop(term, None)
+
+    def step(self, text: str, value: Any, type_: Type, detail: str) -> None:
+        """Add a built-in's step to the derivation of the term being computed."""
+        if self._active:
+            self._active[-1].steps.append(Step(text, value, type_, detail))
+
+    def _lookup(self, name: str, bindings: Bindings) -> Any:
+        """The value of ``name``, memoised under the bindings it reads."""
+        if bindings:
+            reads = self._compiled.reads(name)
+            bindings = tuple([kv for kv in bindings if kv[0] in reads])
+            if bindings:
+                memo = self._bound.get(name)
+                if memo is None:
+                    memo = self._bound[name] = {}
+                found = memo.get(bindings, UNSET)
+                if found is UNSET:
+                    found = memo[bindings] = self._value(self.program.terms[name], bindings)
+                return found
+        found = self._memo.get(name, UNSET)
+        if found is UNSET:
+            found = self._memo[name] = self._value(self.program.terms[name], ())
+        return found
+
+    def _value(self, term: Term, bindings: Bindings) -> Any:
+        for bound, value in bindings:
+            if bound == term.name:
+                return value
+        if term.name in self.env.given:
+            return self.env.given[term.name]
+        return self._compute(term, bindings)
+
+    def _origin(self, term: Term, bindings: Bindings) -> tuple[str, str | None]:
+        """How the term gets its value here, and the reading chosen for an interpretation."""
+        if any(bound == term.name for bound, _ in bindings):
+            return "bound", None
+        if term.name in self.env.given:
+            return self.env.origins.get(term.name, "given"), None
         if term.kind == SERIES:
-            rec.origin = "market data"
+            return "market data", None
+        if term.kind == STATE and term.name in self.env.state:
+            return "state", None
+        if term.kind == OWED:  # outside a run, or before anything of it was owed: nothing is
+            return "obligations of the run", None
+        if term.kind == INTERPRETATION:
+            return "interpretation", self.env.choices.get(term.name, term.default_choice or "")
+        return _ORIGINS.get(term.kind, "formula"), None
+
+    def _compute(self, term: Term, bindings: Bindings) -> Any:
+        if term.kind == SERIES:
             return self._series(term)
         if term.kind == STATE and term.name in self.env.state:
-            rec.origin = "state"
             return self.env.state[term.name]
-        if term.kind == OWED:  # outside a run, or before anything of it was owed: nothing is
-            rec.origin = "obligations of the run"
+        if term.kind == OWED:
             return self.env.state.get(term.name, PartyValues({}, Fraction(0)))
         if term.kind == PARAMETER and term.formula is None:
             raise EvaluationError(f"parameter {term.name} has no value in {self.program.path} (an "
@@ -156,14 +206,9 @@ class Evaluator:
                                   missing=term)
         formula = term.formula
         if term.kind == INTERPRETATION:
-            choice = self.env.choices.get(term.name, term.default_choice or "")
-            rec.choice = choice
-            formula = term.choices[choice].formula
-        rec.origin = {PARAMETER: "parameter", INPUT: "default", DEFINITION: "formula",
-                      INTERPRETATION: "interpretation", STATE: "initial state"}[term.kind]
+            formula = term.choices[self.env.choices.get(term.name, term.default_choice or "")].formula
         assert formula is not None
-        self._formula = formula
-        value = self._eval(formula.node, rec.bindings)
+        value = self._compiled.closure(formula, owner=term, inline=self._inline)(self, bindings)
         if term.kind == STATE and isinstance(term.type, PartyMap):
             return PartyValues({}, value)
         return value
@@ -178,275 +223,3 @@ class Evaluator:
             raise EvaluationError(f"{market.path} has no column {column!r} for {term.name} "
                                   f"(columns: {', '.join(['date', *market.columns])})", term)
         return SeriesValue(term.name, market.columns[column], trading)
-
-    # -- expressions -------------------------------------------------------
-
-    def _fail(self, node: ast.Node, message: str) -> EvaluationError:
-        term = self._active[-1].term if self._active else None
-        return EvaluationError(message, term, self._formula, node.span)
-
-    def _eval(self, node: ast.Node, bindings: Bindings) -> Any:
-        method = _DISPATCH[type(node)]
-        return method(self, node, bindings)
-
-    def _literal(self, node: ast.Literal, bindings: Bindings) -> Any:
-        return node.value
-
-    def _name(self, node: ast.Name, bindings: Bindings) -> Any:
-        rec = self.record(node.name, bindings)
-        if self._active:
-            self._active[-1].uses.append(rec)
-        return rec.value
-
-    def _negate(self, node: ast.Negate, bindings: Bindings) -> Any:
-        return -self._eval(node.operand, bindings)
-
-    def _arithmetic(self, node: ast.Arithmetic, bindings: Bindings) -> Any:
-        value = self._eval(node.operands[0], bindings)
-        for i, op in enumerate(node.ops):
-            operand = node.operands[i + 1]
-            right = self._eval(operand, bindings)
-            left_type, right_type = node.partial_types[i], operand.type
-            if left_type == DATE or right_type == DATE:
-                value = self._date_arithmetic(node, op, (value, left_type), (right, right_type))
-            elif op == "+":
-                value = value + right
-            elif op == "-":
-                value = value - right
-            elif op == "*":
-                value = value * right
-            elif right == 0:
-                raise self._fail(node, "division by zero")
-            else:
-                value = value / right
-        return value
-
-    def _date_arithmetic(self, node: ast.Node, op: str, left: tuple[Any, Type | None],
-                         right: tuple[Any, Type | None]) -> dt.date | Fraction:
-        """``left op right`` where one side, or both, is a date; each side is (value, type)."""
-        if left[1] == DATE and right[1] == DATE:
-            return Fraction((left[0] - right[0]).days)
-        (day, _), (count, unit) = (left, right) if left[1] == DATE else (right, left)
-        if count.denominator != 1:
-            whole = "year" if unit == YEARS_T else "day"
-            raise self._fail(node, f"cannot move a date by a fraction of a {whole} ({count})")
-        steps = int(count) if op == "+" else -int(count)
-        assert unit is not None  # the checker typed every node
-        return self.move(day, steps, DURATIONS[unit], node)
-
-    def move(self, day: dt.date, steps: int, calendar: str, node: ast.Node) -> dt.date:
-        """``day`` moved by ``steps`` calendar, business or trading days, or years."""
-        if calendar == "calendar":
-            try:
-                return day + dt.timedelta(days=steps)
-            except OverflowError:
-                raise self._fail(node, f"{day.isoformat()} moved by {steps} days is out of the "
-                                       "calendar's range") from None
-        if calendar == "business":
-            return self.business.add(day, steps)
-        if calendar == "years":  # an anniversary; one of February 29 falls on the 28th
-            year = day.year + steps
-            if not dt.MINYEAR <= year <= dt.MAXYEAR:
-                raise self._fail(node, f"{day.isoformat()} moved by {steps} years is out of the "
-                                       "calendar's range")
-            last = 28 if day.month == 2 and day.day == 29 and not calendar_module.isleap(year) else day.day
-            return day.replace(year=year, day=last)
-        what = f"{day.isoformat()} {'+' if steps >= 0 else '-'} {abs(steps)} trading days"
-        try:
-            return self._trading(node).add(day, steps, what)
-        except CalendarError as exc:
-            raise self._fail(node, str(exc)) from None
-
-    def _trading(self, node: ast.Node) -> TradingCalendar:
-        if self.trading is None:
-            raise self._fail(node, "trading days come from the market data: give a CSV (--market "
-                                   "on the command line, market: in a scenario)")
-        return self.trading
-
-    def _compare(self, node: ast.Compare, bindings: Bindings) -> bool:
-        left = self._eval(node.left, bindings)
-        right = self._eval(node.right, bindings)
-        return bool(_COMPARE[node.op](left, right))
-
-    def _logical(self, node: ast.Logical, bindings: Bindings) -> bool:
-        deciding = node.op == "or"  # the value that ends the chain: true for or, false for and
-        for operand in node.operands:
-            if bool(self._eval(operand, bindings)) == deciding:
-                return deciding
-        return not deciding
-
-    def _not(self, node: ast.Not, bindings: Bindings) -> bool:
-        return not self._eval(node.operand, bindings)
-
-    def _if(self, node: ast.If, bindings: Bindings) -> Any:
-        if self._eval(node.condition, bindings):
-            return self._eval(node.then, bindings)
-        return self._eval(node.otherwise, bindings)
-
-    def _round(self, node: ast.Round, bindings: Bindings) -> Fraction:
-        value = self._eval(node.operand, bindings)
-        return round_value(value, node.direction, node.step)
-
-    def _index(self, node: ast.Index, bindings: Bindings) -> Any:
-        target = self._eval(node.target, bindings)
-        if isinstance(target, PartyValues):
-            return target.get(self._eval(node.index, bindings))
-        series: SeriesValue = target
-        day: dt.date = self._eval(node.index, bindings)
-        if day not in series.values:
-            why = ("not a trading day in the market data"
-                   if not series.calendar.is_trading_day(day) else "an empty cell")
-            raise self._fail(node, f"{series.name} has no value on {day.isoformat()} "
-                                   f"({why}, {series.calendar.source})")
-        return series.values[day]
-
-    def _call(self, node: ast.Call, bindings: Bindings) -> Any:
-        implementation = _BUILTINS.get(node.function)
-        if implementation is not None:
-            result = implementation(self, node, [self._eval(a, bindings) for a in node.args])
-            self._step(node, result)
-            return result
-        new = dict(bindings)
-        for keyword in node.keywords:
-            new[keyword.name] = self._eval(keyword.value, bindings)
-        rec = self.record(node.function, tuple(sorted(new.items(), key=lambda kv: kv[0])))
-        if self._active:
-            self._active[-1].uses.append(rec)
-        return rec.value
-
-    def _step(self, node: ast.Node, value: Any) -> None:
-        detail = self._details.pop(id(node), "")
-        if self._formula is None or not self._active or node.type is None:
-            return
-        text = " ".join(self._formula.text[node.span[0]:node.span[1]].split())
-        self._active[-1].steps.append(Step(text, value, node.type, detail))
-
-    def _total(self, node: ast.Total, bindings: Bindings) -> Fraction:
-        start: dt.date = self._eval(node.start, bindings)
-        end: dt.date = self._eval(node.end, bindings)
-        found: list[Fraction] = []
-        day = start
-        while day <= end:
-            new = dict(bindings)
-            new[node.day] = day
-            found.append(self.record(node.term, tuple(sorted(new.items(), key=lambda kv: kv[0]))).value)
-            day += dt.timedelta(days=1)
-        if node.mode == "total":
-            result = sum(found, Fraction(0))
-        elif not found:
-            raise self._fail(node, f"{node.mode} over an empty period ({start.isoformat()} to "
-                                   f"{end.isoformat()})")
-        else:
-            result = min(found) if node.mode == "least" else max(found)
-        self._step(node, result)
-        return result
-
-    # -- built-ins ---------------------------------------------------------
-
-    def _window(self, node: ast.Call, args: list[Any]) -> list[Fraction]:
-        series, length, ending = args
-        if length.denominator != 1 or length <= 0:
-            raise self._fail(node, f"a window is a positive whole number of days, not {length}")
-        what = f"window of {length} trading days ending {ending.isoformat()}"
-        try:
-            days = series.calendar.window(ending, int(length), what)
-        except CalendarError as exc:
-            raise self._fail(node, str(exc)) from None
-        empty = [d.isoformat() for d in days if d not in series.values]
-        if empty:
-            raise self._fail(node, f"{what}: {series.name} is empty on {', '.join(empty)}")
-        self._details[id(node)] = f"trading days {days[0].isoformat()} to {days[-1].isoformat()}"
-        return [series.values[d] for d in days]
-
-    def _select(self, node: ast.Call, args: list[Any], highest: bool) -> list[Fraction]:
-        count, values = args
-        values = _values(values)
-        if count.denominator != 1 or not 0 < count <= len(values):
-            raise self._fail(node, f"cannot take the {count} {'highest' if highest else 'lowest'}"
-                                   f" of {len(values)} values")
-        return sorted(values, reverse=highest)[: int(count)]
-
-    def _average(self, node: ast.Call, args: list[Any]) -> Fraction:
-        values = _values(args[0])
-        if not values:
-            raise self._fail(node, "the average of no values is undefined")
-        return sum(values, Fraction(0)) / len(values)
-
-    def _numeric(self, node: ast.Call, args: list[Any]) -> Fraction:
-        """The built-ins of ``numerics``: not rational, computed to 40 significant digits."""
-        try:
-            if node.function == "sqrt":
-                return numerics.square_root(args[0])
-            if node.function == "volatility":
-                return numerics.log_return_volatility(_values(args[0]))
-            spot, strike, volatility, rate, term = args
-            return numerics.black_scholes_call(spot, strike, volatility, rate, term / 365)
-        except ValueError as exc:
-            raise self._fail(node, str(exc)) from None
-
-    def _is_trading_day(self, node: ast.Call, args: list[Any]) -> bool:
-        return self._trading(node).is_trading_day(args[0])
-
-
-def _values(value: Any) -> list[Fraction]:
-    if isinstance(value, SeriesValue):
-        return [value.values[d] for d in sorted(value.values)]
-    if isinstance(value, PartyValues):
-        return [value.values[p] for p in sorted(value.values)]
-    return list(value)
-
-
-def round_value(value: Fraction, direction: str, step: str) -> Fraction:
-    """Round to whole units or to cents; ``nearest`` rounds halves away from zero."""
-    unit = Fraction(1, 100) if step == "cent" else Fraction(1)
-    scaled = value / unit
-    if direction == "up":
-        whole = math.ceil(scaled)
-    elif direction == "down":
-        whole = math.floor(scaled)
-    else:
-        whole = math.floor(abs(scaled) + Fraction(1, 2)) * (1 if scaled >= 0 else -1)
-    return Fraction(whole) * unit
-
-
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "=": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
-
-_BUILTINS: dict[str, Callable[[Evaluator, ast.Call, list[Any]], Any]] = {
-    "lesser_of": lambda ev, node, args: min(args),
-    "greater_of": lambda ev, node, args: max(args),
-    "average": Evaluator._average,
-    "sum": lambda ev, node, args: sum(_values(args[0]), Fraction(0)),
-    "count": lambda ev, node, args: Fraction(len(_values(args[0]))),
-    "lowest": lambda ev, node, args: ev._select(node, args, highest=False),
-    "highest": lambda ev, node, args: ev._select(node, args, highest=True),
-    "window": Evaluator._window,
-    "days_between": lambda ev, node, args: Fraction((args[1] - args[0]).days),
-    "is_business_day": lambda ev, node, args: ev.business.is_business_day(args[0]),
-    "is_trading_day": Evaluator._is_trading_day,
-    "abs": lambda ev, node, args: abs(args[0]),
-    "sqrt": Evaluator._numeric,
-    "volatility": Evaluator._numeric,
-    "black_scholes": Evaluator._numeric,
-}
-
-_DISPATCH: dict[type, Callable[[Evaluator, Any, Bindings], Any]] = {
-    ast.Literal: Evaluator._literal,
-    ast.Name: Evaluator._name,
-    ast.Negate: Evaluator._negate,
-    ast.Arithmetic: Evaluator._arithmetic,
-    ast.Compare: Evaluator._compare,
-    ast.Logical: Evaluator._logical,
-    ast.Not: Evaluator._not,
-    ast.If: Evaluator._if,
-    ast.Round: Evaluator._round,
-    ast.Index: Evaluator._index,
-    ast.Call: Evaluator._call,
-    ast.Total: Evaluator._total,
-}

@@ -80,13 +80,14 @@ def environment(program: Program, given: list[tuple[str, str]], readings: list[t
     return env
 
 
-def evaluate(program: Program, env: Environment, terms: list[str]) -> list[Record]:
-    """Evaluate ``terms``; raises ``ClauseError`` located in the contract on failure."""
+def evaluate(program: Program, env: Environment, terms: list[str], derivations: bool = False) -> list[Record]:
+    """Evaluate ``terms`` (with ``derivations``, each record with what it used, for ``--explain``);
+    raises ``ClauseError`` located in the contract on failure."""
     for name in terms:
         if name not in program.terms:
             raise _unknown(name, program, "term")
     _not_before_issue(program, env)
-    evaluator = Evaluator(program, env)
+    evaluator = Evaluator(program, env, derivations)
     try:
         return [evaluator.record(name) for name in terms]
     except EvaluationError as exc:

@@ -14,7 +14,7 @@ from fractions import Fraction
 from functools import partial
 from pathlib import Path
 
-from ..calendar import BusinessCalendar
+from ..calendar import BusinessCalendar, TradingCalendar, business_calendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..link.program import SERIES, Program, impossible_value
 from ..syntax.literals import parse_date, parse_money, parse_number
@@ -30,6 +30,16 @@ class MarketData:
     columns: dict[str, dict[dt.date, Fraction]]
     warnings: list[Diagnostic] = field(default_factory=list)
     cells: dict[tuple[str, dt.date], tuple[int, int]] = field(default_factory=dict)  # line, column
+    _trading: dict[str | None, TradingCalendar] = field(default_factory=dict, repr=False, compare=False)
+
+    def trading_calendar(self, exchange: str | None) -> TradingCalendar:
+        """The trading days of the data, checked against the ``exchange`` calendar: built once,
+        shared by every evaluation that reads the data."""
+        found = self._trading.get(exchange)
+        if found is None:
+            checked = business_calendar((exchange,)) if exchange else None
+            found = self._trading[exchange] = TradingCalendar(self.dates, checked, self.path)
+        return found
 
     def impossible(self, column: str, problem: Callable[[Fraction], str | None]) -> list[Diagnostic]:
         """A diagnostic at each cell of ``column`` whose value ``problem`` rejects, in date order."""

@@ -200,7 +200,7 @@ class _Reading:
 def _constant(program: Program, term: Term) -> Record | None:
     """The term's record when the files alone fix its value: no input, market data, state or reading."""
     try:
-        record = Evaluator(program, Environment()).record(term.name)
+        record = Evaluator(program, Environment(), derivations=True).record(term.name)
     except EvaluationError:
         return None
     stack, seen = [record], []

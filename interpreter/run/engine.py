@@ -13,6 +13,7 @@ ones, then the final ``as_of`` event.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import heapq
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from typing import Any
 from ..diagnostics import ClauseError
 from ..display import human
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
-from ..evaluate.trace import Record
+from ..evaluate.trace import Bindings, Record
 from ..link.program import (
     BUILT_IN_EVENTS,
     END_EVENT,
@@ -37,6 +38,9 @@ from ..syntax import ast
 from ..types import PartyMap, Type
 from ..values import PartyValues
 from .scenario import Scenario
+
+#: An effect's formulas by name, and where its target names a party: the formula and its index.
+_Formulas = tuple[list[tuple[str, Formula]], tuple[Formula, ast.Node] | None]
 
 
 @dataclass
@@ -132,10 +136,16 @@ class RunResult:
 
 
 class Engine:
-    """Runs one scenario."""
+    """Runs one scenario; with ``derivations``, each value computed keeps what it used (for
+    ``--explain`` and ``diff --run``), otherwise values only.
 
-    def __init__(self, scenario: Scenario) -> None:
+    Each event has one evaluator per contract, shared by its requirements, clauses and
+    effects: when a clause changes state, the evaluator forgets only what read it.
+    """
+
+    def __init__(self, scenario: Scenario, derivations: bool = False) -> None:
         self.scenario = scenario
+        self.derivations = derivations
         self.types: dict[str, Type] = {}
         self.state: dict[str, Any] = {}
         self.results: list[Result] = []
@@ -144,17 +154,30 @@ class Engine:
         self.snapshots: dict[int, dict[str, Any]] = {}
         self._queue: list[tuple[dt.date, int, int, Occurrence]] = []
         self._sequence = 0
+        self._open: dict[str, list[Obligation]] = {}  # unsettled obligations by name, oldest first
+        self._owed: dict[str, PartyValues] = {}  # what is outstanding of each, by creditor, when any is
+        self._on: dict[int, dict[str, list[Clause]]] = {}  # each program's clauses by event
+        self._effects: dict[int, _Formulas] = {}  # by effect
 
     def run(self) -> RunResult:
         """Process every event up to ``as_of`` and return what happened."""
+        # What exists now (the programs, the scenario, the market data) outlives the run: the
+        # garbage collector's full passes need not walk it again and again as the run's
+        # results grow, which would make a long run's time grow faster than its events.
+        gc.freeze()
+        try:
+            return self._run()
+        finally:
+            gc.unfreeze()
+
+    def _run(self) -> RunResult:
         self._initial_state()
         initial = dict(self.state)
         starts = [e.date for e in self.scenario.events] + [self.scenario.as_of]
         for program in self.scenario.programs:
             if program.issue_date:
                 with self._located():
-                    starts.append(Evaluator(program, self._environment(program, {})).value(
-                        program.issue_date))
+                    starts.append(self._evaluator(program, {}).value(program.issue_date))
         self._push(Occurrence(min(starts), START_EVENT, {}, None, "start of run"), -1)
         for event in self.scenario.events:
             self._push(Occurrence(event.date, event.name, event.fields, event.index), 0)
@@ -180,7 +203,7 @@ class Engine:
 
     def _initial_state(self) -> None:
         for program in self.scenario.programs:
-            evaluator = Evaluator(program, self._environment(program, {}))
+            evaluator = self._evaluator(program, {})
             for term in program.state():
                 if term.name in self.types:
                     if self.types[term.name] != term.type:
@@ -195,23 +218,31 @@ class Engine:
                                          if term.name in pos}, value.default)
                 self.state[term.name] = value
 
-    def _environment(self, program: Program, bound: dict[str, Any]) -> Environment:
+    def _evaluator(self, program: Program, bound: dict[str, Any]) -> Evaluator:
+        """An evaluator of ``program`` with the scenario's facts, ``bound`` (an event's fields)
+        and the state as it is now."""
         given = {k: v for k, v in self.scenario.facts.items() if k in program.terms}
         origins = dict.fromkeys(given, "scenario fact")
         given.update(bound)
         origins.update(dict.fromkeys(bound, "from the event"))
-        return Environment(given=given, choices=dict(self.scenario.choices),
-                           market=self.scenario.market, state={**self.state, **self._owed()}, origins=origins)
+        env = Environment(given=given, choices=dict(self.scenario.choices), market=self.scenario.market,
+                          state={**self.state, **self._owed}, origins=origins)
+        return Evaluator(program, env, self.derivations)
 
-    def _owed(self) -> dict[str, PartyValues]:
-        """What is outstanding of each obligation with a unit, by creditor: its name read in a formula."""
-        owed: dict[str, dict[str, Fraction]] = {}
-        for obligation in self.obligations:
-            if obligation.outstanding is not None and not obligation.settled:
-                by_creditor = owed.setdefault(obligation.name, {})
+    def _owed_now(self, name: str) -> PartyValues:
+        """What is outstanding of obligation ``name`` (one with a unit), by creditor: its name
+        read in a formula. Kept up to date, as ``_owed``, for the next evaluator."""
+        by_creditor: dict[str, Fraction] = {}
+        for obligation in self._open.get(name, []):
+            if obligation.outstanding is not None:
                 already = by_creditor.get(obligation.creditor, Fraction(0))
                 by_creditor[obligation.creditor] = already + obligation.outstanding
-        return {name: PartyValues(values, Fraction(0)) for name, values in owed.items()}
+        owed = PartyValues(by_creditor, Fraction(0))
+        if by_creditor:
+            self._owed[name] = owed
+        else:
+            self._owed.pop(name, None)
+        return owed
 
     @staticmethod
     @contextmanager
@@ -220,10 +251,19 @@ class Engine:
         try:
             yield
         except EvaluationError as exc:
-            raise exc.located(context, how=lambda term: f"give it under the scenario's facts "
-                                                        f"({term.name}: VALUE)") from None
+            raise _located(exc, context) from None
 
     # -- events -----------------------------------------------------------
+
+    def _clauses(self, program: Program, event: str) -> list[Clause]:
+        """``program``'s clauses on ``event``, in file order."""
+        on = self._on.get(id(program))
+        if on is None:
+            on = self._on[id(program)] = {}
+            for clause in program.clauses:
+                for name in clause.on:
+                    on.setdefault(name, []).append(clause)
+        return on.get(event, [])
 
     def _fire(self, occurrence: Occurrence) -> None:
         result = Result(occurrence)
@@ -231,45 +271,76 @@ class Engine:
             declared = program.events.get(occurrence.name)
             if declared is None and occurrence.name not in BUILT_IN_EVENTS:
                 continue
+            requirements = declared.requires if declared else []
+            clauses = self._clauses(program, occurrence.name)
+            if not requirements and not clauses:
+                continue
             fields = declared.fields if declared else {}
             bound = {name: v for k, v in occurrence.fields.items() for name in fields.get(k, [k])}
             bound.update(dict.fromkeys(declared.date_inputs if declared else [], occurrence.date))
-            for requirement in declared.requires if declared else []:
+            evaluator = self._evaluator(program, bound)
+            for requirement in requirements:
                 with self._located(f", checking {occurrence.name} of {occurrence.date.isoformat()}"):
-                    met = _value(Evaluator(program, self._environment(program, bound)), requirement.condition)
+                    met = evaluator.formula_value(requirement.condition)
                 if not met:
                     self._impossible(occurrence, f"{requirement.message} "
                                                  f"({' '.join(requirement.condition.text.split())} is false)")
-            for clause in program.clauses:
-                if occurrence.name in clause.on:
-                    context = (f", applying clause {clause.name} on {occurrence.name} of "
-                               f"{occurrence.date.isoformat()}")
-                    with self._located(context):
-                        self._apply(program, clause, bound, occurrence, result)
+            for clause in clauses:
+                try:
+                    self._apply(evaluator, program, clause, occurrence, result)
+                except EvaluationError as exc:  # the context is written only for a failure
+                    raise _located(exc, f", applying clause {clause.name} on {occurrence.name} of "
+                                        f"{occurrence.date.isoformat()}") from None
         if result.clauses or occurrence.index is not None:
             self.results.append(result)
 
-    def _apply(self, program: Program, clause: Clause, bound: dict[str, Any],
-               occurrence: Occurrence, result: Result) -> None:
-        evaluator = Evaluator(program, self._environment(program, bound))
-        if clause.when is not None and not _value(evaluator, clause.when):
+    def _apply(self, evaluator: Evaluator, program: Program, clause: Clause, occurrence: Occurrence,
+               result: Result) -> None:
+        """Evaluate the clause's condition, values and effects on the state as the clause found it,
+        then apply the effects and tell ``evaluator`` what they changed."""
+        if clause.when is not None and not evaluator.formula_value(clause.when):
             return
         result.clauses.append(clause.name)
         for name in clause.compute:
             result.values.append(Computed(evaluator.record(name), clause.name, program))
         planned = []
+        value = evaluator.formula_value
         for effect in clause.effects:
-            each = (Evaluator(program, self._environment(program, {**bound, effect.for_each: party}))
-                    for party in self.scenario.holders) if effect.for_each else [evaluator]
-            formulas = _effect_formulas(program, effect)
-            planned += [(effect, {k: _value(e, f) for k, f in formulas.items()},
-                         {k: _value(e, f) for k, f in effect.fields.items()}, _party(e, effect))
-                        for e in each if effect.when is None or _value(e, effect.when)]
+            formulas, party_of = self._formulas(program, effect)
+            each: list[Bindings] = ([((effect.for_each, party),) for party in self.scenario.holders]
+                                    if effect.for_each else [()])
+            for b in each:
+                if effect.when is None or value(effect.when, bindings=b):
+                    values = {k: value(f, bindings=b) for k, f in formulas}
+                    fields = {k: value(f, bindings=b) for k, f in effect.fields.items()}
+                    party = value(party_of[0], party_of[1], b) if party_of is not None else None
+                    planned.append((effect, values, fields, party))
+        changed: set[str] = set()
         for effect, values, fields, party in planned:
-            self._effect(program, clause, effect, values, fields, party, occurrence)
+            changed.update(self._effect(program, clause, effect, values, fields, party, occurrence))
+        if changed:
+            evaluator.set_state({name: self.state[name] if name in self.state else self._owed_now(name)
+                                 for name in changed})
+
+    def _formulas(self, program: Program, effect: Effect) -> _Formulas:
+        """An effect's formulas (an ``owe`` or ``settle`` takes the parties it lacks from its
+        declaration), and the party of its target when that is one party's value: worked out once."""
+        found = self._effects.get(id(effect))
+        if found is None:
+            formulas = effect.formulas
+            if effect.kind in ("owe", "settle"):
+                declared = program.obligations[effect.label or ""]
+                parties = {"debtor": declared.debtor, "creditor": declared.creditor}
+                formulas = {**{k: f for k, f in parties.items() if f is not None}, **effect.formulas}
+            party_of: tuple[Formula, ast.Node] | None = None
+            if effect.target is not None and isinstance(effect.target.node, ast.Index):
+                party_of = (effect.target, effect.target.node.index)
+            found = self._effects[id(effect)] = (list(formulas.items()), party_of)
+        return found
 
     def _effect(self, program: Program, clause: Clause, effect: Effect, values: dict[str, Any],
-                fields: dict[str, Any], party: str | None, occurrence: Occurrence) -> None:
+                fields: dict[str, Any], party: str | None, occurrence: Occurrence) -> list[str]:
+        """Apply one effect; the names of the state it changed, or of the obligations it made or settled."""
         sources = effect.sources or clause.sources
         if effect.kind in ("set", "increase", "decrease", "raise", "clear"):
             name = _target_name(effect)
@@ -290,18 +361,24 @@ class Engine:
             else:
                 current: PartyValues = self.state[name]
                 self.state[name] = PartyValues({**current.values, party: new}, current.default)
-        elif effect.kind == "owe":
+            return [name]
+        if effect.kind == "owe":
             amount = values.get("amount")
             declared = program.obligations[effect.label or ""]
-            self.obligations.append(Obligation(
-                declared.name, values["debtor"], values["creditor"], declared.what, amount,
-                declared.unit or Type(), values["due"], clause.name, sources, occurrence.date, amount))
-        elif effect.kind == "settle":
+            obligation = Obligation(declared.name, values["debtor"], values["creditor"], declared.what,
+                                    amount, declared.unit or Type(), values["due"], clause.name, sources,
+                                    occurrence.date, amount)
+            self.obligations.append(obligation)
+            self._open.setdefault(obligation.name, []).append(obligation)
+            return [obligation.name]
+        if effect.kind == "settle":
             self._settle(effect.label or "", values.get("debtor"), values["creditor"], values.get("amount"),
                          occurrence.date, values.get("due"))
-        elif effect.kind == "schedule":  # at the end of its day, after its events, unless at its start
+            return [effect.label or ""]
+        if effect.kind == "schedule":  # at the end of its day, after its events, unless at its start
             self._push(Occurrence(values["on"], effect.label or "", fields, None,
                                   f"scheduled by {clause.name}"), -1 if effect.at_start else 1)
+        return []
 
     def _impossible(self, occurrence: Occurrence, message: str) -> None:
         """Stop the run: the event asks for what the contract cannot do, at its place in the scenario."""
@@ -320,8 +397,9 @@ class Engine:
         With ``due``, only the obligations due that day: the one a payment names.
         """
         remaining = amount
-        for obligation in self.obligations:
-            if obligation.settled or obligation.name != name or obligation.creditor != creditor:
+        open_ = self._open.get(name, [])
+        for obligation in open_:
+            if obligation.creditor != creditor:
                 continue
             if debtor is not None and obligation.debtor != debtor:
                 continue
@@ -337,7 +415,13 @@ class Engine:
             if remaining is not None:
                 remaining -= paid
                 if remaining <= 0:
-                    return
+                    break
+        self._open[name] = [o for o in open_ if not o.settled]
+
+
+def _located(exc: EvaluationError, context: str) -> ClauseError:
+    """An evaluation failure as a diagnostic located in the formula that failed, ``context`` added."""
+    return exc.located(context, how=lambda term: f"give it under the scenario's facts ({term.name}: VALUE)")
 
 
 def _changed(kind: str, old: Any, values: dict[str, Any]) -> Any:
@@ -351,26 +435,6 @@ def _changed(kind: str, old: Any, values: dict[str, Any]) -> Any:
     return kind == "raise"
 
 
-def _effect_formulas(program: Program, effect: Effect) -> dict[str, Formula]:
-    """An effect's formulas; an ``owe`` or ``settle`` takes the parties it lacks from its declaration."""
-    if effect.kind not in ("owe", "settle"):
-        return effect.formulas
-    declared = program.obligations[effect.label or ""]
-    parties = {"debtor": declared.debtor, "creditor": declared.creditor}
-    return {**{k: f for k, f in parties.items() if f is not None}, **effect.formulas}
-
-
-def _value(evaluator: Evaluator, formula: Formula) -> Any:
-    return evaluator.formula_value(formula)
-
-
-def _party(evaluator: Evaluator, effect: Effect) -> str | None:
-    if effect.target is not None and isinstance(effect.target.node, ast.Index):
-        party: str = evaluator.formula_value(effect.target, effect.target.node.index)
-        return party
-    return None
-
-
 def _target_name(effect: Effect) -> str:
     assert effect.target is not None
     node = effect.target.node
@@ -379,6 +443,7 @@ def _target_name(effect: Effect) -> str:
     return target.name
 
 
-def run_scenario(scenario: Scenario) -> RunResult:
-    """Run ``scenario`` and return its results."""
-    return Engine(scenario).run()
+def run_scenario(scenario: Scenario, derivations: bool = False) -> RunResult:
+    """Run ``scenario`` and return its results; with ``derivations``, each value computed keeps
+    what it used."""
+    return Engine(scenario, derivations).run()

@@ -1,0 +1,211 @@
+"""A Series B scenario of many events, and a hand-written loop in exact Fractions computing its numbers.
+
+The scenario: four Holders of the 7,500 Series B shares convert one share at a time (a Notice of
+Conversion, the certificates and the Common Stock on the same day), and every tenth event one of
+them transfers shares to the next, on dates spread from 1999-01-04 to 2001-06-29 (before the
+Maturity Date). ``hand_loop`` computes what the engine computes for it, from the certificate's
+formulas written out by hand: the Premium, the Conversion Price, the 4.9% and Cap Amount limits,
+the Common Stock issued, the transfers' Cap Amount and the Trading Market Trigger Events. It
+imports nothing of Clause, so that as a process it is the reference a generic engine is measured
+against (``bench_scale.py``).
+
+Run ``python benchmarks/series_b_scale.py EVENTS`` to compute the numbers of the scenario of EVENTS
+events with the hand loop alone and print their summary.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import sys
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"
+HOLDERS = ["CC Investments", "Gemini Capital", "Holder Three", "Holder Four"]
+FIRST, LAST = dt.date(1999, 1, 4), dt.date(2001, 6, 29)
+AS_OF = dt.date(2001, 6, 30)
+COMMON_OUTSTANDING = 26_704_073
+TRANSFERRED = 3  # Preferred shares a transfer moves
+
+# The certificate's numbers (contracts/preferred_certificate_body.yaml, series_b_certificate.yaml).
+DESIGNATED = 7500
+CLOSING_DATE = dt.date(1998, 12, 18)
+VARIABLE_PRICING_DATE = dt.date(1999, 7, 27)  # also the Trading Market Trigger's start
+FACE = Fraction(1000)
+PREMIUM_RATE = Fraction(6, 100)
+FIXED_PRICE = Fraction(603, 100)
+VARIABLE_PERCENTAGE = Fraction(101, 100)
+LOOKBACK, LOWEST = 10, 6
+CAP_AMOUNT = 5_071_913
+OWNERSHIP_LIMIT = Fraction(49, 1000)
+COVERAGE = 2
+
+
+@dataclass
+class Event:
+    """One event of the scenario; ``shares`` is Preferred Stock, or Common Stock delivered."""
+
+    date: dt.date
+    kind: str  # conversion_notice, certificates_delivered, shares_delivered or transfer
+    holder: str
+    shares: int = 0
+    to: str = ""
+
+
+def plan(count: int) -> list[Event]:
+    """The scenario's first ``count`` events, without the Common Stock each delivery carries
+    (``hand_loop`` fills it in): groups of three conversions and a transfer, spread evenly."""
+    groups: list[list[Event]] = []
+    while sum(len(g) for g in groups) < count:
+        block, place = divmod(len(groups), 4)  # each Holder in turn transfers, in blocks of four
+        holder = HOLDERS[(block + place) % len(HOLDERS)]
+        if place == 3:
+            to = HOLDERS[(block + place + 1) % len(HOLDERS)]
+            groups.append([Event(FIRST, "transfer", holder, TRANSFERRED, to)])
+        else:
+            groups.append([Event(FIRST, "conversion_notice", holder, 1),
+                           Event(FIRST, "certificates_delivered", holder),
+                           Event(FIRST, "shares_delivered", holder)])
+    span = (LAST - FIRST).days
+    events = []
+    for n, group in enumerate(groups):
+        day = FIRST + dt.timedelta(days=n * span // max(1, len(groups) - 1))
+        for event in group:
+            event.date = day
+        events += group
+    return events[:count]
+
+
+def closing_bids(path: Path = MARKET) -> tuple[list[dt.date], dict[dt.date, Fraction]]:
+    """The trading days and closing bids of the market data, exactly."""
+    with path.open(encoding="utf-8") as f:
+        rows = [line for line in f if not line.startswith("#")]
+    bids = {dt.date.fromisoformat(r["date"]): Fraction(r["closing_bid"]) for r in csv.DictReader(rows)}
+    return sorted(bids), bids
+
+
+@dataclass
+class Numbers:
+    """What the hand loop computes: each conversion's values, the final holdings, the flags."""
+
+    conversions: list[dict[str, Fraction]] = field(default_factory=list)
+    preferred: dict[str, Fraction] = field(default_factory=dict)
+    common: dict[str, Fraction] = field(default_factory=dict)
+    cap_allocation: dict[str, Fraction] = field(default_factory=dict)
+    cap_used: dict[str, Fraction] = field(default_factory=dict)
+    outstanding_preferred: Fraction = Fraction(DESIGNATED)
+    common_issued: Fraction = Fraction(0)
+    triggers: list[tuple[str, dt.date]] = field(default_factory=list)  # Trading Market Trigger raised
+
+
+def hand_loop(events: list[Event], dates: list[dt.date], bids: dict[dt.date, Fraction]) -> Numbers:
+    """The scenario's numbers, by hand; fills in each delivery's Common Stock (all that is due)."""
+    out = Numbers()
+    out.preferred = {h: Fraction(DESIGNATED, len(HOLDERS)) for h in HOLDERS}
+    out.common = dict.fromkeys(HOLDERS, Fraction(0))
+    out.cap_used = dict.fromkeys(HOLDERS, Fraction(0))
+    # XIV.C: the Cap Amount allocated pro rata to the shares held at the start.
+    out.cap_allocation = {h: CAP_AMOUNT * out.preferred[h] / DESIGNATED for h in HOLDERS}
+    pending = dict.fromkeys(HOLDERS, Fraction(0))
+    triggered: set[str] = set()
+    for event in events:
+        h, day = event.holder, event.date
+        if event.kind == "conversion_notice":
+            n = event.shares
+            assert n < out.preferred[h], "converting all of a holder's shares reallocates its Cap Amount"
+            # III.F: Premium = 1000 × (N / 365) × 6%, N the days from the Closing Date.
+            premium = FACE * Fraction((day - CLOSING_DATE).days, 365) * PREMIUM_RATE
+            price = conversion_price(day, dates, bids)
+            # IV.A, IV.E: shares rounded up; IV.G: the 4.9% limit and the Cap Amount cut the notice.
+            rate = (premium + FACE) / price
+            shares = math.ceil(n * (premium + FACE) / price)
+            ownership_room = max(0, math.floor((OWNERSHIP_LIMIT * (COMMON_OUTSTANDING + out.common_issued)
+                                                - out.common[h]) / (1 - OWNERSHIP_LIMIT)))
+            cap_room = max(0, out.cap_allocation[h] - out.cap_used[h])
+            convertible = min(n, math.floor(ownership_room / rate), math.floor(cap_room / rate))
+            issued = math.ceil(convertible * (premium + FACE) / price)
+            assert issued > 0, "a conversion the limits stop entirely delivers nothing"
+            out.conversions.append({"premium": premium, "conversion_price": price,
+                                    "conversion_shares": Fraction(shares),
+                                    "convertible_preferred": Fraction(convertible),
+                                    "issued_shares": Fraction(issued)})
+            out.preferred[h] -= convertible
+            out.outstanding_preferred -= convertible
+            out.common[h] += issued
+            out.common_issued += issued
+            out.cap_used[h] += issued
+            pending[h] += issued
+            # VI.B, after the conversion: the unissued Cap Amount under 200% of the shares issuable
+            # on all the Holder's Preferred Stock.
+            room = max(0, out.cap_allocation[h] - out.cap_used[h])
+            issuable = math.ceil(out.preferred[h] * (premium + FACE) / price)
+            if day > VARIABLE_PRICING_DATE and room < COVERAGE * issuable and h not in triggered:
+                triggered.add(h)
+                out.triggers.append((h, day))
+        elif event.kind == "shares_delivered":
+            event.shares = int(pending[h])
+            pending[h] = Fraction(0)
+        elif event.kind == "transfer":
+            # XIV.C: the transferee takes the unused Cap Amount pro rata to the shares transferred.
+            n = event.shares
+            assert 0 < n <= out.preferred[h]
+            moved = (out.cap_allocation[h] - out.cap_used[h]) * n / out.preferred[h]
+            out.preferred[h] -= n
+            out.preferred[event.to] += n
+            out.cap_allocation[h] -= moved
+            out.cap_allocation[event.to] += moved
+    return out
+
+
+def conversion_price(day: dt.date, dates: list[dt.date], bids: dict[dt.date, Fraction]) -> Fraction:
+    """III.D: the Fixed Conversion Price before July 27, 1999, then the lesser of it and the
+    Variable Conversion Price (III.G: 101% × the average of the six lowest closing bids of the ten
+    trading days ending the trading day before the Conversion Date)."""
+    if day < VARIABLE_PRICING_DATE:
+        return FIXED_PRICE
+    end = bisect_left(dates, day)
+    window = sorted(bids[d] for d in dates[end - LOOKBACK:end])
+    variable = VARIABLE_PERCENTAGE * sum(window[:LOWEST], Fraction(0)) / LOWEST
+    return min(FIXED_PRICE, variable)
+
+
+def scenario_yaml(events: list[Event], market: Path = MARKET) -> str:
+    """The scenario file of ``events`` (deliveries filled in by ``hand_loop``)."""
+    lines = [f"title: Series B, {len(events)} events",
+             f"contracts: [{ROOT / 'contracts' / 'series_b_certificate.yaml'}]",
+             f"market: {market}",
+             f"as_of: {AS_OF.isoformat()}",
+             f"facts: {{common_outstanding: {COMMON_OUTSTANDING}}}",
+             "holders:"]
+    lines += [f"  {h}: {{series_b_preferred: {DESIGNATED // len(HOLDERS)}}}" for h in HOLDERS]
+    lines.append("events:")
+    for e in events:
+        day = e.date.isoformat()
+        if e.kind == "conversion_notice":
+            lines.append(f"  - {{date: {day}, event: {e.kind}, holder: {e.holder}, preferred_shares: {e.shares}}}")
+        elif e.kind == "certificates_delivered":
+            lines.append(f"  - {{date: {day}, event: {e.kind}, holder: {e.holder}}}")
+        elif e.kind == "shares_delivered":
+            lines.append(f"  - {{date: {day}, event: {e.kind}, holder: {e.holder}, shares: {e.shares}}}")
+        else:
+            lines.append(f"  - {{date: {day}, event: transfer, from: {e.holder}, to: {e.to}, "
+                         f"preferred_shares: {e.shares}}}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str]) -> None:
+    """The hand loop as a process: the numbers of a scenario of ``argv[0]`` events."""
+    events = plan(int(argv[0]))
+    numbers = hand_loop(events, *closing_bids())
+    issued = sum(c["issued_shares"] for c in numbers.conversions)
+    print(f"{len(numbers.conversions)} conversions, {issued} shares of Common Stock issued, "
+          f"{len(numbers.triggers)} Trading Market Trigger Events")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,212 @@
+"""The compiled evaluator: values without derivations are those with them; memo keys hold only
+the bindings a term reads; one evaluator per event, one trading calendar per run."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections import Counter
+from collections.abc import Iterator
+from fractions import Fraction as F
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import CONTRACTS, ROOT, SERIES_B
+
+from interpreter.calendar import TradingCalendar
+from interpreter.evaluate import compiler
+from interpreter.evaluate.evaluator import Environment, EvaluationError, Evaluator
+from interpreter.evaluate.inputs import environment
+from interpreter.link.program import INPUT, Program
+from interpreter.pipeline import load_checked
+from interpreter.report.run_report import run_json
+from interpreter.run.engine import run_scenario
+from interpreter.run.scenario import load_scenario
+
+MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"
+SCENARIOS = ROOT / "examples" / "scenarios"
+
+#: A value of each type for every input a contract leaves open, so that most terms have one.
+SAMPLE = {"date": "1999-09-01", "shares": "1000", "money": "$100000", "price": "$5.25", "ratio": "2",
+          "boolean": "true", "count": "3", "trading days": "4", "business days": "3", "days": "10",
+          "party": '"CC Investments"'}
+
+
+def outcome(ev: Evaluator, name: str) -> Any:
+    """The value of ``name``, or the error evaluating it gives, as the user would see it."""
+    try:
+        return ev.value(name)
+    except EvaluationError as exc:
+        return ("error", str(exc.located()))
+
+
+def sampled(program: Program) -> Environment:
+    given = [(t.name, SAMPLE[str(t.type)]) for t in program.terms.values()
+             if t.kind == INPUT and t.formula is None and str(t.type) in SAMPLE]
+    return environment(program, given, [], str(MARKET))
+
+
+@pytest.mark.parametrize("name", ["series_b_certificate", "warrant_cc_investments",
+                                  "registration_rights_agreement", "securities_purchase_agreement"])
+def test_values_without_derivations_are_those_with(name: str) -> None:
+    # Every term of the contract, each in a fresh evaluator of each kind: the lean one (constants
+    # read as values, memo keys of only what a term reads) and the one that keeps derivations.
+    program = load_checked(str(CONTRACTS / f"{name}.yaml"))
+    env = sampled(program)
+    lean, explained = Evaluator(program, env), Evaluator(program, env, derivations=True)
+    got = {n: outcome(lean, n) for n in program.terms}
+    assert got == {n: outcome(explained, n) for n in program.terms}
+    assert sum(not isinstance(v, tuple) for v in got.values()) > len(got) // 2  # most have a value
+
+
+def _scenarios() -> Iterator[Path]:
+    yield from sorted(SCENARIOS.glob("*.yaml"))
+    yield from sorted(SCENARIOS.glob("warrants/*.yaml"))[:3]
+
+
+@pytest.mark.parametrize("path", list(_scenarios()), ids=lambda p: p.stem)
+def test_runs_without_derivations_are_those_with(path: Path) -> None:
+    scenario = load_scenario(path)
+    lean = run_json(run_scenario(scenario))
+    assert lean == run_json(run_scenario(scenario, derivations=True))
+    assert json.dumps(lean)  # the run's values are all shown
+
+
+def small(contract: Any, sections: str) -> Program:
+    """A checked contract of one provision with these sections (YAML under the provision)."""
+    return load_checked(str(contract("provisions:\n  T 1:\n    text: q\n"
+                                     + textwrap.indent(textwrap.dedent(sections), "    "))))
+
+
+ACCRUAL = """\
+inputs:
+  amount: {type: money, description: an amount}
+  start: {type: date, description: the first day}
+definitions:
+  doubled: {type: money, formula: amount × 2}
+  daily:
+    type: money
+    given: {day: date}
+    formula: if day = start then doubled else doubled / 2
+  accrued: {type: money, formula: total daily for each day from start through start + 9 days}
+"""
+
+
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How many times each term is computed (not read from a memo)."""
+    counts: Counter[str] = Counter()
+    original = Evaluator._compute
+
+    def counting(self: Evaluator, term: Any, bindings: Any) -> Any:
+        counts[term.name] += 1
+        return original(self, term, bindings)
+
+    monkeypatch.setattr(Evaluator, "_compute", counting)
+    return counts
+
+
+def test_a_term_not_reading_a_binding_is_computed_once_across_its_values(contract, computed) -> None:
+    # accrued: day 1 the whole $200, days 2 to 10 $100 each: $200 + 9 × $100 = $1,100.
+    program = small(contract, ACCRUAL)
+    env = environment(program, [("amount", "$100"), ("start", "1999-03-01")], [])
+    assert Evaluator(program, env).value("accrued") == F(1100)
+    # daily reads day: once for each of the ten days; doubled does not: once for all of them.
+    assert (computed["daily"], computed["doubled"], computed["accrued"]) == (10, 1, 1)
+    computed.clear()
+    # Derivations keep a record for each set of bindings in force, as --explain shows them.
+    assert Evaluator(program, env, derivations=True).value("accrued") == F(1100)
+    assert (computed["daily"], computed["doubled"]) == (10, 10)
+
+
+def test_a_rebinding_call_shares_what_the_bound_name_does_not_reach(contract, computed) -> None:
+    # fee(rate = 1%) and fee(rate = 2%) of a $1,000 base: $10 + $20 = $30; base is computed once.
+    program = small(contract, """\
+        inputs:
+          rate: {type: ratio, description: a rate}
+          amount: {type: money, description: an amount}
+        definitions:
+          base: {type: money, formula: amount × 10}
+          fee: {type: money, formula: base × rate}
+          both: {type: money, formula: fee(rate = 1%) + fee(rate = 2%)}
+        """)
+    env = environment(program, [("amount", "$100")], [])
+    assert Evaluator(program, env).value("both") == F(30)
+    assert (computed["fee"], computed["base"], computed["amount"]) == (2, 1, 0)  # amount is given
+
+
+def test_constants_are_read_as_values_unless_given(contract, computed) -> None:
+    # rate is a parameter: the lean evaluator reads 5% where fee uses it, and computes no term for it,
+    # unless --set gives it another value (then it is read as a term).
+    program = small(contract, """\
+        parameters:
+          rate: {type: ratio, value: 5%}
+        inputs:
+          amount: {type: money, description: an amount}
+        definitions:
+          fee: {type: money, formula: amount × rate}
+        """)
+    assert Evaluator(program, environment(program, [("amount", "$200")], [])).value("fee") == F(10)
+    computed.clear()
+    assert Evaluator(program, environment(program, [("amount", "$200")], [])).value("fee") == F(10)
+    assert computed == Counter({"fee": 1})
+    given = environment(program, [("amount", "$200"), ("rate", "10%")], [])
+    assert Evaluator(program, given).value("fee") == F(20)  # $200 × 10%
+
+
+def test_a_state_change_forgets_only_what_reads_it(contract, computed) -> None:
+    program = small(contract, """\
+        inputs:
+          amount: {type: money, description: an amount}
+        state:
+          held: {type: money, initial: $0, description: what is held}
+        definitions:
+          fee: {type: money, formula: amount / 10}
+          owed: {type: money, formula: held + fee}
+        """)
+    env = environment(program, [("amount", "$50")], [])
+    env.state["held"] = F(1)
+    ev = Evaluator(program, env)
+    assert ev.value("owed") == F(6)  # $1 + $50 / 10
+    ev.set_state({"held": F(3)})
+    assert ev.value("owed") == F(8)  # $3 + $5: fee is not computed again
+    assert (computed["owed"], computed["fee"], computed["held"]) == (2, 1, 2)
+
+
+def test_formulas_are_compiled_once_per_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    program = load_checked(str(SERIES_B))
+    env = environment(program, [("preferred_shares", "1000"), ("notice_date", "1999-08-02")], [], str(MARKET))
+    assert Evaluator(program, env).value("conversion_price") == F("5.03421875")
+    compiled: Counter[int] = Counter()
+    original = compiler._compile
+
+    def counting(node: Any, site: Any) -> Any:
+        compiled[id(node)] += 1
+        return original(node, site)
+
+    monkeypatch.setattr(compiler, "_compile", counting)
+    for _ in range(3):
+        assert Evaluator(program, env).value("conversion_price") == F("5.03421875")
+    assert not compiled  # the closures of the first evaluator's program serve the next ones
+    assert compiler.compiled(program) is compiler.compiled(program)
+
+
+def test_one_evaluator_per_event_and_one_trading_calendar_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = load_scenario(SCENARIOS / "04-cap-amount-after-transfer.yaml")
+    made: Counter[str] = Counter()
+    for cls in (Evaluator, TradingCalendar):
+        def init(self: Any, *args: Any, _original: Any = cls.__init__, _name: str = cls.__name__) -> None:
+            made[_name] += 1
+            _original(self, *args)
+        monkeypatch.setattr(cls, "__init__", init)
+    run_scenario(scenario)  # the first run compiles the program, which finds its constants
+    assert made["TradingCalendar"] == 1
+    made.clear()
+    run = run_scenario(scenario)
+    assert [r.occurrence.name for r in run.results] == [
+        "start", "transfer", "approval_deadline_passed", "issuance", "conversion_notice", "as_of"]
+    # One evaluator for the initial state, one for the issue date, one for each of those six
+    # events, whatever its clauses (the conversion notice has five, and the issuance an effect
+    # for each of the two holders): 8. The market data's trading calendar serves this run too.
+    assert made == Counter({"Evaluator": 8})
