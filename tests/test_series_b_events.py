@@ -323,6 +323,42 @@ def test_a_daily_premium_counts_only_days_the_default_exists(tmp_path: Path) -> 
     assert owed(result, "Conversion Default Payments") == {"A": 600 + F(163440, 73)}
 
 
+def test_a_written_demand_makes_the_payments_accrued_to_date_payable(tmp_path: Path) -> None:
+    # COD VII.A: "Conversion Default Payments shall be made the fifth (5th) business day following
+    # written demand by a Holder" (issue 9: only the cure made them owed). A converts 10 shares on
+    # 1999-08-02; the Delivery Period ends 08-05. A demands on 08-12: 08-06..08-09 at $500 ($2,000),
+    # 08-10..08-12 at 1% × $10,000 ($300), and the Premium once, 10 × 2,724/73; due 08-12 + 5
+    # business days = 08-19. The shares come on 08-24: the days since, 08-13..08-23, 11 × $100 =
+    # $1,100, are owed on the cure, due 08-31.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
+        - {date: 1999-08-03, event: certificates_delivered, holder: A}
+        - {date: 1999-08-12, event: payment_demand, holder: A}
+        - {date: 1999-08-24, event: shares_delivered, holder: A, shares: 2061}
+        - {date: 1999-08-25, event: payment_demand, holder: A}
+        """)
+    payments = [(o.amount, o.due) for o in result.obligations if o.what == "Conversion Default Payments"]
+    assert payments == [(2300 + F(27240, 73), D(1999, 8, 19)), (1100, D(1999, 8, 31))]
+    # A demand with no default continuing (the 08-25 one) makes nothing owed.
+    assert result.state["default_payments_demanded"].get("A") == 0
+
+
+def test_a_demand_during_a_refusal_default(tmp_path: Path) -> None:
+    # Kind (y): the Company says on 1999-08-02 it will not issue Common Stock. A (3,000 shares)
+    # demands on 08-20: 08-02..08-09 (to the fifth business day after the notice) at $500 = $4,000;
+    # 08-10..08-20, 11 days × 1% × $1,000 × 3,000 = $330,000; the Premium once, to the notice date,
+    # 3,000 × 2,724/73. The Company withdraws on 08-30: A is owed 08-21..08-29, 9 × $30,000 =
+    # $270,000 more; B, who never demanded, all of its own through 08-29.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: refusal_notice}
+        - {date: 1999-08-20, event: payment_demand, holder: A}
+        - {date: 1999-08-30, event: refusal_withdrawn}
+        """)
+    kind_y = [(o.creditor, o.amount) for o in result.obligations if o.what == "Conversion Default Payments (kind y)"]
+    assert kind_y == [("A", 334000 + 3000 * F(2724, 73)), ("A", 270000),
+                      ("B", 4000 + 20 * 15000 + 1500 * F(2724, 73))]
+
+
 def test_default_payments_owed_at_maturity_convert_with_the_shares(tmp_path: Path) -> None:
     # COD IV.H: the shares outstanding on the Maturity Date "(and any accrued and unpaid Conversion
     # Default Payments)" convert by the IV.A formula (issue 9: they stayed owed in cash). A's late
