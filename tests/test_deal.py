@@ -24,7 +24,7 @@ def run(tmp_path: Path, events: str, facts: str = "common_outstanding: 100000000
 title: a deal test
 contracts: [{DEAL}]
 market: {MARKET}
-facts: {{{facts}}}
+facts: {{board_only: false, {facts}}}
 interpret: {interpret}
 holders:
   CC Investments: {{series_a.series_a_preferred: 7500, series_b.series_b_preferred: 7500}}

@@ -366,7 +366,8 @@ def test_default_payments_owed_at_maturity_convert_with_the_shares(tmp_path: Pat
     # On 2001-07-27 its other 2,990 shares convert: N = 952, Premium = 1000 × 952/365 × 6%; the
     # Conversion Price is 101% of the average of the six lowest of the ten bids before (scenario 09).
     # IV.E rounds the one total up: ⌈(2,990 × (1,000 + Premium) + payments) / CP⌉.
-    result = run(tmp_path, PARTIAL_DELIVERY, as_of="2001-07-31", facts=", maturity_conditions_met: true")
+    result = run(tmp_path, PARTIAL_DELIVERY, as_of="2001-07-31",
+                 facts=", maturity_conditions_met: true, board_only: false")
     payments = 3400 + 10 * F(1000) * 227 / 365 * F(6, 100)
     premium = F(1000) * 952 / 365 * F(6, 100)
     price = F(101, 100) * sum(map(F, ["4.09375", "4.15625", "4.15625", "4.1875", "4.1875", "4.3125"])) / 6
@@ -408,6 +409,52 @@ def test_the_penalty_of_a_redemption_is_the_default_payments_owed(tmp_path: Path
     assert (cdp.outstanding, cdp.settled) == (0, D(1999, 8, 25))
     (amount,) = [v.record.value for r in demanded.results for v in r.values if v.name == "redemption_amount"]
     assert round(amount, 10) == F("1472.1123179400")
+
+
+def _shares_issuable(day: dt.date, bids: dict[dt.date, F], preferred: int) -> int:
+    # COD IV.A by hand: ⌈preferred × (1,000 + Premium) / CP⌉; Premium = 1,000 × N/365 × 6% from the
+    # Closing Date 1998-12-18; from 1999-07-27 CP is the lesser of $6.03 and 101% of the average of
+    # the six lowest of the ten closing bids before the day.
+    premium = F(1000) * (day - dt.date(1998, 12, 18)).days / 365 * F(6, 100)
+    price = F("6.03")
+    if day >= dt.date(1999, 7, 27):
+        ten = [bids[d] for d in sorted(d for d in bids if d < day)[-10:]]
+        price = min(price, F(101, 100) * sum(sorted(ten)[:6]) / 6)
+    return math.ceil(preferred * (1000 + premium) / price)
+
+
+def test_three_short_trading_days_are_an_authorization_trigger_date(tmp_path: Path) -> None:
+    # COD V.B (issue 9: the Authorization Trigger Date was an event the scenario had to give): the
+    # Reserved Amount, 4,000,000, is checked at every close against 200% of the Common issuable on
+    # all 7,500 outstanding shares; the third consecutive short day is the Authorization Trigger
+    # Date. Needing only the Board, the increase is due within ten days: Redemption Event (vii)
+    # arises at the start of the 11th day.
+    with open(ROOT / "examples" / "closing-bids-MADE-UP.csv") as handle:
+        rows = [line.split(",") for line in handle if line[:1].isdigit()]
+    bids = {dt.date.fromisoformat(r[0]): F(r[1]) for r in rows}
+    days = sorted(d for d in bids if dt.date(1998, 12, 18) <= d <= dt.date(2001, 1, 31))
+    short = [4_000_000 < 2 * _shares_issuable(d, bids, 7500) for d in days]
+    third = next(days[i] for i in range(2, len(days)) if short[i - 2] and short[i - 1] and short[i])
+    assert third == D(2001, 1, 4)
+    result = run(tmp_path, "- {date: 1999-01-15, event: stockholder_approval}\n", as_of="2001-01-31",
+                 facts=", board_only: true")
+    triggers = [r.occurrence.date for r in result.results if r.occurrence.name == "authorization_trigger"]
+    assert triggers == [third]
+    assert ("redemption_event_vii", D(2001, 1, 15)) in {(f.name, f.date) for f in result.flags if f.raised}
+
+
+def test_an_event_of_every_trading_day_is_not_listed_and_needs_market_data(tmp_path: Path) -> None:
+    with pytest.raises(ClauseError) as raised:
+        run(tmp_path, "- {date: 1999-08-02, event: trading_day_close}\n")
+    (problem,) = raised.value.diagnostics
+    assert (problem.line, problem.column, problem.message) == (
+        11, 31, "trading_day_close happens by itself every trading day; a scenario does not list it")
+    path = tmp_path / "no-market.yaml"
+    path.write_text(f"title: t\ncontracts: [{ROOT / 'contracts' / 'series_b_certificate.yaml'}]\n"
+                    "as_of: 1999-12-31\nevents: []\n")
+    with pytest.raises(ClauseError, match="trading_day_close happens every trading day .*: give the "
+                                          r"scenario market data \(market: FILE.csv\)"):
+        run_scenario(load_scenario(path))
 
 
 def test_impossible_events_are_errors_at_their_place(tmp_path: Path) -> None:

@@ -174,7 +174,7 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         program.events[entry.name] = EventDecl(
             entry.name, entry.where, doc, [entry.data["date"]] if "date" in entry.data else [],
             {k: [v] for k, v in pairs}, list(entry.sources), entry.data.get("description"),
-            list(entry.source_sites), requires)
+            list(entry.source_sites), requires, entry.data.get("every"))
     if parent:
         program.obligations = dict(parent.obligations)
     own_obligations: set[str] = set()

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError
 from ..display import human
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
@@ -158,6 +159,8 @@ class Engine:
         self._push(Occurrence(min(starts), START_EVENT, {}, None, "start of run"), -1)
         for event in self.scenario.events:
             self._push(Occurrence(event.date, event.name, event.fields, event.index), 0)
+        for day, name, every in self._recurring(min(starts)):
+            self._push(Occurrence(day, name, {}, None, f"every {every}"), 1)
         self._push(Occurrence(self.scenario.as_of, END_EVENT, {}, None, "end of run"), 2)
         not_reached = []
         while self._queue:
@@ -171,6 +174,26 @@ class Engine:
         return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
                          self.types, self.snapshots,
                          [o for o in not_reached if o.index is not None], initial)
+
+    def _recurring(self, first: dt.date) -> list[tuple[dt.date, str, str]]:
+        """The days of the events that happen by themselves (``every: trading day``), in the run."""
+        last = self.scenario.as_of
+        found: dict[str, tuple[str, list[dt.date]]] = {}
+        for program in self.scenario.programs:
+            for event in program.events.values():
+                if event.every is None or event.name in found:
+                    continue
+                if event.every == "business day":
+                    business = BusinessCalendar(program.business_holidays)
+                    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+                    found[event.name] = (event.every, [d for d in days if business.is_business_day(d)])
+                elif self.scenario.market is None:
+                    raise ClauseError(f"{event.name} happens every trading day ({program.path}): give "
+                                      "the scenario market data (market: FILE.csv) for its trading days")
+                else:
+                    market_days = self.scenario.market.dates
+                    found[event.name] = (event.every, [d for d in market_days if first <= d <= last])
+        return sorted((day, name, every) for name, (every, days) in found.items() for day in days)
 
     def _push(self, occurrence: Occurrence, rank: int) -> None:
         self._sequence += 1

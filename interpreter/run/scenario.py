@@ -250,6 +250,12 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any],
         problems.append(doc.diagnostic((*where, "event"),
                                        f"unknown event {name!r} (events: {', '.join(known)})"))
         return None
+    every = next((e.every for p in scenario.programs for e in p.events.values()
+                  if e.name == name and e.every), None)
+    if every:
+        problems.append(doc.diagnostic((*where, "event"), f"{name} happens by itself every {every}; a "
+                                       "scenario does not list it"))
+        return None
     day = _date(doc, (*where, "date"), entry["date"], problems)
     values: dict[str, Any] = {}
     for key, text in entry.items():
