@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
 SERIES_B = CONTRACTS / "series_b_certificate.yaml"
 SMALL_MARKET = ROOT / "tests" / "data" / "closing-bids-MADE-UP-small.csv"
+TOY = ROOT / "tests" / "data" / "toy"
 SHARED = ROOT.parent / "shared"
 
 HEADER = """\
@@ -33,6 +35,27 @@ class Run:
 
     def json(self) -> Any:
         return json.loads(self.out)
+
+
+TOY_EVENTS = """\
+  - {date: 1999-07-01, event: order, buyer: Buyer A, units: 100}
+  - {date: 1999-07-12, event: delivered, buyer: Buyer A}
+"""
+
+
+def toy_scenario(folder: Path, name: str, expect: str, events: str = TOY_EVENTS) -> Path:
+    """A scenario of the toy contract (an order of 100 units on 07-01, delivered on 07-12 unless
+    ``events`` says otherwise) with ``expect`` as its expect: block: the events start on line 7."""
+    path = folder / name
+    path.write_text(textwrap.dedent(f"""\
+        title: toy
+        contracts: [{TOY / 'toy_contract.yaml'}]
+        as_of: 1999-07-31
+        holders:
+          Buyer A: {{held: 10}}
+        events:
+        """) + events + expect, encoding="utf-8")
+    return path
 
 
 def values(path: Path, *terms: str, market: Path | None = None,
