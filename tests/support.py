@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,9 @@ CONTRACTS = ROOT / "contracts"
 SERIES_B = CONTRACTS / "series_b_certificate.yaml"
 SMALL_MARKET = ROOT / "tests" / "data" / "closing-bids-MADE-UP-small.csv"
 TOY = ROOT / "tests" / "data" / "toy"
-SHARED = ROOT.parent / "shared"
+#: The clause inventory and the filing the contracts quote, kept in the project so any clone checks them.
+INVENTORY = ROOT / "docs" / "clause-inventory.md"
+SOURCE = ROOT / "docs" / "source" / "valence-8k-1998-12-21.txt"
 
 HEADER = """\
 title: test contract
@@ -56,6 +59,13 @@ def toy_scenario(folder: Path, name: str, expect: str, events: str = TOY_EVENTS)
         events:
         """) + events + expect, encoding="utf-8")
     return path
+
+
+def normalised_document() -> str:
+    """The filing's text with page footers and breaks removed and white space folded."""
+    kept = [line for line in SOURCE.read_text(encoding="utf-8").splitlines()
+            if line.strip() != "<PAGE>" and not re.fullmatch(r"\s*\d+\.\s*", line)]
+    return " ".join(" ".join(kept).split())
 
 
 def values(path: Path, *terms: str, market: Path | None = None,
