@@ -21,7 +21,8 @@ from .check.checker import check
 from .diagnostics import ClauseError, Diagnostic
 from .display import human, plain
 from .evaluate.inputs import environment, evaluate
-from .files import is_scenario, write_atomically, yaml_files
+from .files import is_scenario as _is_scenario
+from .files import write_atomically, yaml_files
 from .pipeline import load_checked, load_each
 from .report.catalogue import interpretations_markdown
 from .report.diff import diff_programs, diff_runs
@@ -170,7 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # -- validate ---------------------------------------------------------------
 
-def _files(paths: list[str]) -> list[Path]:
+def _contract_files(paths: list[str]) -> list[Path]:
+    """The YAML files of the paths given, contracts and scenarios; a missing path is a usage error."""
     try:
         return yaml_files(paths)
     except FileNotFoundError as exc:
@@ -191,8 +193,8 @@ def _plural(count: int, noun: str) -> str:
 
 def _validate(paths: list[str], fmt: str) -> int:
     """Contract files checked as contracts; scenario files loaded against their contracts."""
-    files = _files(paths)
-    scenarios = [path for path in files if is_scenario(path)]
+    files = _contract_files(paths)
+    scenarios = [path for path in files if _is_scenario(path)]
     programs, problems = load_each([path for path in files if path not in scenarios])
     for program in programs:
         problems.extend(check(program))
@@ -278,8 +280,8 @@ def _scenario_problems(scenarios: list[Path]) -> list[Diagnostic]:
 
 def _test(paths: list[str], fmt: str, junit: str | None) -> int:
     outcomes = []
-    for path in _files(paths):
-        if not is_scenario(path):  # contract files are skipped
+    for path in _contract_files(paths):
+        if not _is_scenario(path):  # contract files are skipped
             continue
         outcome = check_scenario(path)
         outcomes.append(outcome)
@@ -339,8 +341,8 @@ def _shown(value: Any) -> str:
 def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
     wanted = [i for i, _ in inventory_rows(inventory) if prefix is None or i.split()[0] == prefix]
     cited: set[str] = set()
-    for path in _files(paths):
-        if not is_scenario(path):
+    for path in _contract_files(paths):
+        if not _is_scenario(path):
             cited |= load_checked(str(path)).cited()
     missing = [i for i in wanted if i not in cited]
     for provision in missing:
@@ -352,7 +354,7 @@ def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
 # -- lint -------------------------------------------------------------------
 
 def _lint(args: argparse.Namespace) -> int:
-    files = [path for path in _files(args.paths) if not is_scenario(path)]
+    files = [path for path in _contract_files(args.paths) if not _is_scenario(path)]
     programs, problems = load_each(files)
     listed = ({provision: (args.inventory, line, 1) for provision, line in inventory_rows(args.inventory)}
               if args.inventory else {})
@@ -372,7 +374,7 @@ def _lint(args: argparse.Namespace) -> int:
 # -- interpretations --------------------------------------------------------
 
 def _interpretations(paths: list[str], fmt: str) -> int:
-    programs = [load_checked(str(path)) for path in _files(paths) if not is_scenario(path)]
+    programs = [load_checked(str(path)) for path in _contract_files(paths) if not _is_scenario(path)]
     if fmt == "markdown":
         print(interpretations_markdown(programs), end="")
         return EXIT_OK
