@@ -20,7 +20,8 @@ from .market import check_bounds, load_market
 from .trace import Record
 
 
-def _unknown(name: str, program: Program, what: str) -> ClauseError:
+def unknown_name(name: str, program: Program, what: str) -> ClauseError:
+    """``unknown term 'x' in FILE; did you mean 'y'?``, for a name the user gave."""
     return ClauseError(f"unknown {what} {name!r} in {program.path}{close_match(name, program.terms)}")
 
 
@@ -30,7 +31,7 @@ def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, An
     for name, text in items:
         term = program.terms.get(name)
         if term is None:
-            raise _unknown(name, program, "term")
+            raise unknown_name(name, program, "term")
         if term.kind == SERIES:
             raise ClauseError(f"--set {name}: a series comes from the market data (--market)")
         if term.kind == OWED:
@@ -84,7 +85,7 @@ def evaluate(program: Program, env: Environment, terms: list[str]) -> list[Recor
     """Evaluate ``terms``; raises ``ClauseError`` located in the contract on failure."""
     for name in terms:
         if name not in program.terms:
-            raise _unknown(name, program, "term")
+            raise unknown_name(name, program, "term")
     _not_before_issue(program, env)
     evaluator = Evaluator(program, env)
     try:
