@@ -23,6 +23,7 @@ from .display import human, plain
 from .evaluate.inputs import environment, evaluate
 from .files import is_scenario as _is_scenario
 from .files import write_atomically, yaml_files
+from .link.program import OWED
 from .pipeline import load_checked, load_each
 from .report.catalogue import interpretations_markdown
 from .report.diff import diff_programs, diff_runs
@@ -207,7 +208,8 @@ def _validate(paths: list[str], fmt: str) -> int:
             print(f"{_plural(errors, 'error')} in {_plural(len(files), 'file')}", file=sys.stderr)
         else:
             among = f" ({_plural(len(scenarios), 'scenario')})" if scenarios else ""
-            print(f"ok: {_plural(len(files), 'file')}{among}, {sum(len(p.terms) for p in programs)} terms, "
+            declared = sum(t.kind != OWED for p in programs for t in p.terms.values())
+            print(f"ok: {_plural(len(files), 'file')}{among}, {declared} terms, "
                   f"{sum(len(p.interpretations()) for p in programs)} interpretations")
     return EXIT_ERRORS if errors else EXIT_OK
 

@@ -102,15 +102,17 @@ def test_terms_of_the_certificate_match_the_readme(cli) -> None:
     assert run.out.splitlines() == [
         "conversion_shares: shares  (definition, COD IV.A; cites COD IV.E)",
         "  inputs: notice_date, preferred_shares",
-        "  optional inputs: holder, notice_delivered_on, notice_delivered_at",
+        "  optional inputs: holder, notice_delivered_on, notice_delivered_at, required_conversion",
         "  market data columns: closing_bid",
     ]
 
 
 def test_every_term_is_listed_once_in_file_order(cli) -> None:
     run = cli("terms", TOY, "--format", "json")
+    # 19 terms declared, then the 2 obligations with a unit, which formulas read as what is owed.
     names = [t["name"] for t in run.json()]
-    assert names[:3] == ["company", "lot_price", "order_date"] and len(names) == len(set(names)) == 19
+    assert names[:3] == ["company", "lot_price", "order_date"] and len(names) == len(set(names)) == 21
+    assert [t["name"] for t in run.json() if t["kind"] == "owed"] == names[19:]
 
 
 def test_an_unknown_term_is_an_error(cli, fee: Path) -> None:
