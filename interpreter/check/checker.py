@@ -154,8 +154,9 @@ def _infer(node: ast.Node, ctx: _Context) -> Type:
     if isinstance(node, ast.Index):
         target, index = _type(node.target, ctx), _type(node.index, ctx)
         if isinstance(target, PartyMap):
-            if not fits(index, PARTY):
-                raise _Fail(node.index.span, f"values by party are indexed by a party, not {index}")
+            if not fits(index, target.key):
+                raise _Fail(node.index.span, f"values by {target.key} are indexed by a {target.key}, "
+                                             f"not {index}")
             return target.element
         if not isinstance(target, Series):
             raise _Fail(node.target.span, f"only a series can be indexed by a date, not {target}")

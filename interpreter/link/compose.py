@@ -69,7 +69,7 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
 
 
 def _qualified(short: str, name: str, program: Program) -> str:
-    """A document's name in the deal: ``series_b.premium``; the run's own events (``start``,
+    """A document's name in the deal: ``short.name``; the run's own events (``start``,
     ``as_of``) stay the run's, so a document's clauses on them still run."""
     return name if name in BUILT_IN_EVENTS and name in program.events else f"{short}.{name}"
 

@@ -35,7 +35,7 @@ from ..link.program import (
     Program,
 )
 from ..syntax import ast
-from ..types import PartyMap, Type
+from ..types import PARTY, PartyMap, Type
 from ..values import PartyValues
 from .scenario import Scenario
 
@@ -213,7 +213,7 @@ class Engine:
                 self.types[term.name] = term.type
                 with self._located():
                     value = evaluator.value(term.name)
-                if isinstance(term.type, PartyMap):
+                if isinstance(term.type, PartyMap) and term.type.key == PARTY:
                     value = PartyValues({p: pos[term.name] for p, pos in self.scenario.holders.items()
                                          if term.name in pos}, value.default)
                 self.state[term.name] = value

@@ -24,7 +24,7 @@ from ..syntax.literals import parse_date
 from ..syntax.parser import FormulaSyntaxError, parse_formula
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
-from ..types import PARTY, TEXT, Enum, PartyMap, Type
+from ..types import DATE, PARTY, TEXT, Enum, PartyMap, Type
 
 
 @dataclass
@@ -219,13 +219,21 @@ def _reason(exc: Exception) -> str:
     return exc.message if isinstance(exc, FormulaSyntaxError) else str(exc)
 
 
+def _key(raw: Any, key: Type) -> Any:
+    """A key of a map as the scenario writes it: a party or a text as is, a date read as one."""
+    if key == DATE:
+        return raw if isinstance(raw, dt.date) else parse_date(str(raw))
+    return str(raw)
+
+
 def _holders(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]) -> None:
     for party, positions in raw.items():
         scenario.holders[party] = {}
         for name, text in (positions or {}).items():
             where = ("holders", party, name)
             term = scenario.term(name)
-            if term is None or term.kind != STATE or not isinstance(term.type, PartyMap):
+            if term is None or term.kind != STATE or not isinstance(term.type, PartyMap) or (
+                    term.type.key != PARTY):
                 problems.append(scenario.doc.diagnostic(where, f"{name!r} is not a state variable kept "
                                                         "by party", key=True))
                 continue
@@ -341,9 +349,9 @@ def _expectation(scenario: Scenario, index: int, entry: dict[str, Any],
         try:
             if isinstance(term.type, PartyMap):
                 if not isinstance(raw, dict):
-                    raise ValueError("give one value per party: {party: value}")
-                element = term.type.element
-                expected.state[name] = {p: read_value(v, element) for p, v in raw.items()}
+                    raise ValueError(f"give one value per {term.type.key}: {{{term.type.key}: value}}")
+                element, key = term.type.element, term.type.key
+                expected.state[name] = {_key(k, key): read_value(v, element) for k, v in raw.items()}
             else:
                 expected.state[name] = read_value(raw, term.type)
         except (ValueError, FormulaSyntaxError) as exc:
