@@ -457,6 +457,28 @@ def test_an_event_of_every_trading_day_is_not_listed_and_needs_market_data(tmp_p
         run_scenario(load_scenario(path))
 
 
+def test_an_unusable_registration_statement_is_counted_day_by_day(tmp_path: Path) -> None:
+    # COD VIII.A(vi), counted by the run (issue 9: the counts were event fields). Unusable from Monday
+    # 1999-08-02: 08-02, 03, 04, 05 and 06 are five consecutive business days, so the Redemption
+    # Event arises at the close of Friday 08-06.
+    five = run(tmp_path, "- {date: 1999-08-02, event: registration_unusable}\n")
+    raised = [(f.name, f.date) for f in five.flags if f.raised and f.name == "redemption_event_vi"]
+    assert raised == [("redemption_event_vi", D(1999, 8, 6))]
+    # Four suspensions from a Friday to the next Wednesday: five calendar days and three business
+    # days each (the third one's Monday, 09-06, is Labor Day), twenty days in all: no Redemption
+    # Event. A fifth, from Friday 10-01, makes the 21st day in twelve months at the close of 10-01.
+    starts = ["1999-08-06", "1999-08-20", "1999-09-03", "1999-09-17"]
+    events = "".join(f"- {{date: {d}, event: registration_unusable}}\n"
+                     f"- {{date: {(dt.date.fromisoformat(d) + dt.timedelta(days=5)).isoformat()}, "
+                     "event: registration_usable}\n" for d in starts)
+    result = run(tmp_path, events + "- {date: 1999-10-01, event: registration_unusable}\n")
+    raised = [(f.name, f.date) for f in result.flags if f.raised and f.name == "redemption_event_vi"]
+    assert raised == [("redemption_event_vi", D(1999, 10, 1))]
+    # The last suspension lasts to the end of the run: 20 + 92 days (10-01..12-31) in the year.
+    assert result.state["unusable_days_in_year"] == 20 + 92
+    assert result.state["unusable_on"].get(D(1999, 8, 10)) is True
+
+
 def test_impossible_events_are_errors_at_their_place(tmp_path: Path) -> None:
     # A holds 3,000 shares. The scenario's events start on line 11, each at column 5 (after "  - "); a
     # field's value after "  - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: "
