@@ -251,9 +251,10 @@ def test_no_redemption_without_a_redemption_event(tmp_path: Path) -> None:
 
 def test_statement_of_available_shares_and_default_interest(tmp_path: Path) -> None:
     # XIV.D on 1999-03-05 after B converted all its 1,500 (251,742 issued): the Reserved Amount leaves
-    # 4,000,000 − 251,742 = 3,748,258; the Cap allocated to these holders leaves less: A's
-    # 2,028,765.2 + 762,640.6 × 3,000/6,000 reallocated from B = 2,410,085.5 (B's part is used up).
-    # The statement is due within 5 days.
+    # 4,000,000 − 251,742 = 3,748,258, the Cap Amount more, 5,071,913 − 251,742 = 4,820,171; the lesser
+    # is 3,748,258 (issue 9: (iv) is "before the Company would exceed the Cap Amount", all of it; it was
+    # what remained allocated to the holders this run lists, A's 2,410,085.5, which left out the
+    # Holders of the other 3,000 shares). The statement is due within 5 days.
     # XIV.E: $10,000 due 1999-03-01 paid 1999-03-31: 30 days × 24% / 365 × $10,000 = $197.26…
     result = run(tmp_path, """\
         - {date: 1999-03-01, event: conversion_notice, holder: B, preferred_shares: 1500}
@@ -261,7 +262,7 @@ def test_statement_of_available_shares_and_default_interest(tmp_path: Path) -> N
         - {date: 1999-03-31, event: late_payment, holder: A, default_amount: "$10,000", default_due_date: 1999-03-01}
         """)
     values = {c.name: c.record.value for r in result.results for c in r.values}
-    assert values["available_for_conversion"] == F("2410085.5")
+    assert values["available_for_conversion"] == 3748258  # 4,000,000 − 251,742
     assert owed(result, "interest on a Default Amount") == {"A": F(10000) * F(24, 100) * 30 / 365}
     assert [o.due for o in result.obligations if o.what == "statement of available shares"] == [D(1999, 3, 10)]
 
