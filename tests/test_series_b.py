@@ -216,10 +216,8 @@ class TestTermsOfAHolding:
     data: 1,000 shares converting on 1999-08-02 give 1,000 × (1,000 + 1,000 × 227/365 × 6%) /
     5.03421875 = 206,052.84… → 206,053 shares (README)."""
 
-    given = {"holder_preferred": "1,000"}
-
     def _values(self, *terms: str, **given: str) -> dict:
-        return values(SERIES_B, *terms, market=MARKET, **{**self.given, **given})
+        return values(SERIES_B, *terms, market=MARKET, **{"holder_preferred": "1,000", **given})
 
     def test_participation_and_purchase_rights(self) -> None:
         # COD IX.B, XI.F: record date 1999-08-03, converted on the day before, 08-02: 206,053 shares;
@@ -245,8 +243,10 @@ class TestTermsOfAHolding:
 
     def test_liquidation_payment(self) -> None:
         # COD X.A: $1,000,000 available for the 7,500 shares outstanding, each with a Liquidation
-        # Preference of $1,037.3150…: ratably, 1,000 shares take 1,000,000 × 1,000 / 7,500 = $133,333.33….
-        got = self._values("liquidation_payment", distribution_date="1999-08-02", assets_available="$1,000,000")
+        # Preference of $1,037.3150…: ratably, 1,000 shares take 1,000,000 × 1,000 / 7,500 =
+        # $133,333.33….
+        got = self._values("liquidation_payment", distribution_date="1999-08-02",
+                           assets_available="$1,000,000")
         assert got["liquidation_payment"] == F(400000, 3)
 
     @pytest.mark.parametrize(("room", "trigger"), [("1,014,382.6", False), ("600,000", True)])

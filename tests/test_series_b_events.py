@@ -538,7 +538,10 @@ def test_the_cap_amount_is_never_exceeded_whatever_the_order(steps: list[tuple[s
             contracts: [{ROOT / 'contracts' / 'series_b_certificate.yaml'}]
             as_of: 1999-06-30
             facts: {{common_outstanding: 1000000000}}
-            holders: {{A: {{series_b_preferred: 2500}}, B: {{series_b_preferred: 2500}}, C: {{series_b_preferred: 2500}}}}
+            holders:
+              A: {{series_b_preferred: 2500}}
+              B: {{series_b_preferred: 2500}}
+              C: {{series_b_preferred: 2500}}
             events:
             """) + "".join(f"  {event}\n" for event in events))
         result = run_scenario(load_scenario(path))

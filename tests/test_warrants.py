@@ -259,7 +259,8 @@ def test_expiry_readjusts_to_the_price_without_the_options_after_a_split_and_an_
         tmp_path: Path) -> None:
     # W 4(b)(iv): options on 2,000,000 shares for $6,000,000 granted 1999-09-15 (M $5.375) take the price
     # to 6.7838 × (26,704,073 + 6,000,000/5.375) / 28,704,073 = 6.57494… → $6.57, the Warrant Shares to
-    # 447,761 × 6.7838 / 6.57 = 462,331.97…. A 3-for-1 split on 10-01: $2.19, shares × 3 = 1,386,995.92….
+    # 447,761 × 6.7838 / 6.57 = 462,331.97…. A 3-for-1 split on 10-01: $2.19, shares × 3 =
+    # 1,386,995.92….
     # 100,000 exercised in cash on 10-20 leave 1,286,995.92…. The options expire unexercised on 11-15:
     # the price is what it would be had they never been issued, 6.7838 / 3 = 2.26126… → $2.26 (not the
     # pre-grant $6.7838, which would undo the split), and the shares follow by W 4(d):
@@ -267,7 +268,8 @@ def test_expiry_readjusts_to_the_price_without_the_options_after_a_split_and_an_
     run = _run(tmp_path, "  - {date: 1999-09-15, event: issuance, security: option, shares: 2000000, "
                          "consideration: \"$6,000,000\"}\n"
                          "  - {date: 1999-10-01, event: stock_split, ratio: 3}\n"
-                         "  - {date: 1999-10-20, event: exercise_notice, holder: CC Investments, shares: 100000}\n"
+                         "  - {date: 1999-10-20, event: exercise_notice, holder: CC Investments, "
+                         "shares: 100000}\n"
                          "  - {date: 1999-11-15, event: options_expired, shares_issued_on_options: 0}\n")
     assert run.snapshots[1]["current_exercise_price"] == F("2.19")
     assert run.state["current_exercise_price"] == F("2.26")  # 6.7838 / 3 → $2.26
@@ -295,7 +297,8 @@ def test_repricing_after_a_split_keeps_the_split(tmp_path: Path) -> None:
     run = _run(tmp_path, "  - {date: 1999-09-15, event: issuance, security: option, shares: 2000000, "
                          "consideration: \"$6,000,000\"}\n"
                          "  - {date: 1999-10-01, event: stock_split, ratio: 3}\n"
-                         "  - {date: 1999-10-15, event: options_repriced, new_consideration: \"$4,000,000\"}\n")
+                         "  - {date: 1999-10-15, event: options_repriced, "
+                         "new_consideration: \"$4,000,000\"}\n")
     assert run.state["current_exercise_price"] == F("2.16")  # 2.26 × 0.95624… → $2.16
     assert run.state["current_warrant_shares"] == F(15187605359, 10800)  # 1,406,259.75…
 
