@@ -276,3 +276,15 @@ def test_available_for_conversion_before_the_cap_and_reserved_amount() -> None:
     assert values(SERIES_B, "available_for_conversion")["available_for_conversion"] == 4000000
     more = values(SERIES_B, "available_for_conversion", reserved_amount="6,000,000")
     assert more["available_for_conversion"] == 5071913
+
+
+@pytest.mark.parametrize(("given", "deadline"), [
+    ({}, D(1999, 9, 10)), ({"consummation_on": "1999-10-15"}, D(1999, 9, 10)),
+    ({"consummation_on": "1999-10-05"}, D(1999, 9, 5))])
+def test_record_date_notice_deadline(given: dict[str, str], deadline: dt.date) -> None:
+    # COD XII: "at least twenty (20) days prior to the record date ... (or thirty (30) days prior to
+    # the consummation of the transaction or event, whichever is earlier". Record date 1999-09-30:
+    # 09-10. A merger consummated 10-15 would give 09-15, later: 09-10. One on 10-05 gives 09-05,
+    # earlier (the clause gave 09-10 whatever the consummation).
+    got = values(SERIES_B, "record_notice_deadline", record_date="1999-09-30", **given)
+    assert got["record_notice_deadline"] == deadline

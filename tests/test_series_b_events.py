@@ -552,3 +552,12 @@ def test_the_cap_amount_is_never_exceeded_whatever_the_order(steps: list[tuple[s
         assert state["common_issued"] <= CAP_AMOUNT
         assert all(used[h] <= allocation.get(h, 0) for h in used)
         assert sum(allocation.values()) == CAP_AMOUNT
+
+
+def test_record_date_notice_before_a_consummation_soon_after(tmp_path: Path) -> None:
+    # COD XII: record date 1999-09-30 for a merger consummated 10-05: notice 30 days before the
+    # consummation, 09-05, is earlier than 20 days before the record date (09-10); owed to A and B.
+    result = run(tmp_path, "- {date: 1999-08-20, event: vote_record_date, record_date: 1999-09-30, "
+                           "consummation_on: 1999-10-05}\n")
+    due = {o.creditor: o.due for o in result.obligations if o.what == "notice of the record date"}
+    assert due == {"A": D(1999, 9, 5), "B": D(1999, 9, 5)}
