@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import tempfile
 import textwrap
 from fractions import Fraction as F
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import ROOT
 
 from interpreter.diagnostics import ClauseError
@@ -251,9 +254,10 @@ def test_no_redemption_without_a_redemption_event(tmp_path: Path) -> None:
 
 def test_statement_of_available_shares_and_default_interest(tmp_path: Path) -> None:
     # XIV.D on 1999-03-05 after B converted all its 1,500 (251,742 issued): the Reserved Amount leaves
-    # 4,000,000 − 251,742 = 3,748,258; the Cap allocated to these holders leaves less: A's
-    # 2,028,765.2 + 762,640.6 × 3,000/6,000 reallocated from B = 2,410,085.5 (B's part is used up).
-    # The statement is due within 5 days.
+    # 4,000,000 − 251,742 = 3,748,258, the Cap Amount more, 5,071,913 − 251,742 = 4,820,171; the lesser
+    # is 3,748,258 (issue 9: (iv) is "before the Company would exceed the Cap Amount", all of it; it was
+    # what remained allocated to the holders this run lists, A's 2,410,085.5, which left out the
+    # Holders of the other 3,000 shares). The statement is due within 5 days.
     # XIV.E: $10,000 due 1999-03-01 paid 1999-03-31: 30 days × 24% / 365 × $10,000 = $197.26…
     result = run(tmp_path, """\
         - {date: 1999-03-01, event: conversion_notice, holder: B, preferred_shares: 1500}
@@ -261,7 +265,7 @@ def test_statement_of_available_shares_and_default_interest(tmp_path: Path) -> N
         - {date: 1999-03-31, event: late_payment, holder: A, default_amount: "$10,000", default_due_date: 1999-03-01}
         """)
     values = {c.name: c.record.value for r in result.results for c in r.values}
-    assert values["available_for_conversion"] == F("2410085.5")
+    assert values["available_for_conversion"] == 3748258  # 4,000,000 − 251,742
     assert owed(result, "interest on a Default Amount") == {"A": F(10000) * F(24, 100) * 30 / 365}
     assert [o.due for o in result.obligations if o.what == "statement of available shares"] == [D(1999, 3, 10)]
 
@@ -547,3 +551,82 @@ def test_a_transfer_moves_the_unused_part_of_the_allocation(tmp_path: Path) -> N
     allocation, used = result.state["cap_allocation"], result.state["cap_used"]
     assert (used.get("A"), allocation.get("A"), allocation.get("B")) == (
         206053, F("1117409.1"), F("1925738.7"))
+
+
+CAP_AMOUNT = 5071913
+THREE_HOLDERS = ("A", "B", "C")
+
+
+@st.composite
+def conversions_and_transfers(draw: st.DrawFn) -> list[tuple[str, ...]]:
+    """A sequence of conversion notices and transfers among three holders of 2,500 shares each, each
+    for shares the holder surely holds: a conversion is counted here as taking all it asks, so what
+    the holder keeps in the run (a limited conversion leaves more) is never less than assumed."""
+    held = dict.fromkeys(THREE_HOLDERS, 2500)
+    steps: list[tuple[str, ...]] = []
+    for _ in range(draw(st.integers(1, 8))):
+        holders = [h for h in THREE_HOLDERS if held[h] > 0]
+        if not holders:
+            break
+        holder = draw(st.sampled_from(holders))
+        shares = draw(st.integers(1, held[holder]))
+        held[holder] -= shares
+        if draw(st.booleans()):
+            steps.append(("conversion_notice", holder, str(shares)))
+        else:
+            to = draw(st.sampled_from([h for h in THREE_HOLDERS if h != holder]))
+            held[to] += shares
+            steps.append(("transfer", holder, to, str(shares)))
+    return steps
+
+
+@settings(max_examples=25, deadline=None, database=None)
+@given(conversions_and_transfers())
+def test_the_cap_amount_is_never_exceeded_whatever_the_order(steps: list[tuple[str, ...]]) -> None:
+    # COD IV.G(i), XIV.C: before Stockholder Approval "in no event shall the total number of shares of
+    # Common Stock issued upon conversion of the Preferred Stock exceed" 5,071,913; allocated pro rata
+    # (2,500 / 7,500 each), a transfer carrying the unused part of the transferor's portion. A Fixed
+    # Conversion Price of $0.50 (XI.E, from a $0.50 issuance) makes a share worth about 2,020 Common
+    # (1,000 + Premium) / 0.50, so each holder's 1,690,637.66… binds at some 837 shares and the Cap
+    # Amount is reached long before the 7,500 shares are converted. After every event: what was issued
+    # against the Cap (all that was issued, there being no approval) is at most 5,071,913, no holder
+    # has used more than its portion, and the portions add up to the Cap Amount.
+    events = ["- {date: 1999-01-04, event: issuance, issue_price: $0.50}"]
+    for day, step in enumerate(steps, start=1):
+        date = dt.date(1999, 3, 1) + dt.timedelta(days=day)
+        if step[0] == "conversion_notice":
+            events.append(f"- {{date: {date}, event: conversion_notice, holder: {step[1]}, "
+                          f"preferred_shares: {step[2]}}}")
+        else:
+            events.append(f"- {{date: {date}, event: transfer, from: {step[1]}, to: {step[2]}, "
+                          f"preferred_shares: {step[3]}}}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "s.yaml"
+        path.write_text(textwrap.dedent(f"""\
+            title: the Cap Amount over random conversions and transfers
+            contracts: [{ROOT / 'contracts' / 'series_b_certificate.yaml'}]
+            as_of: 1999-06-30
+            facts: {{common_outstanding: 1000000000}}
+            holders:
+              A: {{series_b_preferred: 2500}}
+              B: {{series_b_preferred: 2500}}
+              C: {{series_b_preferred: 2500}}
+            events:
+            """) + "".join(f"  {event}\n" for event in events))
+        result = run_scenario(load_scenario(path))
+    assert len(result.snapshots) == len(events)
+    for state in result.snapshots.values():
+        used, allocation = state["cap_used"].values, state["cap_allocation"].values
+        assert sum(used.values()) <= CAP_AMOUNT
+        assert state["common_issued"] <= CAP_AMOUNT
+        assert all(used[h] <= allocation.get(h, 0) for h in used)
+        assert sum(allocation.values()) == CAP_AMOUNT
+
+
+def test_record_date_notice_before_a_consummation_soon_after(tmp_path: Path) -> None:
+    # COD XII: record date 1999-09-30 for a merger consummated 10-05: notice 30 days before the
+    # consummation, 09-05, is earlier than 20 days before the record date (09-10); owed to A and B.
+    result = run(tmp_path, "- {date: 1999-08-20, event: vote_record_date, record_date: 1999-09-30, "
+                           "consummation_on: 1999-10-05}\n")
+    due = {o.creditor: o.due for o in result.obligations if o.what == "notice of the record date"}
+    assert due == {"A": D(1999, 9, 5), "B": D(1999, 9, 5)}
