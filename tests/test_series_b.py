@@ -171,7 +171,7 @@ class TestRedemptionAmount:
     def test_aggregate_literal_reading(self) -> None:
         # 10 shares demanded, literal reading: floor = 1.25 × $1,000 × 10 = 12,500 per share.
         got = values(SERIES_B, "redemption_amount", redemption_notice_date="1999-07-20",
-                     redeemed_shares="10", market=SMALL_MARKET,
+                     preferred_shares="10", market=SMALL_MARKET,
                      interpret={"redemption_floor": "aggregate_literal"})
         assert got["redemption_amount"] == 12500
 
@@ -288,3 +288,21 @@ def test_record_date_notice_deadline(given: dict[str, str], deadline: dt.date) -
     # earlier (the clause gave 09-10 whatever the consummation).
     got = values(SERIES_B, "record_notice_deadline", record_date="1999-09-30", **given)
     assert got["record_notice_deadline"] == deadline
+
+
+def test_eval_gives_the_holders_cap_allocation_and_its_delivery_period() -> None:
+    # COD IV.G(i) in clause eval (found by the review of terms): the Holder's portion of the Cap
+    # Amount is an input, its allocation in a run. 1,000 of 7,500 shares: 5,071,913 × 1,000/7,500 =
+    # 676,255.07; the notice of 1999-08-02 converts all 1,000, 206,053 Common (scenario 01). Without
+    # it, nothing is allocated outside a run, and nothing converts.
+    given = {"notice_date": "1999-08-02", "preferred_shares": "1000", "common_outstanding": "26704073"}
+    allocated = values(SERIES_B, "issued_shares", "convertible_preferred",
+                       market=ROOT / "examples" / "closing-bids-MADE-UP.csv",
+                       holder_cap_allocation="676255.07", **given)
+    assert (allocated["convertible_preferred"], allocated["issued_shares"]) == (1000, 206053)
+    assert values(SERIES_B, "issued_shares", market=ROOT / "examples" / "closing-bids-MADE-UP.csv",
+                  **given)["issued_shares"] == 0
+    # COD IV.C: the later of the 3rd business day after the Conversion Date (08-05) and the first
+    # business day after the certificates arrive (08-03 → 08-04): 1999-08-05. It counted from 1900.
+    period = values(SERIES_B, "delivery_period", certificates_delivered_on="1999-08-03", **given)
+    assert period["delivery_period"] == dt.date(1999, 8, 5)
