@@ -306,3 +306,13 @@ def test_eval_gives_the_holders_cap_allocation_and_its_delivery_period() -> None
     # business day after the certificates arrive (08-03 → 08-04): 1999-08-05. It counted from 1900.
     period = values(SERIES_B, "delivery_period", certificates_delivered_on="1999-08-03", **given)
     assert period["delivery_period"] == dt.date(1999, 8, 5)
+
+
+def test_conversion_default_payments_in_clause_eval_count_from_the_notice_given() -> None:
+    # COD VII.A in clause eval (from the review of terms: it read a run's state and gave $3,500 for
+    # any day). Scenario 05's notice: 1,000 shares on 1999-08-02, certificates 08-03, so the
+    # Delivery Period ends 08-05; through 08-23: 08-06..08-09 at $500 ($2,000), 08-10..08-23,
+    # 14 days × 1% × $1,000,000 ($140,000), the Premium once, 1,000 × 2,724/73: $179,315.0684931507.
+    got = values(SERIES_B, "conversion_default_payment", notice_date="1999-08-02", preferred_shares="1000",
+                 certificates_delivered_on="1999-08-03", accrued_through="1999-08-23")
+    assert got["conversion_default_payment"] == 2000 + 140000 + 1000 * F(2724, 73)

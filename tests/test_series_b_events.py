@@ -605,8 +605,9 @@ def test_the_cap_amount_is_never_exceeded_whatever_the_order(steps: list[tuple[s
         path.write_text(textwrap.dedent(f"""\
             title: the Cap Amount over random conversions and transfers
             contracts: [{ROOT / 'contracts' / 'series_b_certificate.yaml'}]
+            market: {ROOT / 'examples' / 'closing-bids-MADE-UP.csv'}
             as_of: 1999-06-30
-            facts: {{common_outstanding: 1000000000}}
+            facts: {{common_outstanding: 1000000000, board_only: true}}
             holders:
               A: {{series_b_preferred: 2500}}
               B: {{series_b_preferred: 2500}}
