@@ -2,7 +2,8 @@
 
 Exit codes: 0 success, 1 a problem in the user's files or inputs (reported as
 ``path:line:col: error: message`` lines), 2 a usage error. No traceback is
-ever shown.
+ever shown. Each command imports what it uses when it runs: ``clause eval`` of a program
+in the cache loads neither the checker, nor the parser, nor the reports.
 """
 
 from __future__ import annotations
@@ -15,22 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .check.checker import check
+from . import cache
 from .diagnostics import ClauseError, Diagnostic
-from .display import human, plain
-from .evaluate.inputs import environment, evaluate
-from .pipeline import load_checked, load_each
-from .report.catalogue import interpretations_markdown
-from .report.diff import diff_programs, diff_runs
-from .report.explain import explain, explain_json
-from .report.inventory import inventory_rows
-from .report.lint import lint
-from .report.run_report import run_json, run_markdown, run_text
-from .run.engine import run_scenario
-from .run.expectations import failures
-from .run.scenario import load_scenario
-from .syntax.literals import parse_date
-from .syntax.yamldoc import load_yaml
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -42,6 +29,8 @@ class UsageError(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clause", description="Contracts as data: validate clause files, evaluate terms.")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the cache of checked programs (as CLAUSE_NO_CACHE=1)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = sub.add_parser("validate", help="check contract files: schema, grammar, names, "
@@ -105,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
         return int(exc.code or 0)
+    cache.set_enabled(not args.no_cache)
     try:
         if args.command == "validate":
             return _validate(args.paths, args.format)
@@ -137,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"clause: internal error: {type(exc).__name__}: {exc} (please report this)",
               file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        cache.set_enabled(True)  # --no-cache is for this command (tests run many in one process)
 
 
 # -- validate ---------------------------------------------------------------
@@ -167,10 +159,10 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _validate(paths: list[str], fmt: str) -> int:
+    from .pipeline import check_each
+
     files = _contract_files(paths)
-    programs, problems = load_each(files)
-    for program in programs:
-        problems.extend(check(program))
+    programs, problems = check_each(files)
     problems = list(dict.fromkeys(problems))  # a body's mistake, found through each file that uses it
     _print_diagnostics(problems, fmt)
     errors = sum(1 for d in problems if d.severity == "error")
@@ -196,12 +188,18 @@ def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from .display import human, plain
+    from .evaluate.inputs import environment, evaluate
+    from .pipeline import load_checked
+
     program = load_checked(args.contract)
     env = environment(program, _pairs(args.given, "--set"), _pairs(args.interpret, "--interpret"),
                       args.market)
     for warning in env.market.warnings if env.market else []:
         print(warning, file=sys.stderr)
     records = evaluate(program, env, args.terms)
+    if args.explain:
+        from .report.explain import explain, explain_json
     if args.format == "json":
         if args.explain:
             out: Any = {r.term.name: explain_json(r, program) for r in records}
@@ -220,6 +218,11 @@ def _eval(args: argparse.Namespace) -> int:
 # -- run and test -----------------------------------------------------------
 
 def _run(args: argparse.Namespace) -> int:
+    from .report.run_report import run_json, run_markdown, run_text
+    from .run.engine import run_scenario
+    from .run.scenario import load_scenario
+    from .syntax.literals import parse_date
+
     as_of = None
     if args.as_of:
         try:
@@ -241,6 +244,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _is_scenario(path: Path) -> bool:
     """A YAML file that names contracts is a scenario; contract files are skipped."""
+    from .syntax.yamldoc import load_yaml
+
     try:
         data = load_yaml(path).data
     except ClauseError:
@@ -249,6 +254,10 @@ def _is_scenario(path: Path) -> bool:
 
 
 def _test(paths: list[str]) -> int:
+    from .run.engine import run_scenario
+    from .run.expectations import failures
+    from .run.scenario import load_scenario
+
     passed = failed = 0
     for path in _contract_files(paths):
         if not _is_scenario(path):
@@ -280,6 +289,11 @@ def _test(paths: list[str]) -> int:
 # -- diff -------------------------------------------------------------------
 
 def _diff(args: argparse.Namespace) -> int:
+    from .pipeline import load_checked
+    from .report.diff import diff_programs, diff_runs
+    from .run.engine import run_scenario
+    from .run.scenario import load_scenario
+
     paths = args.variant if args.run else args.contracts
     if len(paths) != 2 or (args.run and args.contracts):
         raise UsageError("give two contracts: clause diff A B, or clause diff --run SCENARIO "
@@ -319,6 +333,9 @@ def _shown(value: Any) -> str:
 # -- coverage ---------------------------------------------------------------
 
 def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
+    from .pipeline import load_checked
+    from .report.inventory import inventory_rows
+
     wanted = [i for i, _ in inventory_rows(inventory) if prefix is None or i.split()[0] == prefix]
     cited: set[str] = set()
     for path in _contract_files(paths):
@@ -334,6 +351,10 @@ def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
 # -- lint -------------------------------------------------------------------
 
 def _lint(args: argparse.Namespace) -> int:
+    from .pipeline import load_each
+    from .report.inventory import inventory_rows
+    from .report.lint import lint
+
     files = [path for path in _contract_files(args.paths) if not _is_scenario(path)]
     programs, problems = load_each(files)
     listed = ({provision: (args.inventory, line, 1) for provision, line in inventory_rows(args.inventory)}
@@ -354,6 +375,9 @@ def _lint(args: argparse.Namespace) -> int:
 # -- interpretations --------------------------------------------------------
 
 def _interpretations(paths: list[str], fmt: str) -> int:
+    from .pipeline import load_checked
+    from .report.catalogue import interpretations_markdown
+
     programs = [load_checked(str(path)) for path in _contract_files(paths)]
     if fmt == "markdown":
         print(interpretations_markdown(programs), end="")

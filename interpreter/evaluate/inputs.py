@@ -14,7 +14,7 @@ from ..diagnostics import ClauseError, close_match
 from ..link.loader import value_problem
 from ..link.program import INTERPRETATION, SERIES, Program, impossible_value
 from ..syntax import ast
-from ..syntax.parser import FormulaSyntaxError, parse_formula
+from ..syntax.literals import literal_formula
 from .evaluator import Environment, EvaluationError, Evaluator
 from .market import load_market
 from .trace import Record
@@ -33,10 +33,9 @@ def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, An
             raise _unknown(name, program, "term")
         if term.kind == SERIES:
             raise ClauseError(f"--set {name}: a series comes from the market data (--market)")
-        try:
-            node = parse_formula(text)
-        except FormulaSyntaxError as exc:
-            raise ClauseError(f"--set {name}={text}: {exc.message}") from None
+        node = literal_formula(text)
+        if node is None:
+            node = _parsed(name, text)
         if ast.signed_literal(node) is None:
             raise ClauseError(f"--set {name}={text}: give a single value such as 1,000 or "
                               "1999-08-02 or $6.03")
@@ -48,6 +47,16 @@ def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, An
         if impossible:
             raise ClauseError(f"--set {name}={text}: {impossible}")
     return given
+
+
+def _parsed(name: str, text: str) -> ast.Node:
+    """A ``--set`` value that is not a plain literal, read by the parser (loaded only for it)."""
+    from ..syntax.parser import FormulaSyntaxError, parse_formula
+
+    try:
+        return parse_formula(text)
+    except FormulaSyntaxError as exc:
+        raise ClauseError(f"--set {name}={text}: {exc.message}") from None
 
 
 def chosen_readings(program: Program, items: list[tuple[str, str]]) -> dict[str, str]:

@@ -16,7 +16,6 @@ from ..diagnostics import ClauseError, Diagnostic, close_match
 from ..display import human
 from ..syntax import ast
 from ..syntax.entries import QUOTING, Entry, read_layout
-from ..syntax.parser import FormulaSyntaxError, parsed_formula
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import (
@@ -58,22 +57,28 @@ from .program import (
     Term,
 )
 from .rename import renamed
+from .reuse import linked_once, note_read
 
 
 def load_program(path: str | Path, _chain: tuple[Path, ...] = ()) -> Program:
-    """Load and parse one contract file, and the body it extends.
+    """Load and parse one contract file, and the body it extends (once per run: see ``reuse``).
 
     Raises ``ClauseError`` listing every problem found.
     """
+    return linked_once(str(path), lambda: _load_program(path, _chain))
+
+
+def _load_program(path: str | Path, chain: tuple[Path, ...]) -> Program:
     doc = load_checked_yaml(path, "contract.schema.json", "contract")
+    note_read(doc.path, doc.text)
     problems: list[Diagnostic] = []
     if "documents" in doc.data and "extends" in doc.data:
         problem = doc.diagnostic(("extends",), "a file either extends a body or joins documents "
                                  "into a deal, not both", key=True)
         raise ClauseError(problem.message, [problem])
-    parent = _parent(doc, Path(path), _chain)
+    parent = _parent(doc, Path(path), chain)
     if "documents" in doc.data:
-        parent = compose(doc, Path(path), _documents_loader(doc, Path(path), _chain), problems)
+        parent = compose(doc, Path(path), _documents_loader(doc, Path(path), chain), problems)
     program = _build(doc, problems, parent)
     if "documents" in doc.data:
         program = qualified_keywords(program)
@@ -433,6 +438,9 @@ def _bounds(doc: YamlDoc, term: Term, data: dict[str, Any], problems: list[Diagn
 
 
 def _formula(doc: YamlDoc, where: Path_, problems: list[Diagnostic]) -> Formula | None:
+    # The parser (and Lark) is imported when a file is read: reading --set values needs this module.
+    from ..syntax.parser import FormulaSyntaxError, parsed_formula
+
     text = doc.formula_text(where)
     try:
         return Formula(parsed_formula(text), text, where, doc)

@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import ClauseError, Diagnostic
 from ..resources import resource
 from ..types import parse_type
 from .yamldoc import Path_, YamlDoc, load_yaml, read_text
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 
 @cache
@@ -27,9 +28,17 @@ def schema(name: str) -> dict[str, Any]:
     return loaded
 
 
+@cache
+def _validator(schema_name: str) -> jsonschema.Draft202012Validator:
+    """The validator of a bundled schema, built once per run, and only in a run that reads a file."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schema(schema_name))
+
+
 def schema_diagnostics(doc: YamlDoc, schema_name: str) -> list[Diagnostic]:
     """Validate ``doc`` against a bundled schema; one diagnostic per problem, in file order."""
-    validator = jsonschema.Draft202012Validator(schema(schema_name))
+    validator = _validator(schema_name)
     found: list[Diagnostic] = []
     for error in validator.iter_errors(doc.data):
         found.extend(_describe(doc, error))
