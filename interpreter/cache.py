@@ -57,10 +57,14 @@ def digest(*parts: str | bytes) -> str:
     """A hex digest of ``parts`` (each kept apart from the next), for entry names and keys."""
     h = blake2b(digest_size=20)
     for part in parts:
-        data = part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass")
-        h.update(b"%d:" % len(data))
-        h.update(data)
+        _add(h, part)
     return h.hexdigest()
+
+
+def _add(h: Any, part: str | bytes) -> None:
+    data = part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass")
+    h.update(b"%d:" % len(data))
+    h.update(data)
 
 
 def fingerprint() -> str:
@@ -69,25 +73,28 @@ def fingerprint() -> str:
     if _fingerprint is None:
         from .resources import resource
 
-        parts: list[str | bytes] = [__version__, sys.version, sys.implementation.cache_tag or "",
-                                    str(pickle.HIGHEST_PROTOCOL)]
-        package = Path(__file__).resolve().parent
+        h = blake2b(digest_size=20)
+        python = (sys.version, sys.implementation.cache_tag or "", str(pickle.HIGHEST_PROTOCOL))
+        for part in (__version__, *python, *_library_versions()):
+            _add(h, part)
+        package = os.path.dirname(os.path.realpath(__file__))
         for folder, subfolders, files in os.walk(package):
             subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
             for name in sorted(f for f in files if f.endswith(".py")):
-                path = os.path.join(folder, name)
-                parts += [os.path.relpath(path, package), _read(path)]
-        resources = resource("clause.lark").parent
+                _add_file(h, folder, name, package)
+        resources = str(resource("clause.lark").parent)
         for name in sorted(os.listdir(resources)):
-            parts += [name, _read(os.path.join(resources, name))]
-        parts += _library_versions()
-        _fingerprint = digest(*parts)
+            _add_file(h, resources, name, resources)
+        _fingerprint = h.hexdigest()
     return _fingerprint
 
 
-def _read(path: str) -> bytes:
+def _add_file(h: Any, folder: str, name: str, top: str) -> None:
+    """Add a file's name (below ``top``) and its bytes."""
+    path = os.path.join(folder, name)
+    _add(h, path[len(top):])
     with open(path, "rb") as f:
-        return f.read()
+        _add(h, f.read())
 
 
 def _library_versions() -> list[str]:

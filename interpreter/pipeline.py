@@ -51,7 +51,7 @@ def load_each(files: list[Path]) -> tuple[list[Program], list[Diagnostic]]:
         try:
             programs.append(load_program(str(path)))
         except ClauseError as exc:
-            problems.extend(exc.diagnostics or [Diagnostic(str(path), 1, 1, exc.message)])
+            problems.extend(_problems(exc, path))
     return programs, problems
 
 
@@ -73,7 +73,7 @@ def check_each(files: list[Path]) -> tuple[list[Program], list[Diagnostic]]:
             with recording() as reads:
                 program = load_program(str(path))
         except ClauseError as exc:
-            not_loaded.extend(exc.diagnostics or [Diagnostic(str(path), 1, 1, exc.message)])
+            not_loaded.extend(_problems(exc, path))
             continue
         problems = check(program)
         if not problems:
@@ -81,6 +81,11 @@ def check_each(files: list[Path]) -> tuple[list[Program], list[Diagnostic]]:
         not_checked.extend(problems)
         programs.append(program)
     return programs, not_loaded + not_checked
+
+
+def _problems(exc: ClauseError, path: Path) -> list[Diagnostic]:
+    """The diagnostics of a file that would not load (a message alone is put at its first line)."""
+    return exc.diagnostics or [Diagnostic(str(path), 1, 1, exc.message)]
 
 
 def _entry(path: str) -> str:

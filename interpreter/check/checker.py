@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Note, close_match
-from ..link.loader import literal_problem
+from ..link.literal_fit import literal_problem
 from ..link.program import BUILT_IN_EVENTS, INPUT, SERIES, STATE, Clause, Effect, Formula, Program, Term
 from ..syntax import ast
 from ..syntax.parser import RESERVED

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, close_match
-from ..link.loader import value_problem
+from ..link.literal_fit import value_problem
 from ..link.program import INTERPRETATION, SERIES, Program, impossible_value
 from ..syntax import ast
 from ..syntax.literals import literal_formula
