@@ -43,8 +43,7 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU (user + system) seconds of one whole process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, check=False)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -73,8 +72,8 @@ def paired(label: str, command: list[str], env: dict[str, str], runs: int, fresh
     cells = []
     for i, what in ((1, "cpu"), (0, "wall")):
         ratio = median([x[i] / y[i] for x, y in zip(a, b, strict=True) if y[i] > 0])
-        cells.append(f"{what} {median([x[i] for x in a]) * 1000:7.1f} ms vs {median([y[i] for y in b]) * 1000:5.1f}"
-                     f" ms = {ratio:5.1f}x")
+        mine, reference = median([x[i] for x in a]) * 1000, median([y[i] for y in b]) * 1000
+        cells.append(f"{what} {mine:7.1f} ms vs {reference:5.1f} ms = {ratio:5.1f}x")
     print(f"  {label:<34} {'   '.join(cells)}   ({runs} pairs)")
 
 
