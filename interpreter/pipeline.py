@@ -6,7 +6,7 @@ was loaded from, with the digest of the text of every contract file it was read 
 file itself, the bodies it extends, the documents it joins): it is used again only while
 each of those files still holds that text, and the cache's folder is this installation's
 own, so a program read from the cache is the one the files give now. Only programs without
-problems are kept. The checker and the loader are imported when a program must be made.
+problems are kept. The loader and the checker are imported when a program must be made.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 from . import cache
 from .diagnostics import ClauseError, Diagnostic
 from .link.program import Program
-from .link.reuse import recording
 from .syntax.yamldoc import read_text
 
 #: What an entry of the cache of checked programs holds: the files read (path, digest of the text).
@@ -31,6 +30,7 @@ def load_checked(path: str) -> Program:
         return program
     from .check.checker import check
     from .link.loader import load_program
+    from .link.reuse import recording
 
     with recording() as reads:
         program = load_program(path)
@@ -60,6 +60,7 @@ def check_each(files: list[Path]) -> tuple[list[Program], list[Diagnostic]]:
     loading (in file order) and of checking (likewise). A program the cache holds has none."""
     from .check.checker import check
     from .link.loader import load_program
+    from .link.reuse import recording
 
     programs: list[Program] = []
     not_loaded: list[Diagnostic] = []
