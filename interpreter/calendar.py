@@ -29,10 +29,15 @@ class CalendarError(Exception):
 
 @functools.cache
 def _financial_codes() -> frozenset[str]:
-    """The codes of the financial calendars, aliases included, read without importing each calendar."""
-    from holidays.registry import EntityLoader
+    """The codes of the financial calendars, aliases included: from the cache, else the package's
+    registry (importing a calendar imports every financial calendar, and they every country's)."""
+    codes = cache.load("calendars", "financial")
+    if not isinstance(codes, frozenset):
+        from holidays.registry import EntityLoader
 
-    return frozenset(EntityLoader.get_financial_codes(include_aliases=True))
+        codes = frozenset(EntityLoader.get_financial_codes(include_aliases=True))
+        cache.store("calendars", "financial", codes)
+    return codes
 
 
 @functools.cache
@@ -65,8 +70,12 @@ def _holidays_in(code: str, year: int) -> dict[dt.date, str]:
 
 
 def unknown_calendar(code: str) -> str | None:
-    """A message if ``code`` names no holiday calendar, else None."""
-    _financial_codes()  # outside the try: a change in the package's registry is no unknown calendar
+    """A message if ``code`` names no holiday calendar, else None.
+
+    A financial calendar is known by its code; a country's (and its subdivision) is made.
+    """
+    if code in _financial_codes():  # outside the try: a change in the registry is no unknown calendar
+        return None
     try:
         _holiday_calendar(code)
     except (NotImplementedError, KeyError, ValueError, AttributeError):

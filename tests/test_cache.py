@@ -87,16 +87,25 @@ def test_a_warm_run_prints_what_a_cold_one_printed(cli: Callable[..., Run], cach
     assert [cli(*command) for command in commands] == cold
 
 
-def test_a_warm_eval_imports_neither_parser_nor_yaml_nor_schemas_nor_holidays(cache_dir: Path) -> None:
+def test_a_warm_eval_imports_neither_parser_nor_yaml_nor_schemas_nor_holidays(cache_dir: Path,
+                                                                             tmp_path: Path) -> None:
     # Whole processes, as a user runs them: the first fills the cache, the second reads it.
     code = ("import sys; from interpreter.cli import main; main(sys.argv[1:]); print(sorted("
             "{m.split('.')[0] for m in sys.modules} & {'lark', 'yaml', 'jsonschema', 'holidays'}))")
-    command = [sys.executable, "-c", code, *map(str, EVAL)]
-    cold, warm = (subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True,
-                                 env={**os.environ, "CLAUSE_CACHE_DIR": str(cache_dir)}) for _ in range(2))
+
+    def run(*args: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=ROOT, capture_output=True,
+                              text=True, check=True, env={**os.environ, "CLAUSE_CACHE_DIR": str(cache_dir)})
+
+    cold, warm = run(*EVAL), run(*EVAL)
     assert cold.stdout == "conversion_shares = 206,053 shares\n['holidays', 'jsonschema', 'lark', 'yaml']\n"
     assert warm.stdout == "conversion_shares = 206,053 shares\n[]\n"
     assert warm.stderr == cold.stderr == ""
+    # A contract not in the cache is read and checked, but its calendars' names and holidays are.
+    for name in ("series_b_certificate.yaml", "preferred_certificate_body.yaml"):
+        (tmp_path / name).write_bytes((CONTRACTS / name).read_bytes())
+    copy = run("eval", tmp_path / "series_b_certificate.yaml", *EVAL[2:])
+    assert copy.stdout == "conversion_shares = 206,053 shares\n['jsonschema', 'lark', 'yaml']\n"
 
 
 def test_a_changed_file_or_body_is_read_again(contract: Callable[..., Path], tmp_path: Path, cache_dir: Path,
