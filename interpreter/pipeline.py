@@ -42,14 +42,15 @@ def load_checked(path: str) -> Program:
 
 
 def load_each(files: list[Path]) -> tuple[list[Program], list[Diagnostic]]:
-    """Every file parsed and linked: the programs, and the problems of those that would not load."""
+    """Every file parsed and linked (a program the cache holds is checked too): the programs, and
+    the problems of those that would not load."""
     from .link.loader import load_program
 
     programs: list[Program] = []
     problems: list[Diagnostic] = []
     for path in files:
         try:
-            programs.append(load_program(str(path)))
+            programs.append(_cached(str(path)) or load_program(str(path)))
         except ClauseError as exc:
             problems.extend(_problems(exc, path))
     return programs, problems
