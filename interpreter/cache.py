@@ -162,8 +162,11 @@ def store(kind: str, name: str, value: Any) -> None:
     target = here / kind / f"{name}.pickle"
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with open(temporary, "wb") as f:
+        # The user's alone, as the files it is made from may be: folders 0700, entries 0600.
+        here.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for made in (here, target.parent):
+            made.mkdir(exist_ok=True, mode=0o700)
+        with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
             pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, target)
         os.utime(here)  # when this installation last wrote: see _remove_stale
