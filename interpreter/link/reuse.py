@@ -13,6 +13,7 @@ snapshots, so that the cache of checked programs (``pipeline``) can key its entr
 
 from __future__ import annotations
 
+import copyreg
 import io
 import pickle
 from collections.abc import Callable, Iterator
@@ -56,18 +57,28 @@ def unchanged(reads: dict[str, str]) -> bool:
     return True
 
 
-class _Pickler(pickle.Pickler):
-    """Pickles a program but not its documents, which it lists: copies share them."""
+def _shared(index: int) -> YamlDoc:
+    """Stands in a snapshot for the document ``index`` of its list; ``_Unpickler`` finds it there."""
+    raise AssertionError("a snapshot is read by _Unpickler only")
 
-    def __init__(self, file: io.BytesIO, docs: list[YamlDoc]) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.docs = docs
 
-    def persistent_id(self, obj: Any) -> int | None:
-        if isinstance(obj, YamlDoc):
-            self.docs.append(obj)
-            return len(self.docs) - 1
-        return None
+def _pickled(program: Program) -> tuple[bytes, list[YamlDoc]]:
+    """``program`` pickled without its documents, and the documents, in the order it names them."""
+    docs: list[YamlDoc] = []
+    numbers: dict[int, int] = {}
+
+    def shared(doc: YamlDoc) -> tuple[Callable[[int], YamlDoc], tuple[int]]:
+        if id(doc) not in numbers:
+            numbers[id(doc)] = len(docs)
+            docs.append(doc)
+        return _shared, (numbers[id(doc)],)
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # A reducer by type is looked up in C for each object; a persistent_id is a call in Python for each.
+    pickler.dispatch_table = {**copyreg.dispatch_table, YamlDoc: shared}
+    pickler.dump(program)
+    return buffer.getvalue(), docs
 
 
 class _Unpickler(pickle.Unpickler):
@@ -75,8 +86,10 @@ class _Unpickler(pickle.Unpickler):
         super().__init__(file)
         self.docs = docs
 
-    def persistent_load(self, pid: Any) -> YamlDoc:
-        return self.docs[int(pid)]
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (__name__, _shared.__name__):
+            return self.docs.__getitem__
+        return super().find_class(module, name)
 
 
 @dataclass(frozen=True)
@@ -106,11 +119,8 @@ def linked_once(path: str, link: Callable[[], Program]) -> Program:
         return kept.copy()
     with recording() as reads:
         program = link()
-    buffer = io.BytesIO()
-    docs: list[YamlDoc] = []
     try:
-        _Pickler(buffer, docs).dump(program)
+        _linked[path] = _Snapshot(reads, *_pickled(program))
     except RecursionError:  # a formula nested deeper than pickle goes: link it again when asked
-        return program
-    _linked[path] = _Snapshot(reads, buffer.getvalue(), docs)
+        pass
     return program
