@@ -4,8 +4,10 @@ cache of checked programs of the session's own (never the user's)."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,12 +16,20 @@ from support import HEADER, Run
 from interpreter.cli import main
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Every test reads and writes the cache (as users do), in a folder of this session's."""
-    saved = os.environ.get("CLAUSE_CACHE_DIR")
-    os.environ["CLAUSE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
-    yield
+#: The cache folder the session found set, if any: put back when it ends.
+_SAVED_CACHE_DIR = pytest.StashKey[str | None]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test reads and writes the cache (as users do), in a folder of this session's, set
+    before the tests are even collected."""
+    config.stash[_SAVED_CACHE_DIR] = os.environ.get("CLAUSE_CACHE_DIR")
+    os.environ["CLAUSE_CACHE_DIR"] = tempfile.mkdtemp(prefix="clause-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ["CLAUSE_CACHE_DIR"], ignore_errors=True)
+    saved = config.stash[_SAVED_CACHE_DIR]
     if saved is None:
         del os.environ["CLAUSE_CACHE_DIR"]
     else:
