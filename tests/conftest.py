@@ -15,7 +15,6 @@ from support import HEADER, Run
 
 from interpreter.cli import main
 
-
 #: The cache folder the session found set, if any: put back when it ends.
 _SAVED_CACHE_DIR = pytest.StashKey[str | None]()
 
