@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Note, close_match
 from ..limits import MAX_TERM_CHAIN
-from ..link.loader import literal_problem
+from ..link.literal_fit import literal_problem
 from ..link.program import BUILT_IN_EVENTS, INPUT, OWED, SERIES, STATE, Clause, Effect, Formula, Program, Term
 from ..syntax import ast
 from ..syntax.parser import RESERVED
