@@ -52,6 +52,9 @@ class YamlDoc:
 
     def __getattr__(self, name: str) -> Any:
         # Reached only for a field a document read from a pickle does not have yet.
+        if name in ("_offsets", "_line_starts"):  # caches of positions, made again as asked for
+            setattr(self, name, {} if name == "_offsets" else [])
+            return getattr(self, name)
         if name not in ("data", "nodes", "keys"):
             raise AttributeError(name)
         again = load_yaml(self.path, self.text)
@@ -107,6 +110,8 @@ class YamlDoc:
 
     def _source_offsets(self, where: Path_) -> list[int]:
         """For each character of the scalar's value (and its end), where it is in the file."""
+        import yaml
+
         node = self.nodes[where]
         assert isinstance(node, yaml.ScalarNode)
         value: str = self.formula_text(where)
