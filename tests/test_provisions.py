@@ -455,6 +455,25 @@ def test_a_date_moves_by_years_to_its_anniversary(contract) -> None:
         "two_on": dt.date(2002, 2, 28), "one_back": dt.date(1999, 2, 28)}
 
 
+def test_a_date_moves_by_months_to_the_same_day_or_the_last_of_a_shorter_month(contract) -> None:
+    # COD VIII.A(i) counts "any nine (9) month period": 1999-12-10 less 9 months is 1999-03-10; a
+    # month after January 31 is the last of February; 2000 is a leap year.
+    path = contract("""\
+        provisions:
+          T 1:
+            text: quoted
+            inputs:
+              day: {type: date, description: a day}
+            definitions:
+              nine_back: {type: date, formula: day - 9 months}
+              one_on: {type: date, formula: day + 1 month}
+        """)
+    assert values(path, "nine_back", "one_on", day="1999-12-10") == {
+        "nine_back": dt.date(1999, 3, 10), "one_on": dt.date(2000, 1, 10)}
+    assert values(path, "nine_back", "one_on", day="2000-01-31") == {
+        "nine_back": dt.date(1999, 4, 30), "one_on": dt.date(2000, 2, 29)}
+
+
 def test_one_clause_on_several_events(contract, cli) -> None:
     # count runs on both a tick and a tock: 1 + 1 = 2 after one of each.
     path = contract("""\

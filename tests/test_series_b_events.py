@@ -174,20 +174,21 @@ def test_uncured_default_accrues_to_the_end_of_the_run(tmp_path: Path) -> None:
 def test_redemption_events_from_judgment_and_deadline_events(tmp_path: Path) -> None:
     # (iv) breach noticed 1999-05-03, still uncured on its 10th business day (05-17): the event arises
     # at the start of 05-18; (x) the CEO leaves before 1999-07-27; (ii) a legend notice of 06-01
-    # unanswered through its 10th day (06-11): the event arises at the start of 06-12; (i) 5 trading
-    # days suspended. (Issue 9: one rule for (ii), (iv), (vi) and (vii), the act on time on its last
+    # unanswered through its 10th day (06-11): the event arises at the start of 06-12; (i) trading
+    # suspended from Tuesday 06-15: its fifth business day is Monday 06-21 (issue 9: the count of
+    # days was an event field). (Issue 9: one rule for (ii), (iv), (vi) and (vii), the act on time on its last
     # day, the event at the start of the next; (iv) and (ii) were dated 05-17 and 06-11.)
     result = run(tmp_path, """\
         - {date: 1999-05-03, event: breach_notice}
         - {date: 1999-06-01, event: ceo_change}
         - {date: 1999-06-01, event: legend_notice, holder: A}
-        - {date: 1999-06-15, event: trading_suspended, suspended_trading_days: 5}
+        - {date: 1999-06-15, event: trading_suspended}
         """)
     changes = {(f.name, f.date) for f in result.flags if f.raised}
     assert ("redemption_event_iv", D(1999, 5, 18)) in changes
     assert ("redemption_event_x", D(1999, 6, 1)) in changes
     assert ("redemption_event_ii", D(1999, 6, 12)) in changes
-    assert ("redemption_event_i", D(1999, 6, 15)) in changes
+    assert ("redemption_event_i", D(1999, 6, 21)) in changes
 
 
 def test_a_cure_on_the_last_day_is_on_time_and_on_the_next_too_late(tmp_path: Path) -> None:
@@ -211,7 +212,8 @@ def test_cured_breach_and_late_ceo_change_are_no_redemption_events(tmp_path: Pat
         - {date: 1999-05-03, event: breach_notice}
         - {date: 1999-05-14, event: breach_cured}
         - {date: 1999-08-01, event: ceo_change}
-        - {date: 1999-06-15, event: trading_suspended, suspended_trading_days: 4}
+        - {date: 1999-06-15, event: trading_suspended}
+        - {date: 1999-06-19, event: trading_resumed}
         """)
     assert not any(result.state[f"redemption_event_{n}"] for n in ("i", "iv", "x"))
 
@@ -481,6 +483,25 @@ def test_an_unusable_registration_statement_is_counted_day_by_day(tmp_path: Path
     # The last suspension lasts to the end of the run: 20 + 92 days (10-01..12-31) in the year.
     assert result.state["unusable_days_in_year"] == 20 + 92
     assert result.state["unusable_on"].get(D(1999, 8, 10)) is True
+
+
+def test_trading_suspensions_add_up_over_nine_months(tmp_path: Path) -> None:
+    # COD VIII.A(i): "an aggregate of five (5) trading days in any nine (9) month period". Two
+    # business days suspended from Thursday 1999-03-11 (03-11, 03-12), two from Thursday 06-10
+    # (06-10, 06-11): four in all. A fifth on 1999-12-13 comes more than nine months after March
+    # (the window is 1999-03-14..12-13): three, no event. On 1999-12-10 instead, the window is
+    # 03-11..12-10 and holds all five: the event arises that day.
+    def first(last: str) -> list[D]:
+        result = run(tmp_path, f"""\
+            - {{date: 1999-03-11, event: trading_suspended}}
+            - {{date: 1999-03-13, event: trading_resumed}}
+            - {{date: 1999-06-10, event: trading_suspended}}
+            - {{date: 1999-06-12, event: trading_resumed}}
+            - {{date: {last}, event: trading_suspended}}
+            """, as_of=last)
+        return [f.date for f in result.flags if f.raised and f.name == "redemption_event_i"]
+    assert first("1999-12-13") == []
+    assert first("1999-12-10") == [D(1999, 12, 10)]
 
 
 def test_impossible_events_are_errors_at_their_place(tmp_path: Path) -> None:

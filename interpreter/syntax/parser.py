@@ -20,6 +20,7 @@ from ..types import (
     DATE,
     DAYS_T,
     MONEY_T,
+    MONTHS_T,
     PRICE,
     RATIO,
     SHARES_T,
@@ -112,7 +113,7 @@ class _ToAst:
     def duration(self, meta: Any, c: list[Token]) -> ast.Node:
         unit = " ".join(c[1].split())
         kind = {"trading": TRADING_DAYS_T, "business": BUSINESS_DAYS_T, "year": YEARS_T,
-                "years": YEARS_T}.get(unit.split()[0], DAYS_T)
+                "years": YEARS_T, "month": MONTHS_T, "months": MONTHS_T}.get(unit.split()[0], DAYS_T)
         return self._literal(meta, parse_number(c[0]), kind)
 
     def date(self, meta: Any, c: list[Token]) -> ast.Node:
