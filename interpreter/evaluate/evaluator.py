@@ -228,7 +228,7 @@ class Evaluator:
             return Fraction((left[0] - right[0]).days)
         (day, _), (count, unit) = (left, right) if left[1] == DATE else (right, left)
         if count.denominator != 1:
-            whole = {YEARS_T: "year", MONTHS_T: "month"}.get(unit, "day")
+            whole = "year" if unit == YEARS_T else "month" if unit == MONTHS_T else "day"
             raise self._fail(node, f"cannot move a date by a fraction of a {whole} ({count})")
         steps = int(count) if op == "+" else -int(count)
         assert unit is not None  # the checker typed every node
