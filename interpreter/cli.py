@@ -19,6 +19,7 @@ from .check.checker import check
 from .diagnostics import ClauseError, Diagnostic
 from .display import human, plain
 from .evaluate.inputs import environment, evaluate
+from .files import allow_paths, not_a_file
 from .pipeline import load_checked, load_each
 from .report.catalogue import interpretations_markdown
 from .report.diff import diff_programs, diff_runs
@@ -96,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
                                                       "contracts and their choices")
     readings.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     readings.add_argument("--format", choices=["text", "markdown"], default="text")
+    for command in sub.choices.values():
+        command.add_argument("--allow-path", action="append", default=[], metavar="FOLDER",
+                             help="let the paths files name (extends, documents, contracts, market) "
+                                  "lead into FOLDER too, besides their own folder and this one")
     return parser
 
 
@@ -106,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
         return int(exc.code or 0)
     try:
+        allow_paths(args.allow_path)
         if args.command == "validate":
             return _validate(args.paths, args.format)
         if args.command == "eval":
@@ -142,12 +148,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- validate ---------------------------------------------------------------
 
 def _contract_files(paths: list[str]) -> list[Path]:
+    """The files named, and the YAML files of the folders named; a folder without any is an
+    error (nothing to check), and so is anything but a file or a folder (a device, a pipe)."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
-        elif path.is_file():
+            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
+            if not found:
+                raise ClauseError(f"{raw}: a folder without .yaml files: nothing to check")
+            files.extend(found)
+        elif path.exists():
+            problem = not_a_file(path)
+            if problem:
+                raise ClauseError(f"{raw}: {problem}")
             files.append(path)
         else:
             raise UsageError(f"{raw}: no such file or folder")
@@ -239,19 +253,21 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _is_scenario(path: Path) -> bool:
-    """A YAML file that names contracts is a scenario; contract files are skipped."""
+def _is_scenario(path: Path, unreadable: bool) -> bool:
+    """A YAML file that names contracts is a scenario; one that cannot be read is taken as
+    ``unreadable`` says, so that loading it as what the command expects reports why."""
     try:
         data = load_yaml(path).data
     except ClauseError:
-        return True  # let loading report the problem
+        return unreadable
     return isinstance(data, dict) and "contracts" in data
 
 
 def _test(paths: list[str]) -> int:
     passed = failed = 0
+    crashed = 0
     for path in _contract_files(paths):
-        if not _is_scenario(path):
+        if not _is_scenario(path, unreadable=True):
             continue
         try:
             scenario = load_scenario(str(path))
@@ -263,6 +279,9 @@ def _test(paths: list[str]) -> int:
             problems = failures(run_scenario(scenario))
         except ClauseError as exc:
             problems = exc.lines()
+        except Exception as exc:  # a bug: said, and the other files still run
+            crashed += 1
+            problems = [f"internal error: {type(exc).__name__}: {exc} (please report this)"]
         if problems:
             failed += 1
             print(f"FAIL {path}")
@@ -274,7 +293,7 @@ def _test(paths: list[str]) -> int:
     print(f"{passed} passed, {failed} failed")
     if not passed + failed:
         print(f"error: no scenario files in {', '.join(paths)}: nothing to test", file=sys.stderr)
-    return EXIT_ERRORS if failed or not passed else EXIT_OK
+    return EXIT_INTERNAL if crashed else EXIT_ERRORS if failed or not passed else EXIT_OK
 
 
 # -- diff -------------------------------------------------------------------
@@ -321,9 +340,13 @@ def _shown(value: Any) -> str:
 def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
     wanted = [i for i, _ in inventory_rows(inventory) if prefix is None or i.split()[0] == prefix]
     cited: set[str] = set()
-    for path in _contract_files(paths):
-        if not _is_scenario(path):
-            cited |= load_checked(str(path)).cited()
+    contracts = [path for path in _contract_files(paths) if not _is_scenario(path, unreadable=False)]
+    if not contracts:
+        raise ClauseError(f"no contract files in {', '.join(paths)}: nothing to cover")
+    if not wanted:
+        raise ClauseError(f"no provision ids starting with {prefix!r} in {inventory}: nothing to cover")
+    for path in contracts:
+        cited |= load_checked(str(path)).cited()
     missing = [i for i in wanted if i not in cited]
     for provision in missing:
         print(f"not covered: {provision}")
@@ -334,7 +357,9 @@ def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
 # -- lint -------------------------------------------------------------------
 
 def _lint(args: argparse.Namespace) -> int:
-    files = [path for path in _contract_files(args.paths) if not _is_scenario(path)]
+    files = [path for path in _contract_files(args.paths) if not _is_scenario(path, unreadable=False)]
+    if not files:
+        raise ClauseError(f"no contract files in {', '.join(args.paths)}: nothing to lint")
     programs, problems = load_each(files)
     listed = ({provision: (args.inventory, line, 1) for provision, line in inventory_rows(args.inventory)}
               if args.inventory else {})

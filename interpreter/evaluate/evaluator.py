@@ -21,6 +21,7 @@ from typing import Any
 
 from ..calendar import BusinessCalendar, CalendarError, TradingCalendar
 from ..diagnostics import ClauseError
+from ..limits import MAX_SPAN_DAYS, TOO_LARGE, too_large
 from ..link.program import (
     DEFINITION,
     GIVEN,
@@ -215,7 +216,13 @@ class Evaluator:
                 raise self._fail(node, "division by zero")
             else:
                 value = value / right
+            self._bounded(node, value)  # each step at most doubles the digits: stop at the first past
         return value
+
+    def _bounded(self, node: ast.Node, value: Any) -> None:
+        """Refuse a value past ``MAX_VALUE_DIGITS`` (a value that squares itself again and again)."""
+        if too_large(value):
+            raise self._fail(node, TOO_LARGE)
 
     def _date_arithmetic(self, node: ast.Node, op: str, left: tuple[Any, Type | None],
                          right: tuple[Any, Type | None]) -> dt.date | Fraction:
@@ -239,7 +246,14 @@ class Evaluator:
                 raise self._fail(node, f"{day.isoformat()} moved by {steps} days is out of the "
                                        "calendar's range") from None
         if calendar == "business":
-            return self.business.add(day, steps)
+            if abs(steps) > MAX_SPAN_DAYS:
+                raise self._fail(node, f"{day.isoformat()} moved by {steps:,} business days: more than "
+                                       f"{MAX_SPAN_DAYS:,}, the limit on a period")
+            try:
+                return self.business.add(day, steps)
+            except OverflowError:
+                raise self._fail(node, f"{day.isoformat()} moved by {steps} business days is out of "
+                                       "the calendar's range") from None
         if calendar == "years":  # an anniversary; one of February 29 falls on the 28th
             year = day.year + steps
             if not dt.MINYEAR <= year <= dt.MAXYEAR:
@@ -300,6 +314,7 @@ class Evaluator:
         implementation = _BUILTINS.get(node.function)
         if implementation is not None:
             result = implementation(self, node, [self._eval(a, bindings) for a in node.args])
+            self._bounded(node, result)
             self._step(node, result)
             return result
         new = dict(bindings)
@@ -320,6 +335,9 @@ class Evaluator:
     def _total(self, node: ast.Total, bindings: Bindings) -> Fraction:
         start: dt.date = self._eval(node.start, bindings)
         end: dt.date = self._eval(node.end, bindings)
+        if (end - start).days >= MAX_SPAN_DAYS:
+            raise self._fail(node, f"{node.mode} over {start.isoformat()} to {end.isoformat()}: more than "
+                                   f"{MAX_SPAN_DAYS:,} days, the limit on a period")
         found: list[Fraction] = []
         day = start
         while day <= end:
@@ -334,6 +352,7 @@ class Evaluator:
                                    f"{end.isoformat()})")
         else:
             result = min(found) if node.mode == "least" else max(found)
+        self._bounded(node, result)
         self._step(node, result)
         return result
 
@@ -379,6 +398,8 @@ class Evaluator:
             return numerics.black_scholes_call(spot, strike, volatility, rate, term / 365)
         except ValueError as exc:
             raise self._fail(node, str(exc)) from None
+        except ArithmeticError:  # decimal's Overflow: an exponent past its range
+            raise self._fail(node, f"{node.function}: a value out of range") from None
 
     def _is_trading_day(self, node: ast.Call, args: list[Any]) -> bool:
         return self._trading(node).is_trading_day(args[0])

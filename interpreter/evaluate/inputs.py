@@ -14,6 +14,7 @@ from ..diagnostics import ClauseError, close_match
 from ..link.loader import value_problem
 from ..link.program import INTERPRETATION, SERIES, Program, impossible_value
 from ..syntax import ast
+from ..syntax.literals import SHOWN_CHARS, shown
 from ..syntax.parser import FormulaSyntaxError, parse_formula
 from .evaluator import Environment, EvaluationError, Evaluator
 from .market import load_market
@@ -33,20 +34,20 @@ def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, An
             raise _unknown(name, program, "term")
         if term.kind == SERIES:
             raise ClauseError(f"--set {name}: a series comes from the market data (--market)")
+        written = f"--set {name}={text if len(text) <= SHOWN_CHARS else shown(text)}"
         try:
             node = parse_formula(text)
         except FormulaSyntaxError as exc:
-            raise ClauseError(f"--set {name}={text}: {exc.message}") from None
+            raise ClauseError(f"{written}: {exc.message}") from None
         if ast.signed_literal(node) is None:
-            raise ClauseError(f"--set {name}={text}: give a single value such as 1,000 or "
-                              "1999-08-02 or $6.03")
+            raise ClauseError(f"{written}: give a single value such as 1,000 or 1999-08-02 or $6.03")
         problem = value_problem(node, term.type, text, coerce=True)
         if problem:
-            raise ClauseError(f"--set {name}={text}: {problem}")
+            raise ClauseError(f"{written}: {problem}")
         given[name] = ast.literal_value(node)
         impossible = impossible_value(term, given[name], term.type)
         if impossible:
-            raise ClauseError(f"--set {name}={text}: {impossible}")
+            raise ClauseError(f"{written}: {impossible}")
     return given
 
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, Diagnostic
+from ..files import read_text
+from ..limits import MAX_MARKET_ROWS, MAX_SPAN_DAYS
 from ..syntax.literals import parse_date, parse_money, parse_number
 
 
@@ -25,6 +29,10 @@ class MarketData:
     dates: list[dt.date]
     columns: dict[str, dict[dt.date, Fraction]]
     warnings: list[Diagnostic] = field(default_factory=list)
+
+
+#: A column name as a header line gives it: a word or a few, not a line of another file.
+_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ .()-]{0,39}")
 
 
 def _value(text: str) -> Fraction:
@@ -39,21 +47,25 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
     kept (the data is the record of trading days) but reported as a warning.
     """
     shown = str(path)
+    text = read_text(path, "market data file")
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
-    except FileNotFoundError:
-        raise ClauseError(f"{shown}: no such market data file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ClauseError(f"{shown}: cannot read market data: {exc}") from None
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # a field longer than the csv module's limit, a NUL byte
+        raise ClauseError(f"{shown}: not market data: {exc}") from None
     header_row = next((i for i, r in enumerate(rows) if r and not r[0].startswith("#")), None)
     if header_row is None:
         raise ClauseError(f"{shown}: empty market data file",
                           [Diagnostic(shown, 1, 1, "empty market data file")])
     header = [h.strip() for h in rows[header_row]]
     if "date" not in header:
+        # A header of column names is shown; any other line is not (it may be anyone's file).
+        named = all(_COLUMN_NAME.fullmatch(h) for h in header)
+        found = f"; found {', '.join(header)}" if named else ": this line is not a row of column names"
         raise ClauseError("no date column", [Diagnostic(
-            shown, header_row + 1, 1, f"market data needs a 'date' column; found {', '.join(header)}")])
+            shown, header_row + 1, 1, f"market data needs a 'date' column{found}")])
+    if len(rows) - header_row - 1 > MAX_MARKET_ROWS:
+        message = f"more than {MAX_MARKET_ROWS:,} rows of market data: the limit on a file"
+        raise ClauseError(message, [Diagnostic(shown, header_row + MAX_MARKET_ROWS + 2, 1, message)])
     date_col = header.index("date")
     columns: dict[str, dict[dt.date, Fraction]] = {h: {} for h in header if h != "date"}
     problems: list[Diagnostic] = []
@@ -90,6 +102,10 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
     if problems:
         raise ClauseError(problems[0].message, problems)
     dates = sorted(seen)
+    if dates and (dates[-1] - dates[0]).days > MAX_SPAN_DAYS:
+        message = (f"the market data runs from {dates[0].isoformat()} to {dates[-1].isoformat()}: more "
+                   f"than {MAX_SPAN_DAYS:,} days, the limit on a period")
+        raise ClauseError(message, [Diagnostic(shown, seen[dates[-1]], 1, message)])
     if exchange is not None and dates:
         warnings.extend(_gaps(shown, dates, exchange, header_row + 1))
     return MarketData(shown, dates, columns, warnings)

@@ -1,0 +1,144 @@
+"""The files Clause reads and writes.
+
+Every file it reads is a regular file (not a folder, a device such as ``/dev/zero``, or a
+pipe, which would never end or never start), of at most ``MAX_FILE_BYTES``, in UTF-8. A
+path named inside a file (``extends:``, a deal's ``documents:``, a scenario's ``contracts:``
+and ``market:``) must lead inside the folder of the file that names it or the folder
+Clause runs in, or a folder the user allows (``--allow-path``), symbolic links followed: a
+file sent by someone else cannot make Clause read the user's other files. Every file
+Clause writes is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .diagnostics import ClauseError, Diagnostic
+from .limits import MAX_FILE_BYTES
+
+if TYPE_CHECKING:
+    from .syntax.yamldoc import Path_, YamlDoc
+
+#: Folders beyond the default ones that paths named inside files may lead into.
+_ALLOWED: list[Path] = []
+
+
+def allow_paths(folders: Iterable[str]) -> None:
+    """From now on, let paths named inside files lead into ``folders`` too (``--allow-path``),
+    and into no other folder beyond the default ones."""
+    allowed = []
+    for folder in folders:
+        path = Path(folder)
+        if not path.is_dir():
+            raise ClauseError(f"--allow-path {folder}: no such folder")
+        allowed.append(path.resolve())
+    _ALLOWED[:] = allowed
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def not_a_file(path: str | Path) -> str | None:
+    """Why ``path`` cannot be read as a file (it does not exist, or is a folder, a device, a
+    pipe), or None when it is a regular file."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
+    return None if stat.S_ISREG(mode) else f"{_kind(mode)}, not a file"
+
+
+def read_text(path: str | Path, what: str = "file") -> str:
+    """The text of the regular file ``path``, its line ends made ``\\n``; a ``ClauseError``
+    saying why not: no such file (``what`` says what kind), not a regular file, larger than
+    ``MAX_FILE_BYTES``, or not UTF-8 (the error names the first byte that is not, never the
+    file's text)."""
+    try:  # O_NONBLOCK: a pipe opens at once instead of waiting for a writer; it is refused below
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise ClauseError(f"{path}: no such {what}") from None
+    except OSError as exc:
+        raise _unreadable(path, f"cannot read: {exc.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _unreadable(path, f"{_kind(mode)}, not {'an' if what[0] in 'aeiou' else 'a'} {what}")
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _unreadable(path, f"larger than {MAX_FILE_BYTES:,} bytes, the limit on a file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _unreadable(path, f"not UTF-8 text (byte {data[exc.start]:#04x}): is it the file you "
+                                "meant?", line, column) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _unreadable(path: str | Path, message: str, line: int = 1, column: int = 1) -> ClauseError:
+    return ClauseError(message, [Diagnostic(str(path), line, column, message)])
+
+
+def named_file(doc: YamlDoc, where: Path_, written: str, what: str) -> Path:
+    """The file ``doc`` names as ``written`` at ``where``, relative to its folder; a
+    ``ClauseError`` there if it leads outside the folders allowed, does not exist (``what``
+    says what it should be) or is not a regular file."""
+    target = Path(doc.path).parent / written
+    roots = [Path(doc.path).parent.resolve(), Path.cwd().resolve(), *_ALLOWED]
+    if not any(target.resolve().is_relative_to(root) for root in roots):
+        problem = (f"{written} leads outside the folder of {doc.path} and the folder Clause runs in: "
+                   "name a file inside them, or allow its folder with --allow-path FOLDER")
+    elif not target.exists():
+        problem = f"no such {what}: {target}"
+    else:
+        problem = f"{target}: {not_a_file(target)}" if not_a_file(target) else ""
+    if problem:
+        found = doc.diagnostic(where, problem)
+        raise ClauseError(found.message, [found])
+    return target
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: into a temporary file in the same
+    folder, then renamed over ``path``, so that no reader ever sees part of it."""
+    target = Path(path)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)  # a file written again keeps its permissions
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.",
+                                         suffix=".tmp", delete=False, newline="")
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, mode)
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask
