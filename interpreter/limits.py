@@ -35,9 +35,10 @@ MAX_FILE_BYTES = 4_000_000
 #: Rows of market data in one file.
 MAX_MARKET_ROWS = 100_000
 
-#: Days that one period may span: the dates of a market data file, the days a ``total``,
+#: Days that one period may span (about 270 years, so that a period from a date left at
+#: 1900-01-01 still ends past 2100): the dates of a market data file, the days a ``total``,
 #: ``least`` or ``greatest`` runs over, and the business days a date moves by.
-MAX_SPAN_DAYS = 36_600
+MAX_SPAN_DAYS = 100_000
 
 #: Events one scenario run may process, its scheduled ones included.
 MAX_RUN_EVENTS = 100_000

@@ -116,9 +116,9 @@ def test_market_data_past_its_limits(cli, tmp_path: Path, monkeypatch: pytest.Mo
     run = cli("eval", SERIES_B, "premium", "--set", "conversion_date=1999-03-01", "--market", rows)
     assert only_line(run.err) == f"{rows}:5:1: error: more than 3 rows of market data: the limit on a file"
     span = tmp_path / "span.csv"
-    span.write_text("date,closing_bid\n1900-01-02,5\n2099-12-31,5\n")
+    span.write_text("date,closing_bid\n1700-01-04,5\n2099-12-31,5\n")
     run = cli("eval", SERIES_B, "premium", "--set", "conversion_date=1999-03-01", "--market", span)
-    assert only_line(run.err) == (f"{span}:3:1: error: the market data runs from 1900-01-02 to 2099-12-31: "
+    assert only_line(run.err) == (f"{span}:3:1: error: the market data runs from 1700-01-04 to 2099-12-31: "
                                   f"more than {MAX_SPAN_DAYS:,} days, the limit on a period")
 
 
@@ -256,6 +256,14 @@ def test_a_binary_file_is_named_at_its_first_byte_that_is_not_text(tmp_path: Pat
         assert run.code == 1, command
         assert run.out.splitlines()[0] == (f"{path}:2:1: error: not UTF-8 text (byte 0x89): is it the file "
                                            "you meant?")
+
+
+def test_a_control_character_is_named_where_it_is(tmp_path: Path, cli) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("title: t\nnote: a\x1fb\n")
+    run = cli("validate", path)
+    assert (run.code, only_line(run.out)) == (
+        1, f"{path}:2:8: error: invalid YAML: control characters are not allowed (character #x001f)")
 
 
 # -- empty input ----------------------------------------------------------------------------

@@ -35,9 +35,9 @@ def test_output_is_the_same_whatever_the_hash_seed(contract) -> None:
         ["validate", str(broken)],
         ["lint", "contracts/", "--format", "json"],
         ["run", "examples/scenarios/deal/01-second-closing-to-maturity.yaml", "--format", "json"],
-        ["eval", "contracts/series_b_certificate.yaml", "conversion_shares", "--set", "notice_date=1999-08-02",
-         "--set", "preferred_shares=1000", "--market", "examples/closing-bids-MADE-UP.csv", "--explain",
-         "--format", "json"],
+        ["eval", "contracts/series_b_certificate.yaml", "conversion_shares",
+         "--set", "notice_date=1999-08-02", "--set", "preferred_shares=1000",
+         "--market", "examples/closing-bids-MADE-UP.csv", "--explain", "--format", "json"],
     ]
     script = COMMANDS.format(commands=commands)
     outputs = [subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, check=True,

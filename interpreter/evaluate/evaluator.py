@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..calendar import BusinessCalendar, CalendarError, TradingCalendar
-from ..diagnostics import ClauseError
+from ..diagnostics import ClauseError, Diagnostic
 from ..limits import MAX_SPAN_DAYS, TOO_LARGE, too_large
 from ..link.program import (
     DEFINITION,
@@ -171,9 +171,10 @@ class Evaluator:
             raise EvaluationError(f"{term.name} comes from market data: give a CSV (--market on the "
                                   "command line, market: in a scenario)", term)
         column = term.column or term.name
-        if column not in market.columns:
-            raise EvaluationError(f"{market.path} has no column {column!r} for {term.name} "
-                                  f"(columns: {', '.join(['date', *market.columns])})", term)
+        if column not in market.columns:  # at the header of the market data, which lacks it
+            message = (f"no column {column!r} for {term.name} (columns: "
+                       f"{', '.join(['date', *market.columns])})")
+            raise ClauseError(message, [Diagnostic(market.path, market.header_line, 1, message)])
         return SeriesValue(term.name, market.columns[column], trading)
 
     # -- expressions -------------------------------------------------------

@@ -29,6 +29,7 @@ class MarketData:
     dates: list[dt.date]
     columns: dict[str, dict[dt.date, Fraction]]
     warnings: list[Diagnostic] = field(default_factory=list)
+    header_line: int = 1  # where the columns are named
 
 
 #: A column name as a header line gives it: a word or a few, not a line of another file.
@@ -108,7 +109,7 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
         raise ClauseError(message, [Diagnostic(shown, seen[dates[-1]], 1, message)])
     if exchange is not None and dates:
         warnings.extend(_gaps(shown, dates, exchange, header_row + 1))
-    return MarketData(shown, dates, columns, warnings)
+    return MarketData(shown, dates, columns, warnings, header_row + 1)
 
 
 def _gaps(shown: str, dates: list[dt.date], exchange: BusinessCalendar, line: int) -> list[Diagnostic]:

@@ -60,7 +60,8 @@ def _describe(doc: YamlDoc, error: ValidationError) -> list[Diagnostic]:
         except ValueError as exc:  # it names the types a file may use
             return [doc.diagnostic(where, f"{label}: {exc}")]
         return [doc.diagnostic(where, f"{label}: write the type as {str(meant)!r}")]
-    return [doc.diagnostic(where, f"{label}: {error.message}")]
+    message = error.message  # it quotes the value, which may be long: a screenful is enough
+    return [doc.diagnostic(where, f"{label}: {message if len(message) <= 200 else message[:200] + '…'}")]
 
 
 def load_checked_yaml(path: str | Path, schema_name: str, kind: str) -> YamlDoc:

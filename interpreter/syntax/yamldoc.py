@@ -156,6 +156,12 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise ClauseError(problem, [Diagnostic(shown, line, col, f"invalid YAML: {problem}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"invalid YAML: {exc.reason} (character #x{code:04x})"
+        raise ClauseError(message, [Diagnostic(shown, line, col, message)]) from None
     except RecursionError:  # only PyYAML's pure-Python composer recurses; libyaml stops at depth 1,000
         message = "invalid YAML: nested too deep"
         raise ClauseError(message, [Diagnostic(shown, 1, 1, message)]) from None
