@@ -30,7 +30,7 @@ MAX_VALUE_DIGITS = 1_000
 MAX_STRING_CHARS = 250_000
 
 #: Bytes in one file Clause reads: a contract, a scenario, market data, an inventory.
-MAX_FILE_BYTES = 4_000_000
+MAX_FILE_BYTES = 2_000_000
 
 #: Rows of market data in one file.
 MAX_MARKET_ROWS = 100_000
