@@ -264,8 +264,7 @@ def _is_scenario(path: Path, unreadable: bool) -> bool:
 
 
 def _test(paths: list[str]) -> int:
-    passed = failed = 0
-    crashed = 0
+    passed = failed = crashed = 0
     for path in _contract_files(paths):
         if not _is_scenario(path, unreadable=True):
             continue

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import ClauseError, Diagnostic
+from .diagnostics import ClauseError, Diagnostic, line_and_column
 from .limits import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
@@ -85,11 +85,10 @@ def read_text(path: str | Path, what: str = "file") -> str:
         raise _unreadable(path, f"larger than {MAX_FILE_BYTES:,} bytes, the limit on a file")
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    except UnicodeDecodeError as exc:  # all before the byte is text: count its lines
+        before = data[:exc.start].decode("utf-8")
         raise _unreadable(path, f"not UTF-8 text (byte {data[exc.start]:#04x}): is it the file you "
-                                "meant?", line, column) from None
+                                "meant?", *line_and_column(before, len(before))) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -109,7 +108,8 @@ def named_file(doc: YamlDoc, where: Path_, written: str, what: str) -> Path:
     elif not target.exists():
         problem = f"no such {what}: {target}"
     else:
-        problem = f"{target}: {not_a_file(target)}" if not_a_file(target) else ""
+        unreadable = not_a_file(target)
+        problem = f"{target}: {unreadable}" if unreadable else ""
     if problem:
         found = doc.diagnostic(where, problem)
         raise ClauseError(found.message, [found])

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ..diagnostics import ClauseError, Diagnostic
+from ..diagnostics import ClauseError, Diagnostic, line_and_column
 from ..files import read_text
 from ..limits import MAX_LITERAL_DIGITS, MAX_STRING_CHARS
 
@@ -157,11 +157,10 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
         problem = exc.problem or exc.context or "invalid YAML"
         raise ClauseError(problem, [Diagnostic(shown, line, col, f"invalid YAML: {problem}")]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         message = f"invalid YAML: {exc.reason} (character #x{code:04x})"
-        raise ClauseError(message, [Diagnostic(shown, line, col, message)]) from None
+        line, column = line_and_column(text, exc.position)
+        raise ClauseError(message, [Diagnostic(shown, line, column, message)]) from None
     except RecursionError:  # only PyYAML's pure-Python composer recurses; libyaml stops at depth 1,000
         message = "invalid YAML: nested too deep"
         raise ClauseError(message, [Diagnostic(shown, 1, 1, message)]) from None
