@@ -18,8 +18,8 @@ from typing import Any
 
 from . import __version__, cache
 from .diagnostics import ClauseError, Diagnostic
+from .files import allow_paths, write_atomically, yaml_files
 from .files import is_scenario as _is_scenario
-from .files import write_atomically, yaml_files
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -103,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
                                            "clauses that run on each")
     events.add_argument("contract", metavar="CONTRACT")
     events.add_argument("--format", choices=["text", "json"], default="text")
+
+    for command in sub.choices.values():
+        command.add_argument("--allow-path", action="append", default=[], metavar="FOLDER",
+                             help="let the paths files name (extends, documents, contracts, market) "
+                                  "lead into FOLDER too, besides their own folder and this one")
     return parser
 
 
@@ -122,6 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     cache.set_enabled(not args.no_cache)
     try:
+        allow_paths(args.allow_path)
         if args.command == "validate":
             return _validate(args.paths, args.format)
         if args.command == "eval":
@@ -283,7 +289,7 @@ def _scenario_problems(scenarios: list[Path]) -> list[Diagnostic]:
 
 
 def _test(paths: list[str], fmt: str, junit: str | None) -> int:
-    from .run.testing import PASSED, check_scenario, junit_xml, summary
+    from .run.testing import CRASHED, PASSED, check_scenario, junit_xml, summary
 
     outcomes = []
     for path in _contract_files(paths):
@@ -300,6 +306,8 @@ def _test(paths: list[str], fmt: str, junit: str | None) -> int:
         write_atomically(junit, junit_xml(outcomes))
     if not outcomes:
         print(f"error: no scenario files in {', '.join(paths)}: nothing to test", file=sys.stderr)
+    if any(o.status == CRASHED for o in outcomes):
+        return EXIT_INTERNAL
     return EXIT_OK if outcomes and all(o.status == PASSED for o in outcomes) else EXIT_ERRORS
 
 
@@ -355,9 +363,13 @@ def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
 
     wanted = [i for i, _ in inventory_rows(inventory) if prefix is None or i.split()[0] == prefix]
     cited: set[str] = set()
-    for path in _contract_files(paths):
-        if not _is_scenario(path):
-            cited |= load_checked(str(path)).cited()
+    contracts = [path for path in _contract_files(paths) if not _is_scenario(path, unreadable=False)]
+    if not contracts:
+        raise ClauseError(f"no contract files in {', '.join(paths)}: nothing to cover")
+    if not wanted:
+        raise ClauseError(f"no provision ids starting with {prefix!r} in {inventory}: nothing to cover")
+    for path in contracts:
+        cited |= load_checked(str(path)).cited()
     missing = [i for i in wanted if i not in cited]
     for provision in missing:
         print(f"not covered: {provision}")
@@ -372,7 +384,9 @@ def _lint(args: argparse.Namespace) -> int:
     from .report.inventory import inventory_rows
     from .report.lint import lint
 
-    files = [path for path in _contract_files(args.paths) if not _is_scenario(path)]
+    files = [path for path in _contract_files(args.paths) if not _is_scenario(path, unreadable=False)]
+    if not files:
+        raise ClauseError(f"no contract files in {', '.join(args.paths)}: nothing to lint")
     programs, problems = load_each(files)
     listed = ({provision: (args.inventory, line, 1) for provision, line in inventory_rows(args.inventory)}
               if args.inventory else {})

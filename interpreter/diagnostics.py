@@ -58,6 +58,11 @@ class Diagnostic:
         return f"::{self.severity} file={self.path},line={self.line},col={self.column}::{message}"
 
 
+def line_and_column(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of character ``index`` of ``text``."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def close_match(name: str, names: Iterable[str]) -> str:
     """``; did you mean 'x'?`` for the closest of ``names`` to a misspelt ``name``, or nothing."""
     import difflib  # here: a run without a misspelt name never needs it

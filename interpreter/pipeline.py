@@ -16,8 +16,8 @@ from pathlib import Path
 
 from . import cache
 from .diagnostics import ClauseError, Diagnostic
+from .files import read_text
 from .link.program import Program
-from .syntax.yamldoc import read_text
 
 #: What an entry of the cache of checked programs holds: the files read (path, digest of the text).
 Reads = tuple[tuple[str, str], ...]

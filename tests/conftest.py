@@ -1,5 +1,6 @@
-"""Fixtures: running the CLI in-process, writing small contracts to a temp folder, and a
-cache of checked programs of the session's own (never the user's)."""
+"""Fixtures: running the CLI in-process, writing small contracts to a temp folder, a cache
+of checked programs of the session's own (never the user's), and the hypothesis profiles of
+the property-based tests."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from support import HEADER, Run
 
 from interpreter.cli import main
@@ -33,6 +35,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         del os.environ["CLAUSE_CACHE_DIR"]
     else:
         os.environ["CLAUSE_CACHE_DIR"] = saved
+
+
+# The property-based tests (test_properties.py) run a bounded number of examples in CI
+# ("ci", the default); HYPOTHESIS_PROFILE=thorough runs 100,000 of each (hours, not minutes).
+settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=100_000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

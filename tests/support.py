@@ -28,6 +28,30 @@ calendars: {business_days: [FED, XNYS], exchange: XNAS}
 """
 
 
+#: A provision with a parameter of each common type and an input, for tests that write
+#: definitions after it (``definitions``): below HEADER, the first definition's formula is on
+#: line FORMULA_LINE, and a formula written ``formula: '...'`` starts at column FORMULA_COLUMN.
+PROVISION = """\
+provisions:
+  T 1:
+    text: quoted
+    parameters:
+      p: {type: money, value: $1}
+      yes: {type: boolean, value: true}
+      start: {type: date, value: 1999-01-04}
+    inputs:
+      n: {type: ratio, description: a number}
+    definitions:
+"""
+FORMULA_LINE, FORMULA_COLUMN = 16, 19
+
+
+def definitions(*entries: tuple[str, str, str]) -> str:
+    """Definitions ``(name, type, formula)``, three lines each, every formula in single quotes."""
+    return "".join(f"      {name}:\n        type: {type_}\n        formula: '{formula}'\n"
+                   for name, type_, formula in entries)
+
+
 @dataclass
 class Run:
     """The outcome of one CLI invocation."""

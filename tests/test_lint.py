@@ -428,7 +428,12 @@ def test_json_and_github_formats(cli, tmp_path: Path) -> None:
 
 def test_scenario_files_in_a_folder_are_skipped(cli, tmp_path: Path) -> None:
     (tmp_path / "scenario.yaml").write_text("contracts: [c.yaml]\n")
-    assert cli("lint", tmp_path).out == "0 warnings in 0 files\n"
+    run = cli("lint", tmp_path)  # nothing to lint is an error
+    assert (run.code, run.out) == (1, "")
+    assert run.err == f"error: no contract files in {tmp_path}: nothing to lint\n"
+    (tmp_path / "c.yaml").write_text(HEADER + "provisions:\n  T 1:\n    text: quoted\n    definitions:\n"
+                                     "      fee: {type: money, formula: $1}\n")
+    assert cli("lint", tmp_path).out == "0 warnings in 1 file\n"
 
 
 def test_the_deal_alone_has_the_same_findings(real: list[str]) -> None:

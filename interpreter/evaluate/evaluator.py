@@ -20,7 +20,8 @@ from fractions import Fraction
 from typing import Any
 
 from ..calendar import BusinessCalendar, CalendarError, TradingCalendar
-from ..diagnostics import ClauseError
+from ..diagnostics import ClauseError, Diagnostic
+from ..limits import MAX_SPAN_DAYS, TOO_LARGE, too_large
 from ..link.program import (
     DEFINITION,
     GIVEN,
@@ -174,9 +175,10 @@ class Evaluator:
             raise EvaluationError(f"{term.name} comes from market data: give a CSV (--market on the "
                                   "command line, market: in a scenario)", term)
         column = term.column or term.name
-        if column not in market.columns:
-            raise EvaluationError(f"{market.path} has no column {column!r} for {term.name} "
-                                  f"(columns: {', '.join(['date', *market.columns])})", term)
+        if column not in market.columns:  # at the header of the market data, which lacks it
+            message = (f"no column {column!r} for {term.name} (columns: "
+                       f"{', '.join(['date', *market.columns])})")
+            raise ClauseError(message, [Diagnostic(market.path, market.header_line, 1, message)])
         return SeriesValue(term.name, market.columns[column], trading)
 
     # -- expressions -------------------------------------------------------
@@ -219,7 +221,13 @@ class Evaluator:
                 raise self._fail(node, "division by zero")
             else:
                 value = value / right
+            self._bounded(node, value)  # each step at most doubles the digits: stop at the first past
         return value
+
+    def _bounded(self, node: ast.Node, value: Any) -> None:
+        """Refuse a value past ``MAX_VALUE_DIGITS`` (a value that squares itself again and again)."""
+        if too_large(value):
+            raise self._fail(node, TOO_LARGE)
 
     def _date_arithmetic(self, node: ast.Node, op: str, left: tuple[Any, Type | None],
                          right: tuple[Any, Type | None]) -> dt.date | Fraction:
@@ -243,7 +251,14 @@ class Evaluator:
                 raise self._fail(node, f"{day.isoformat()} moved by {steps} days is out of the "
                                        "calendar's range") from None
         if calendar == "business":
-            return self.business.add(day, steps)
+            if abs(steps) > MAX_SPAN_DAYS:
+                raise self._fail(node, f"{day.isoformat()} moved by {steps:,} business days: more than "
+                                       f"{MAX_SPAN_DAYS:,}, the limit on a period")
+            try:
+                return self.business.add(day, steps)
+            except OverflowError:
+                raise self._fail(node, f"{day.isoformat()} moved by {steps} business days is out of "
+                                       "the calendar's range") from None
         if calendar == "years":  # an anniversary; one of February 29 falls on the 28th
             year = day.year + steps
             if not dt.MINYEAR <= year <= dt.MAXYEAR:
@@ -312,6 +327,7 @@ class Evaluator:
         implementation = _BUILTINS.get(node.function)
         if implementation is not None:
             result = implementation(self, node, [self._eval(a, bindings) for a in node.args])
+            self._bounded(node, result)
             self._step(node, result)
             return result
         new = dict(bindings)
@@ -332,6 +348,9 @@ class Evaluator:
     def _total(self, node: ast.Total, bindings: Bindings) -> Fraction:
         start: dt.date = self._eval(node.start, bindings)
         end: dt.date = self._eval(node.end, bindings)
+        if (end - start).days >= MAX_SPAN_DAYS:
+            raise self._fail(node, f"{node.mode} over {start.isoformat()} to {end.isoformat()}: more than "
+                                   f"{MAX_SPAN_DAYS:,} days, the limit on a period")
         found: list[Fraction] = []
         day = start
         while day <= end:
@@ -346,6 +365,7 @@ class Evaluator:
                                    f"{end.isoformat()})")
         else:
             result = min(found) if node.mode == "least" else max(found)
+        self._bounded(node, result)
         self._step(node, result)
         return result
 
@@ -391,6 +411,8 @@ class Evaluator:
             return numerics.black_scholes_call(spot, strike, volatility, rate, term / 365)
         except ValueError as exc:
             raise self._fail(node, str(exc)) from None
+        except ArithmeticError:  # decimal's Overflow: an exponent past its range
+            raise self._fail(node, f"{node.function}: a value out of range") from None
 
     def _is_trading_day(self, node: ast.Call, args: list[Any]) -> bool:
         return self._trading(node).is_trading_day(args[0])

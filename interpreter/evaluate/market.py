@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -19,6 +20,8 @@ from pathlib import Path
 from .. import cache
 from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, Diagnostic
+from ..files import read_text
+from ..limits import MAX_MARKET_ROWS, MAX_SPAN_DAYS
 from ..link.program import SERIES, Program, impossible_value
 from ..syntax.literals import parse_date, parse_money, parse_number
 from ..types import Series
@@ -43,6 +46,11 @@ class MarketData:
                 line, col = self.cells[(column, day)]
                 found.append(Diagnostic(self.path, line, col, f"{column} of {day.isoformat()}: {message}"))
         return found
+    header_line: int = 1  # where the columns are named
+
+
+#: A column name as a header line gives it: a word or a few, not a line of another file.
+_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ .()-]{0,39}")
 
 
 def _value(text: str) -> Fraction:
@@ -57,35 +65,35 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
     kept (the data is the record of trading days) but reported as a warning.
     """
     shown = str(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except FileNotFoundError:
-        raise ClauseError(f"{shown}: no such market data file") from None
-    except OSError as exc:
-        raise ClauseError(f"{shown}: cannot read market data: {exc}") from None
-    entry = cache.digest(shown, raw, *(exchange.codes if exchange else ()))
+    text = read_text(path, "market data file")
+    entry = cache.digest(shown, text.encode("utf-8"), *(exchange.codes if exchange else ()))
     kept = cache.load("markets", entry)
     if isinstance(kept, MarketData):
         return kept
-    market = _read(shown, raw, exchange)
+    market = _read(shown, text, exchange)
     cache.store("markets", entry, market)
     return market
 
 
-def _read(shown: str, raw: bytes, exchange: BusinessCalendar | None) -> MarketData:
+def _read(shown: str, text: str, exchange: BusinessCalendar | None) -> MarketData:
     try:
-        rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise ClauseError(f"{shown}: cannot read market data: {exc}") from None
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # a field longer than the csv module's limit, a NUL byte
+        raise ClauseError(f"{shown}: not market data: {exc}") from None
     header_row = next((i for i, r in enumerate(rows) if r and not r[0].startswith("#")), None)
     if header_row is None:
         raise ClauseError(f"{shown}: empty market data file",
                           [Diagnostic(shown, 1, 1, "empty market data file")])
     header = [h.strip() for h in rows[header_row]]
     if "date" not in header:
+        # A header of column names is shown; any other line is not (it may be anyone's file).
+        named = all(_COLUMN_NAME.fullmatch(h) for h in header)
+        found = f"; found {', '.join(header)}" if named else ": this line is not a row of column names"
         raise ClauseError("no date column", [Diagnostic(
-            shown, header_row + 1, 1, f"market data needs a 'date' column; found {', '.join(header)}")])
+            shown, header_row + 1, 1, f"market data needs a 'date' column{found}")])
+    if len(rows) - header_row - 1 > MAX_MARKET_ROWS:
+        message = f"more than {MAX_MARKET_ROWS:,} rows of market data: the limit on a file"
+        raise ClauseError(message, [Diagnostic(shown, header_row + MAX_MARKET_ROWS + 2, 1, message)])
     date_col = header.index("date")
     columns: dict[str, dict[dt.date, Fraction]] = {h: {} for h in header if h != "date"}
     problems: list[Diagnostic] = []
@@ -124,9 +132,13 @@ def _read(shown: str, raw: bytes, exchange: BusinessCalendar | None) -> MarketDa
     if problems:
         raise ClauseError(problems[0].message, problems)
     dates = sorted(seen)
+    if dates and (dates[-1] - dates[0]).days > MAX_SPAN_DAYS:
+        message = (f"the market data runs from {dates[0].isoformat()} to {dates[-1].isoformat()}: more "
+                   f"than {MAX_SPAN_DAYS:,} days, the limit on a period")
+        raise ClauseError(message, [Diagnostic(shown, seen[dates[-1]], 1, message)])
     if exchange is not None and dates:
         warnings.extend(_gaps(shown, dates, exchange, header_row + 1))
-    return MarketData(shown, dates, columns, warnings, cells)
+    return MarketData(shown, dates, columns, warnings, cells, header_row + 1)
 
 
 def _gaps(shown: str, dates: list[dt.date], exchange: BusinessCalendar, line: int) -> list[Diagnostic]:

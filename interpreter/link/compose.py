@@ -16,7 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import ClauseError, Diagnostic
+from ..diagnostics import Diagnostic
+from ..files import named_file
 from ..syntax import ast
 from ..syntax.entries import read_layout
 from ..syntax.yamldoc import YamlDoc
@@ -40,10 +41,7 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
     composed = Program(doc, str(data["title"]), dict(data["document"]), {})
     found: set[tuple[str, str]] = set()
     for short, file in data["documents"].items():
-        document = path.parent / str(file)
-        if not document.is_file():
-            problem = doc.diagnostic(("documents", short), f"no such contract file: {document}")
-            raise ClauseError(problem.message, [problem])
+        document = named_file(doc, ("documents", short), str(file), "contract file")
         program = load(document)
         if program.abstract:
             problems.append(doc.diagnostic(("documents", short), f"{file} is an abstract body; a deal "

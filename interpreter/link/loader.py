@@ -13,6 +13,7 @@ from typing import Any
 
 from ..calendar import unknown_calendar
 from ..diagnostics import ClauseError, Diagnostic, close_match
+from ..files import named_file
 from ..syntax import ast
 from ..syntax.entries import QUOTING, Entry, read_layout
 from ..syntax.parser import FormulaLimitError, FormulaSyntaxError, parsed_formula
@@ -106,13 +107,10 @@ def _parent(doc: YamlDoc, path: Path, chain: tuple[Path, ...]) -> Program | None
     """The body ``doc`` extends, loaded (with its own body) relative to ``path``."""
     if "extends" not in doc.data:
         return None
-    body = path.parent / str(doc.data["extends"])
+    body = named_file(doc, ("extends",), str(doc.data["extends"]), "contract body")
     here = path.resolve()
     if body.resolve() in (*chain, here):
         problem = doc.diagnostic(("extends",), f"{body} extends itself, through {path}")
-        raise ClauseError(problem.message, [problem])
-    if not body.is_file():
-        problem = doc.diagnostic(("extends",), f"no such contract body: {body}")
         raise ClauseError(problem.message, [problem])
     return load_program(body, (*chain, here))
 

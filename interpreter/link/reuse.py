@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import ClauseError
-from ..syntax.yamldoc import YamlDoc, read_text
+from ..files import read_text
+from ..syntax.yamldoc import YamlDoc
 from .program import Program
 
 #: The files read under each ``recording`` block now running, by path as named: their texts.

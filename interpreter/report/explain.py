@@ -61,23 +61,33 @@ def _unique(records: list[Record]) -> list[Record]:
 
 
 def explain_json(rec: Record, program: Program) -> dict[str, Any]:
-    """The derivation of ``rec`` as nested JSON objects."""
-    formula = None
-    if rec.origin in ("formula", "interpretation", "default"):
-        chosen = rec.term.choices[rec.choice].formula if rec.choice else rec.term.formula
-        formula = chosen.text if chosen else None
-    return {
-        "term": rec.term.name,
-        "value": plain(rec.value, rec.term.type),
-        "type": str(rec.term.type),
-        "origin": rec.origin,
-        **({"reading": rec.choice} if rec.choice else {}),
-        **({"bindings": {k: plain(v, program.terms[k].type) for k, v in rec.bindings}}
-           if rec.bindings else {}),
-        "source": rec.term.sources,
-        **({"formula": " ".join(formula.split())} if formula else {}),
-        **({"text": " ".join(rec.term.text.split())} if rec.term.text else {}),
-        "steps": [{"expression": s.text, "value": plain(s.value, s.type),
-                   **({"detail": s.detail} if s.detail else {})} for s in rec.steps],
-        "uses": [explain_json(u, program) for u in _unique(rec.uses)],
-    }
+    """The derivation of ``rec`` as nested JSON objects, each term once in full: a record met
+    again is its term, value and ``"as_above": true`` (else terms that share what they use
+    would repeat it, exponentially in the depth)."""
+    shown: set[int] = set()
+
+    def visit(r: Record) -> dict[str, Any]:
+        head: dict[str, Any] = {"term": r.term.name, "value": plain(r.value, r.term.type)}
+        if id(r) in shown:
+            return {**head, "as_above": True}
+        shown.add(id(r))
+        formula = None
+        if r.origin in ("formula", "interpretation", "default"):
+            chosen = r.term.choices[r.choice].formula if r.choice else r.term.formula
+            formula = chosen.text if chosen else None
+        return {
+            **head,
+            "type": str(r.term.type),
+            "origin": r.origin,
+            **({"reading": r.choice} if r.choice else {}),
+            **({"bindings": {k: plain(v, program.terms[k].type) for k, v in r.bindings}}
+               if r.bindings else {}),
+            "source": r.term.sources,
+            **({"formula": " ".join(formula.split())} if formula else {}),
+            **({"text": " ".join(r.term.text.split())} if r.term.text else {}),
+            "steps": [{"expression": s.text, "value": plain(s.value, s.type),
+                       **({"detail": s.detail} if s.detail else {})} for s in r.steps],
+            "uses": [visit(u) for u in _unique(r.uses)],
+        }
+
+    return visit(rec)

@@ -25,6 +25,7 @@ from ..diagnostics import ClauseError
 from ..display import human
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.trace import Record
+from ..limits import MAX_RUN_EVENTS, TOO_LARGE, too_large
 from ..link.program import (
     BUILT_IN_EVENTS,
     END_EVENT,
@@ -306,6 +307,8 @@ class Engine:
             name = _target_name(effect)
             old = self.state[name].get(party) if party is not None else self.state[name]
             new = _changed(effect.kind, old, values)
+            if too_large(new):
+                self._impossible(occurrence, f"{name} would be {TOO_LARGE} (clause {clause.name})")
             term = program.terms[name]
             element = term.type.element if isinstance(term.type, PartyMap) else term.type
             problem = term.bounds.problem(new, element) if term.bounds else None
@@ -331,6 +334,12 @@ class Engine:
             self._settle(effect.label or "", values.get("debtor"), values["creditor"], values.get("amount"),
                          occurrence.date, values.get("due"))
         elif effect.kind == "schedule":  # at the end of its day, after its events, unless at its start
+            if self._sequence >= MAX_RUN_EVENTS:
+                found = clause.doc.diagnostic((*effect.where, "schedule"), f"{clause.name} schedules "
+                                              f"{effect.label} on {values['on'].isoformat()}, past "
+                                              f"{MAX_RUN_EVENTS:,} events in one run (the limit): "
+                                              "does an event schedule itself?")
+                raise ClauseError(found.message, [found])
             self._push(Occurrence(values["on"], effect.label or "", fields, None,
                                   f"scheduled by {clause.name}"), -1 if effect.at_start else 1)
 

@@ -16,6 +16,7 @@ from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.market import MarketData, check_bounds, load_market
+from ..files import named_file
 from ..link.literal_fit import value_problem
 from ..link.program import END_EVENT, INTERPRETATION, OWED, SERIES, STATE, Program, Term, impossible_value
 from ..pipeline import load_checked
@@ -124,22 +125,15 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
     doc = load_checked_yaml(path, "scenario.schema.json", "scenario")
     problems: list[Diagnostic] = []
     data = doc.data
-    base = Path(path).parent
     programs = []
     for i, name in enumerate(data["contracts"]):
-        contract = base / str(name)
-        if not contract.is_file():
-            problem = doc.diagnostic(("contracts", i), f"no such contract file: {contract}")
-            raise ClauseError(problem.message, [problem])
+        contract = named_file(doc, ("contracts", i), str(name), "contract file")
         programs.append(load_checked(str(contract)))
     if variant is not None:
         programs = _with_variant(doc, programs, variant)
     market = None
     if "market" in data:
-        csv = base / str(data["market"])
-        if not csv.is_file():
-            problem = doc.diagnostic(("market",), f"no such market data file: {csv}")
-            raise ClauseError(problem.message, [problem])
+        csv = named_file(doc, ("market",), str(data["market"]), "market data file")
         exchange = next((p.exchange for p in programs if p.exchange), None)
         market = load_market(csv, BusinessCalendar([exchange]) if exchange else None)
         check_bounds(market, programs)

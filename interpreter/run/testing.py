@@ -20,7 +20,7 @@ from .engine import run_scenario
 from .expectations import failures
 from .scenario import load_scenario
 
-PASSED, FAILED, ERROR = "passed", "failed", "error"
+PASSED, FAILED, ERROR, CRASHED = "passed", "failed", "error", "crashed"
 
 NO_EXPECTATIONS = ("no expect: block, so nothing to check: add what the run should give, "
                    "worked by hand")
@@ -29,7 +29,8 @@ NO_EXPECTATIONS = ("no expect: block, so nothing to check: add what the run shou
 @dataclass
 class Outcome:
     """One scenario checked: ``failed`` (an expectation not met, or none given), ``error`` (it
-    would not load or run) or ``passed``; ``problems`` says why, each at its place."""
+    would not load or run), ``crashed`` (a bug of Clause's, said, and the other files still run)
+    or ``passed``; ``problems`` says why, each at its place."""
 
     path: str
     status: str
@@ -60,6 +61,10 @@ def check_scenario(path: str | Path) -> Outcome:
     except ClauseError as exc:
         problems = exc.located(str(path))
         status = ERROR
+    except Exception as exc:  # a bug: said at the file, and the other files still run
+        problems = [Diagnostic(str(path), 1, 1, f"internal error: {type(exc).__name__}: {exc} "
+                               "(please report this)")]
+        status = CRASHED
     return Outcome(str(path), status, problems, time.perf_counter() - start)
 
 
@@ -85,7 +90,7 @@ def junit_xml(outcomes: list[Outcome], name: str = "clause test") -> str:
     ``error``, each with the first problem as its message and every line of them as its text.
     """
     failed = sum(1 for o in outcomes if o.status == FAILED)
-    errors = sum(1 for o in outcomes if o.status == ERROR)
+    errors = sum(1 for o in outcomes if o.status in (ERROR, CRASHED))
     seconds = f"{sum(o.seconds for o in outcomes):.3f}"
     counts = {"tests": str(len(outcomes)), "failures": str(failed), "errors": str(errors)}
     root = ET.Element("testsuites", {"name": name, **counts, "time": seconds})

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from fractions import Fraction
 
+from ..limits import MAX_LITERAL_DIGITS
 from ..types import BOOLEAN, COUNT, DATE, MONEY_T, RATIO
 from . import ast
 
@@ -23,7 +24,10 @@ def parse_number(text: str) -> Fraction:
     negative = text.startswith("-")
     body = text[1:].strip() if negative else text
     if not _NUMBER.fullmatch(body):
-        raise ValueError(f"not a number: {text!r}")
+        raise ValueError(f"not a number: {shown(text)}")
+    digits = len(body) - body.count(",") - body.count(".")
+    if digits > MAX_LITERAL_DIGITS:
+        raise ValueError(f"a number of {digits:,} digits: the limit is {MAX_LITERAL_DIGITS}")
     whole, _, decimals = body.replace(",", "").partition(".")
     value = Fraction(int(whole + decimals), 10 ** len(decimals))  # from ints: twice as fast as from text
     return -value if negative else value
@@ -35,7 +39,7 @@ def parse_money(text: str) -> Fraction:
     negative = text.startswith("-")
     body = text[1:].strip() if negative else text
     if not body.startswith("$"):
-        raise ValueError(f"not an amount of money: {text!r}")
+        raise ValueError(f"not an amount of money: {shown(text)}")
     value = parse_number(body[1:])
     return -value if negative else value
 
@@ -44,7 +48,7 @@ def parse_percent(text: str) -> Fraction:
     """``4.9%`` → 49/1000."""
     text = text.strip()
     if not text.endswith("%"):
-        raise ValueError(f"not a percentage: {text!r}")
+        raise ValueError(f"not a percentage: {shown(text)}")
     return parse_number(text[:-1]) / 100
 
 
@@ -53,7 +57,7 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        raise ValueError(f"not a date (YYYY-MM-DD): {shown(text)}") from None
 
 
 #: The grammar's ``_DIGITS``, and the formulas ``literal_formula`` reads: one date, amount of
@@ -96,9 +100,21 @@ def parse_time(text: str) -> dt.time:
     """A time of day as documents write it, ``11:59 p.m.``."""
     match = _TIME.fullmatch(text.strip())
     if not match:
-        raise ValueError(f"not a time of day (like 11:59 p.m.): {text!r}")
+        raise ValueError(f"not a time of day (like 11:59 p.m.): {shown(text)}")
     hour, minute, half = int(match[1]), int(match[2]), match[3].lower()
     if not (1 <= hour <= 12 and minute < 60):
-        raise ValueError(f"not a time of day: {text!r}")
+        raise ValueError(f"not a time of day: {shown(text)}")
     hour = hour % 12 + (12 if half == "p" else 0)
     return dt.time(hour, minute)
+
+
+#: How much of a text that is not what was expected an error quotes.
+SHOWN_CHARS = 40
+
+
+def shown(text: str) -> str:
+    """``text`` quoted for an error message, cut short when it is long (a cell of a file that is
+    not market data, a megabyte pasted into --set)."""
+    if len(text) <= SHOWN_CHARS:
+        return repr(text)
+    return f"{text[:SHOWN_CHARS]!r}… ({len(text):,} characters)"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import io
+from collections.abc import Callable
+from fractions import Fraction
 from functools import cache, lru_cache
 from typing import Any
 
@@ -11,7 +13,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .. import cache as on_disk
-from ..limits import MAX_NESTING
+from ..limits import MAX_NESTING, MAX_STRING_CHARS
 from ..resources import resource
 from ..types import (
     BOOLEAN,
@@ -85,6 +87,14 @@ def _tok_span(token: Token) -> tuple[int, int]:
 _OPS = {"×": "*", "÷": "/", "≠": "!=", "≤": "<=", "≥": ">="}
 
 
+def _number(token: Token, parse: Callable[[str], Fraction]) -> Fraction:
+    """The exact value of a number the grammar matched; past ``MAX_LITERAL_DIGITS``, an error at it."""
+    try:
+        return parse(str(token))
+    except ValueError as exc:  # the grammar matched it, so it is only too long
+        raise FormulaLimitError(str(exc), token.start_pos or 0) from None
+
+
 class _ToAst:
     """Builds an ``ast`` node from a Lark tree's meta and its children, already built; each
     method is named for the rule (or alias) of ``clause.lark`` it builds."""
@@ -93,28 +103,28 @@ class _ToAst:
         return ast.Literal(_span(meta), value, literal_type)
 
     def money(self, meta: Any, c: list[Token]) -> ast.Node:
-        return self._literal(meta, parse_money(c[0]), MONEY_T)
+        return self._literal(meta, _number(c[0], parse_money), MONEY_T)
 
     def price(self, meta: Any, c: list[Token]) -> ast.Node:
-        return self._literal(meta, parse_money(c[0]), PRICE)
+        return self._literal(meta, _number(c[0], parse_money), PRICE)
 
     def percent(self, meta: Any, c: list[Token]) -> ast.Node:
-        node = self._literal(meta, parse_percent(c[0]), RATIO)
+        node = self._literal(meta, _number(c[0], parse_percent), RATIO)
         node.percent = True
         return node
 
     def number(self, meta: Any, c: list[Token]) -> ast.Node:
         # A whole number (7,500) counts; one written with a decimal point (1.25, .06) is a ratio.
-        return self._literal(meta, parse_number(c[0]), RATIO if "." in c[0] else COUNT)
+        return self._literal(meta, _number(c[0], parse_number), RATIO if "." in c[0] else COUNT)
 
     def shares(self, meta: Any, c: list[Token]) -> ast.Node:
-        return self._literal(meta, parse_number(c[0]), SHARES_T)
+        return self._literal(meta, _number(c[0], parse_number), SHARES_T)
 
     def duration(self, meta: Any, c: list[Token]) -> ast.Node:
         unit = " ".join(c[1].split())
         kind = {"trading": TRADING_DAYS_T, "business": BUSINESS_DAYS_T, "year": YEARS_T,
                 "years": YEARS_T, "month": MONTHS_T, "months": MONTHS_T}.get(unit.split()[0], DAYS_T)
-        return self._literal(meta, parse_number(c[0]), kind)
+        return self._literal(meta, _number(c[0], parse_number), kind)
 
     def date(self, meta: Any, c: list[Token]) -> ast.Node:
         try:
@@ -223,6 +233,9 @@ def parse_formula(text: str) -> ast.Node:
     """Parse one formula. Raises ``FormulaSyntaxError`` with the offset of the problem."""
     if not text.strip():
         raise FormulaSyntaxError("empty formula", 0)
+    if len(text) > MAX_STRING_CHARS:
+        raise FormulaLimitError(f"the formula is {len(text):,} characters long: the limit is "
+                                f"{MAX_STRING_CHARS:,}", 0)
     try:
         tree: Tree[Token] = _lark().parse(text)
     except UnexpectedCharacters as exc:

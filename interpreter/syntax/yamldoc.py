@@ -18,7 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import ClauseError, Diagnostic
+from ..diagnostics import ClauseError, Diagnostic, line_and_column
+from ..files import read_text
+from ..limits import MAX_LITERAL_DIGITS, MAX_STRING_CHARS
 
 if TYPE_CHECKING:
     import yaml
@@ -160,14 +162,11 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return text
 
 
-def read_text(path: str | Path) -> str:
-    """A file's text, or a ``ClauseError`` saying why it cannot be read."""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ClauseError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ClauseError(f"{path}: cannot read: {exc}") from None
+def _loader() -> Any:
+    """libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
@@ -178,13 +177,23 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
     if text is None:
         text = read_text(path)
     try:
-        # libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        aliases = _aliases(text, shown)
+        if aliases:
+            raise ClauseError(aliases[0].message, aliases)
+        root = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise ClauseError(problem, [Diagnostic(shown, line, col, f"invalid YAML: {problem}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"invalid YAML: {exc.reason} (character #x{code:04x})"
+        line, column = line_and_column(text, exc.position)
+        raise ClauseError(message, [Diagnostic(shown, line, column, message)]) from None
+    except RecursionError:  # only PyYAML's pure-Python composer recurses; libyaml stops at depth 1,000
+        message = "invalid YAML: nested too deep"
+        raise ClauseError(message, [Diagnostic(shown, 1, 1, message)]) from None
     doc = YamlDoc(shown, text, None)
     if root is None:
         doc.data = None
@@ -194,6 +203,35 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
     if problems:
         raise ClauseError(problems[0].message, problems)
     return doc
+
+
+def _aliases(text: str, shown: str) -> list[Diagnostic]:
+    """A problem at each alias (``*name``): expanding them, a file of a few lines can stand for
+    billions of values, so Clause files write each value where it is used."""
+    import yaml
+
+    if "*" not in text:
+        return []
+    found = []
+    for event in yaml.parse(text, Loader=_loader()):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+            found.append(Diagnostic(shown, event.start_mark.line + 1, event.start_mark.column + 1,
+                                    f"YAML alias *{event.anchor} is not allowed in clause files: write "
+                                    "the value out where it is used"))
+    return found
+
+
+def _scalar_problem(node: yaml.ScalarNode) -> str | None:
+    """Why a scalar is past a limit: a string longer than ``MAX_STRING_CHARS``, a number
+    with more digits than ``MAX_LITERAL_DIGITS``."""
+    text: str = node.value
+    if len(text) > MAX_STRING_CHARS:
+        return f"a string of {len(text):,} characters: the limit is {MAX_STRING_CHARS:,}"
+    if not node.style and (_INT.fullmatch(text) or _FLOAT.fullmatch(text)):
+        digits = sum(ch.isdigit() for ch in text.lower().partition("e")[0])
+        if digits > MAX_LITERAL_DIGITS:
+            return f"a number of {digits:,} digits: the limit is {MAX_LITERAL_DIGITS}"
+    return None
 
 
 def _convert(node: yaml.Node, where: Path_, doc: YamlDoc, problems: list[Diagnostic]) -> Any:
@@ -206,6 +244,10 @@ def _convert(node: yaml.Node, where: Path_, doc: YamlDoc, problems: list[Diagnos
                                    f"YAML tag {node.tag} is not allowed in clause files"))
         return None
     if isinstance(node, yaml.ScalarNode):
+        problem = _scalar_problem(node)
+        if problem:
+            problems.append(Diagnostic(doc.path, line, col, problem))
+            return None
         return _scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*where, i), doc, problems) for i, item in enumerate(node.value)]
@@ -216,6 +258,11 @@ def _convert(node: yaml.Node, where: Path_, doc: YamlDoc, problems: list[Diagnos
                                        key_node.start_mark.column + 1, "keys must be plain text"))
             continue
         key = str(key_node.value)
+        problem = _scalar_problem(key_node)
+        if problem:
+            problems.append(Diagnostic(doc.path, key_node.start_mark.line + 1,
+                                       key_node.start_mark.column + 1, problem))
+            continue
         if key in out:
             problems.append(Diagnostic(doc.path, key_node.start_mark.line + 1,
                                        key_node.start_mark.column + 1, f"duplicate key {key!r}"))
