@@ -70,13 +70,14 @@ TOY_EVENTS = """\
 """
 
 
-def toy_scenario(folder: Path, name: str, expect: str, events: str = TOY_EVENTS) -> Path:
+def toy_scenario(folder: Path, name: str, expect: str, events: str = TOY_EVENTS,
+                 contract: str | Path = TOY / "toy_contract.yaml") -> Path:
     """A scenario of the toy contract (an order of 100 units on 07-01, delivered on 07-12 unless
     ``events`` says otherwise) with ``expect`` as its expect: block: the events start on line 7."""
     path = folder / name
     path.write_text(textwrap.dedent(f"""\
         title: toy
-        contracts: [{TOY / 'toy_contract.yaml'}]
+        contracts: [{contract}]
         as_of: 1999-07-31
         holders:
           Buyer A: {{held: 10}}

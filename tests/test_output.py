@@ -51,10 +51,10 @@ def test_output_is_the_same_whatever_the_hash_seed(contract) -> None:
 
 def test_a_file_is_written_whole(tmp_path: Path) -> None:
     target = tmp_path / "report.md"
-    files.write_text(target, "first\n")
+    files.write_atomically(target, "first\n")
     assert target.read_text() == "first\n"
     os.chmod(target, 0o640)
-    files.write_text(target, "second\n")
+    files.write_atomically(target, "second\n")
     assert target.read_text() == "second\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640  # written again, it keeps its permissions
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]  # no temporary file left
@@ -70,6 +70,6 @@ def test_a_file_that_fails_to_be_written_is_left_as_it_was(tmp_path: Path,
 
     monkeypatch.setattr(files.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        files.write_text(target, "after\n" * 100_000)
+        files.write_atomically(target, "after\n" * 100_000)
     assert target.read_text() == "before\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]

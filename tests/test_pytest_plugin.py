@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml  # noqa: F401 (imported before pytester's runs, which drop the modules they import; PyYAML's
+# C extension cannot be imported again into a fresh module, and Clause imports yaml only when it reads)
 from support import TOY, toy_scenario
 
 from interpreter.cli import main
@@ -17,9 +19,12 @@ def scenarios(pytester: pytest.Pytester) -> Path:
     folder = pytester.path / "scenarios"
     folder.mkdir()
     # 100 units × $2.50 = $250.00: the first passes, the second expects a cent more.
-    toy_scenario(folder, "pass.yaml", "expect:\n  - {after: 0, values: {cost: $250.00}}\n")
-    toy_scenario(folder, "fail.yaml", "expect:\n  - after: 0\n    values: {cost: $250.01}\n")
-    toy_scenario(folder, "no_expect.yaml", "")
+    # The contract is copied beside them: a scenario may name only files inside its folder's tree.
+    toy_scenario(folder, "pass.yaml", "expect:\n  - {after: 0, values: {cost: $250.00}}\n",
+                 contract="contract.yaml")
+    toy_scenario(folder, "fail.yaml", "expect:\n  - after: 0\n    values: {cost: $250.01}\n",
+                 contract="contract.yaml")
+    toy_scenario(folder, "no_expect.yaml", "", contract="contract.yaml")
     (folder / "contract.yaml").write_text((TOY / "toy_contract.yaml").read_text(encoding="utf-8"),
                                           encoding="utf-8")
     return folder
@@ -70,7 +75,10 @@ def test_the_ini_option_and_the_marker(pytester: pytest.Pytester, scenarios: Pat
 
 
 def test_a_scenario_that_does_not_load_fails_with_its_error(pytester: pytest.Pytester) -> None:
-    bad = toy_scenario(pytester.path, "bad.yaml", "expect:\n  - {after: 0, values: {costs: $1}}\n")
+    (pytester.path / "contract.yaml").write_text((TOY / "toy_contract.yaml").read_text(encoding="utf-8"),
+                                                 encoding="utf-8")
+    bad = toy_scenario(pytester.path, "bad.yaml", "expect:\n  - {after: 0, values: {costs: $1}}\n",
+                       contract="contract.yaml")
     result = pytester.runpytest("--clause", bad)
     result.assert_outcomes(failed=1)
     # The unknown name is the key at column 25 of line 10: "  - {after: 0, values: {" is 24 characters.
