@@ -77,6 +77,7 @@ class Environment:
     market: MarketData | None = None
     state: dict[str, Any] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)  # why a given value is given
+    read: set[str] | None = None  # when given, collects the name of every term evaluated
 
 
 class Evaluator:
@@ -101,6 +102,8 @@ class Evaluator:
         key = (name, bindings)
         if key in self._memo:
             return self._memo[key]
+        if self.env.read is not None:
+            self.env.read.add(name)
         term = self.program.terms[name]
         rec = Record(term, bindings)
         bound = dict(bindings)

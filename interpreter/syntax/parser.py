@@ -54,6 +54,27 @@ def _lark() -> Lark:
     )
 
 
+@lru_cache(maxsize=1)
+def _lark_tokens() -> Lark:
+    """The same parser, keeping every token (keywords and punctuation too) in its tree."""
+    return Lark(
+        resource("clause.lark").read_text(encoding="utf-8"),
+        parser="lalr",
+        keep_all_tokens=True,
+    )
+
+
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    """Every token of a formula as the parser reads it: start, end and terminal name, in order.
+
+    For showing a formula (keywords, names, literals, operators); ``text`` must parse.
+    """
+    tree = _lark_tokens().parse(text)
+    found = [(t.start_pos or 0, t.end_pos or 0, t.type)
+             for t in tree.scan_values(lambda v: isinstance(v, Token))]
+    return sorted(found)
+
+
 def _span(meta: Any) -> tuple[int, int]:
     return (meta.start_pos, meta.end_pos)
 
