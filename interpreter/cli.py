@@ -25,8 +25,12 @@ from .report.diff import diff_programs, diff_runs
 from .report.explain import explain, explain_json
 from .report.inventory import inventory_rows
 from .report.lint import lint
+from .report.literate import contract_html, contract_markdown
+from .report.output import write_output
+from .report.page import report_html
+from .report.readings import Readings, at_stake, readings_json, readings_markdown, readings_text
 from .report.run_report import run_json, run_markdown, run_text
-from .run.engine import run_scenario
+from .run.engine import RunResult, run_scenario
 from .run.expectations import failures
 from .run.scenario import load_scenario
 from .syntax.literals import parse_date
@@ -66,6 +70,24 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     run.add_argument("--explain", action="store_true", help="derivation of every value computed")
     run.add_argument("--as-of", metavar="DATE", help="end the run on this date instead")
+    run.add_argument("--readings", metavar="all|NAME,...", help="repeat the run under every other "
+                     "reading of each interpretation it reads (or of those named) and show what changes")
+
+    report = sub.add_parser("report", help="a run as one self-contained HTML page: charts, events with "
+                                           "derivations, obligations, flags, state, readings at stake")
+    report.add_argument("scenario", metavar="SCENARIO")
+    report.add_argument("-o", "--output", metavar="FILE", help="the HTML file (default: standard output)")
+    report.add_argument("--as-of", metavar="DATE", help="end the run on this date instead")
+    report.add_argument("--readings", metavar="all|none|NAME,...", default="all",
+                        help="which interpretations to repeat the run under (default: all it reads)")
+    report.add_argument("--contract-html", metavar="HREF", default="contract.html",
+                        help="where provision ids link to: the clause render page (default contract.html)")
+
+    render = sub.add_parser("render", help="the literate contract: each provision's sentences beside "
+                                           "the entries that encode them")
+    render.add_argument("contracts", nargs="+", metavar="CONTRACT")
+    render.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: standard output)")
+    render.add_argument("--format", choices=["html", "markdown"], default="html")
 
     test = sub.add_parser("test", help="run scenarios with an expect: block and check them")
     test.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
@@ -120,6 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _coverage(args.inventory, args.paths, args.prefix)
         if args.command == "lint":
             return _lint(args)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "render":
+            return _render(args)
         return _interpretations(args.paths, args.format)
     except UsageError as exc:
         print(f"clause: error: {exc}", file=sys.stderr)
@@ -219,7 +245,8 @@ def _eval(args: argparse.Namespace) -> int:
 
 # -- run and test -----------------------------------------------------------
 
-def _run(args: argparse.Namespace) -> int:
+def _scenario_run(args: argparse.Namespace) -> RunResult:
+    """Load and run the scenario of ``clause run`` or ``clause report``, to ``--as-of`` if given."""
     as_of = None
     if args.as_of:
         try:
@@ -229,13 +256,51 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, as_of)
     for warning in scenario.market.warnings if scenario.market else []:
         print(warning, file=sys.stderr)
-    result = run_scenario(scenario)
+    return run_scenario(scenario)
+
+
+def _readings(result: RunResult, which: str | None) -> Readings | None:
+    """``--readings``: none, all the run reads, or the interpretations named (comma-separated)."""
+    if which is None or which == "none":
+        return None
+    names = None if which == "all" else [n.strip() for n in which.split(",") if n.strip()]
+    if names == []:
+        raise UsageError("--readings expects all, none or interpretation names")
+    return at_stake(result, names)
+
+
+def _run(args: argparse.Namespace) -> int:
+    result = _scenario_run(args)
+    readings = _readings(result, args.readings)
     if args.format == "json":
-        print(json.dumps(run_json(result), indent=2))
+        out = run_json(result)
+        if readings is not None:
+            out["readings"] = readings_json(readings)
+        print(json.dumps(out, indent=2))
     elif args.format == "markdown":
         print(run_markdown(result), end="")
+        if readings is not None:
+            print(readings_markdown(readings), end="")
     else:
         print(run_text(result, args.explain), end="")
+        if readings is not None:
+            print(readings_text(readings), end="")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    result = _scenario_run(args)
+    write_output(args.output, report_html(result, _readings(result, args.readings), args.contract_html))
+    return EXIT_OK
+
+
+def _render(args: argparse.Namespace) -> int:
+    for path in args.contracts:
+        if not Path(path).is_file():
+            raise UsageError(f"{path}: no such file")
+    programs = [load_checked(path) for path in args.contracts]
+    write_output(args.output, contract_markdown(programs) if args.format == "markdown"
+                 else contract_html(programs))
     return EXIT_OK
 
 

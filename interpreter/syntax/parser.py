@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..resources import resource
 from ..types import (
@@ -69,7 +69,10 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
 
     For showing a formula (keywords, names, literals, operators); ``text`` must parse.
     """
-    tree = _lark_tokens().parse(text)
+    try:
+        tree = _lark_tokens().parse(text)
+    except LarkError as exc:
+        raise FormulaSyntaxError(str(exc), 0) from None
     found = [(t.start_pos or 0, t.end_pos or 0, t.type)
              for t in tree.scan_values(lambda v: isinstance(v, Token))]
     return sorted(found)

@@ -1,0 +1,124 @@
+"""A run as one self-contained HTML page (``clause report``): the contracts' charts, the events
+with each computed value, its provision and its derivation, the obligations, flags and final
+state, and what each ambiguity puts at stake.
+
+The page holds everything it shows (SVG charts, styles, one small script that only counts
+what was drawn and folds the derivations), so it opens offline, from a mail attachment.
+Each provision id links to the literate contract (``clause render``) at ``contract_href``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ..display import human
+from ..link.program import Program
+from ..run.engine import RunResult
+from .charts import LineChart, Timeline, run_charts, status
+from .explain import derivation
+from .literate import provision_anchor
+from .readings import Readings
+from .rendering import environment
+from .svg import draw
+
+
+class Links:
+    """Where each provision id of a run points in the literate contract.
+
+    One contract: ``contract.html#COD-VII.A``. A deal's documents: ``#series_b/COD-VII.A``,
+    by the short name that qualifies the entry's name. Several contracts (rendered together
+    with ``clause render A B``): each under its file's stem, ``#series_b_certificate/COD-VII.A``.
+    """
+
+    def __init__(self, run: RunResult, href: str) -> None:
+        self.href = href
+        programs = run.scenario.programs
+        self.prefix = {id(p): [Path(p.path).stem] if len(programs) > 1 else [] for p in programs}
+        self.documents = {name: program for program in programs for name in program.documents}
+
+    def keys(self, program: Program, name: str) -> list[str]:
+        """The anchor's prefix for an entry of ``program`` named ``name``."""
+        short = name.partition(".")[0] if "." in name else ""
+        return [*self.prefix.get(id(program), []), *([short] if short in program.documents else [])]
+
+    def __call__(self, program: Program, name: str, provision: str) -> str:
+        return f"{self.href}#{provision_anchor([*self.keys(program, name), provision])}"
+
+
+def _program_of(run: RunResult, name: str) -> Program:
+    """The contract of the run that declares a term, clause or obligation of this name."""
+    for program in run.scenario.programs:
+        if name in program.terms or any(c.name == name for c in program.clauses):
+            return program
+    return run.scenario.programs[0]
+
+
+def _charts(run: RunResult, links: Links) -> list[dict[str, Any]]:
+    several = len(run.scenario.programs) > 1
+    out = []
+    for data in run_charts(run):
+        chart = data.chart
+        drawn = bool(data.lines) if isinstance(data, LineChart) else bool(data.bars)
+        document = chart.document or (data.program.title if several else "")
+        out.append({
+            "name": chart.name, "title": chart.title, "document": document, "note": chart.note,
+            "sources": [(s, links(data.program, chart.name, s)) for s in chart.sources],
+            "svg": Markup(draw(data)) if drawn else None,
+            "empty": ("no obligation of this chart in the run" if isinstance(data, Timeline)
+                      else "nothing to draw in this run" + (" (its condition is never true)"
+                                                             if chart.when is not None else "")),
+            "gaps": data.gaps if isinstance(data, LineChart) else [],
+        })
+    return out
+
+
+def _events(run: RunResult, links: Links) -> list[dict[str, Any]]:
+    rows = []
+    for result in run.results:
+        o = result.occurrence
+        values = []
+        for computed in result.values:
+            program = computed.program
+            values.append({"clause": computed.clause, "tree": derivation(computed.record, program),
+                           "link": lambda name, pid, p=program: links(p, name, pid)})
+        rows.append({"index": o.index, "date": o.date.isoformat(), "event": o.name,
+                     "origin": "" if o.origin == "scenario" else o.origin,
+                     "clauses": result.clauses, "computed": values})
+    return rows
+
+
+def _linked(run: RunResult, links: Links, name: str, sources: list[str]) -> list[tuple[str, str]]:
+    program = _program_of(run, name)
+    return [(s, links(program, name, s)) for s in sources]
+
+
+def report_html(run: RunResult, readings: Readings | None, contract_href: str = "contract.html") -> str:
+    """The whole page for a run, and what its readings put at stake (None: not computed)."""
+    links = Links(run, contract_href)
+    scenario = run.scenario
+    context = {
+        "title": scenario.title,
+        "path": scenario.path,
+        "as_of": scenario.as_of.isoformat(),
+        "contracts": [(p.title, p.path) for p in scenario.programs],
+        "market": scenario.market.path if scenario.market else None,
+        "contract_href": contract_href,
+        "charts": _charts(run, links),
+        "events": _events(run, links),
+        "not_reached": run.not_reached,
+        "obligations": [{"o": o, "status": status(o, scenario.as_of),
+                         "amount": "" if o.amount is None else human(o.amount, o.type),
+                         "outstanding": "" if o.outstanding is None or o.settled
+                         else human(o.outstanding, o.type),
+                         "sources": _linked(run, links, o.clause, o.sources)} for o in run.obligations],
+        "flags": [{"f": f, "sources": _linked(run, links, f.clause, f.sources)} for f in run.flags],
+        "state": [(name, human(value, run.types[name])) for name, value in run.state.items()],
+        "readings": None if readings is None else {
+            "stakes": [{"s": s, "sources": [(p, links(s.program, s.term.name, p)) for p in s.term.sources]}
+                       for s in readings.stakes],
+            "unchanged": readings.unchanged},
+    }
+    return environment().get_template("report.html.j2").render(**context)
