@@ -4,8 +4,8 @@ interpretations with their readings and reasons, assumptions marked, cross-refer
 and what ``clause lint`` flags shown where it stands. A variant renders as the whole document
 (its body's provisions with the variant's entries), a deal as its documents, then its own.
 
-Every provision has an anchor, ``COD-VII.A`` (its id, spaces as dashes), under the document's
-key in a deal or when several files are rendered together: ``series_b/COD-VII.A``. Reports
+Every provision has an anchor, ``A-2.1`` (its id, spaces as dashes), under the document's
+key in a deal or when several files are rendered together: ``lease/A-2.1``. Reports
 link to these.
 """
 
@@ -36,7 +36,7 @@ _LITERALS = {"MONEY", "PERCENT", "NUMBER", "SHARES", "DAY_UNIT", "DATE", "TIME",
 
 
 def provision_anchor(parts: list[str]) -> str:
-    """The anchor of a provision: ``COD VII.A`` → ``COD-VII.A``; under keys, ``series_b/COD-VII.A``."""
+    """The anchor of a provision: ``A 2.1`` → ``A-2.1``; under keys, ``lease/A-2.1``."""
     *keys, provision = parts
     return "/".join([*keys, provision.replace(" ", "-")])
 

@@ -28,9 +28,9 @@ from .svg import draw
 class Links:
     """Where each provision id of a run points in the literate contract.
 
-    One contract: ``contract.html#COD-VII.A``. A deal's documents: ``#series_b/COD-VII.A``,
+    One contract: ``contract.html#A-2.1``. A deal's documents: ``#lease/A-2.1``,
     by the short name that qualifies the entry's name. Several contracts (rendered together
-    with ``clause render A B``): each under its file's stem, ``#series_b_certificate/COD-VII.A``.
+    with ``clause render A B``): each under its file's stem, ``#lease_terms/A-2.1``.
     """
 
     def __init__(self, run: RunResult, href: str) -> None:
