@@ -602,8 +602,8 @@ def _charts(program: Program, contexts: list[_Context]) -> list[Diagnostic]:
             name = getattr(chart, key)
             term = program.terms.get(name) if name else None
             if name and (term is None or term.type != wanted or (key == "for_each" and term.kind != INPUT)):
-                problems.append(doc.diagnostic((*where, key), f"{key} names {what}, not {name!r}"
-                                               f"{close_match(name, program.terms)}"))
+                hint = close_match(name, program.terms) if term is None else ""
+                problems.append(doc.diagnostic((*where, key), f"{key} names {what}, not {name!r}{hint}"))
         for i, name in enumerate(chart.obligations):
             if name not in program.obligations:
                 problems.append(doc.diagnostic((*where, "obligations", i), f"unknown obligation {name!r}"

@@ -124,6 +124,7 @@ class Provision:
     sentences: list[Sentence] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    cited_by: list[str] = field(default_factory=list)  # for a provision with no block: the entries citing it
 
 
 @dataclass
@@ -322,7 +323,15 @@ class _Renderer:
                         str(ref["text"]), ref.get("note"),
                         self.findings.take(doc, (*where, "references", i))))
                 provision.findings += self.findings.take(doc, where)
-        return list(merged.values())
+        cited: dict[str, Provision] = {}
+        for provision in merged.values():  # provisions only cited get an anchor, saying who cites them
+            for sentence in provision.sentences:
+                for entry in sentence.entries:
+                    for pid, _ in entry.cites:
+                        if pid not in merged:
+                            cited.setdefault(pid, Provision(pid, self.unique(self.anchor(pid)), None))
+                            cited[pid].cited_by.append(f"{entry.name} ({provision.id})")
+        return [*merged.values(), *cited.values()]
 
     def charts(self, docs: list[YamlDoc], renames: list[dict[str, str]]) -> list[RenderedEntry]:
         out = []
