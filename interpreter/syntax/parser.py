@@ -44,23 +44,15 @@ class FormulaSyntaxError(Exception):
         self.offset = offset
 
 
-@lru_cache(maxsize=1)
-def _lark() -> Lark:
+@lru_cache(maxsize=2)
+def _lark(all_tokens: bool = False) -> Lark:
+    """The parser; with ``all_tokens``, one that keeps keywords and punctuation in its tree too."""
     return Lark(
         resource("clause.lark").read_text(encoding="utf-8"),
         parser="lalr",
         propagate_positions=True,
         maybe_placeholders=True,
-    )
-
-
-@lru_cache(maxsize=1)
-def _lark_tokens() -> Lark:
-    """The same parser, keeping every token (keywords and punctuation too) in its tree."""
-    return Lark(
-        resource("clause.lark").read_text(encoding="utf-8"),
-        parser="lalr",
-        keep_all_tokens=True,
+        keep_all_tokens=all_tokens,
     )
 
 
@@ -70,7 +62,7 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
     For showing a formula (keywords, names, literals, operators); ``text`` must parse.
     """
     try:
-        tree = _lark_tokens().parse(text)
+        tree = _lark(all_tokens=True).parse(text)
     except LarkError as exc:
         raise FormulaSyntaxError(str(exc), 0) from None
     found = [(t.start_pos or 0, t.end_pos or 0, t.type)
