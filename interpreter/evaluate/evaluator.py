@@ -88,8 +88,7 @@ class Evaluator:
         self.env = env
         self.business = BusinessCalendar(program.business_holidays)
         exchange = BusinessCalendar([program.exchange]) if program.exchange else None
-        self.trading = (TradingCalendar(env.market.dates, exchange, env.market.path)
-                        if env.market else None)
+        self.trading = env.market.trading_calendar(exchange) if env.market else None
         self._memo: dict[tuple[str, Bindings], Record] = {}
         self._active: list[Record] = []
         self._formula: Formula | None = None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from ..calendar import BusinessCalendar
+from ..calendar import BusinessCalendar, TradingCalendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..syntax.literals import parse_date, parse_money, parse_number
 
@@ -25,6 +25,16 @@ class MarketData:
     dates: list[dt.date]
     columns: dict[str, dict[dt.date, Fraction]]
     warnings: list[Diagnostic] = field(default_factory=list)
+    _calendars: dict[tuple[str, ...], TradingCalendar] = field(default_factory=dict, repr=False,
+                                                               compare=False)
+
+    def trading_calendar(self, exchange: BusinessCalendar | None) -> TradingCalendar:
+        """The trading days of this data, checked against ``exchange``: made once for each exchange
+        (every evaluation of a run asks for it)."""
+        key = tuple(exchange.codes) if exchange else ()
+        if key not in self._calendars:
+            self._calendars[key] = TradingCalendar(self.dates, exchange, self.path)
+        return self._calendars[key]
 
 
 def _value(text: str) -> Fraction:
