@@ -85,7 +85,8 @@ def _parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser("render", help="the literate contract: each provision's sentences beside "
                                            "the entries that encode them")
-    render.add_argument("contracts", nargs="+", metavar="CONTRACT")
+    render.add_argument("contracts", nargs="+", metavar="CONTRACT",
+                        help="contract files, or a scenario for the contracts it names")
     render.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: standard output)")
     render.add_argument("--format", choices=["html", "markdown"], default="html")
 
@@ -298,7 +299,9 @@ def _render(args: argparse.Namespace) -> int:
     for path in args.contracts:
         if not Path(path).is_file():
             raise UsageError(f"{path}: no such file")
-    programs = [load_checked(path) for path in args.contracts]
+    programs = []
+    for path in args.contracts:  # a scenario: the contracts its report links to
+        programs += load_scenario(path).programs if _is_scenario(Path(path)) else [load_checked(path)]
     write_output(args.output, contract_markdown(programs) if args.format == "markdown"
                  else contract_html(programs))
     return EXIT_OK

@@ -126,22 +126,32 @@ def test_the_report_is_self_contained(report_05: str) -> None:
     assert all(h in page.ids for h in local)
 
 
-def test_every_provision_the_report_links_is_in_the_rendered_contract(report_05: str, series_b_page: str) -> None:
-    ids = set(_Page(series_b_page).ids)
-    linked = {h.split("#", 1)[1] for h in _Page(report_05).hrefs if h.startswith("contract.html#")}
-    assert "COD-VII.A" in linked
-    assert linked <= ids
+@pytest.mark.parametrize(("scenario", "linked"), [
+    ("05-late-delivery-default.yaml", "COD-VII.A"),  # one contract
+    ("agreements/02-registration-trigger.yaml", "series_b_certificate/COD-VIII.A"),  # two, by file
+    ("deal/01-second-closing-to-maturity.yaml", "series_a/COD-IV.A"),  # a deal, by document
+])
+def test_every_provision_a_report_links_is_in_the_rendered_scenario(cli, tmp_path: Path, scenario: str,
+                                                                     linked: str) -> None:
+    report, contract = tmp_path / "run.html", tmp_path / "contract.html"
+    assert cli("report", SCENARIOS / scenario, "-o", report, "--readings", "none").code == 0
+    assert cli("render", SCENARIOS / scenario, "-o", contract).code == 0  # the contracts it names
+    page = report.read_text(encoding="utf-8")
+    links = {h.split("#", 1)[1] for h in _Page(page).hrefs if h.startswith("contract.html#")}
+    assert linked in links
+    assert links <= set(_Page(contract.read_text(encoding="utf-8")).ids)
+    assert "Not computed (<code>--readings none</code>)" in page
 
 
-def test_the_report_of_a_deal_links_each_documents_provisions(cli, tmp_path: Path) -> None:
+def test_a_report_of_a_deal_titles_each_documents_charts(cli, tmp_path: Path) -> None:
     out = tmp_path / "deal.html"
     run = cli("report", SCENARIOS / "deal" / "01-second-closing-to-maturity.yaml", "-o", out,
               "--readings", "none", "--contract-html", "deal.html")
     assert run.code == 0
     page = out.read_text(encoding="utf-8")
-    assert 'href="deal.html#series_b/COD-IV.A"' in page and 'href="deal.html#series_a/COD-IV.A"' in page
+    assert 'href="deal.html#series_b/COD-IV.A"' in page
     assert "Series B Certificate of Designation: Closing Bid Price and Conversion Price" in page
-    assert "Not computed (<code>--readings none</code>)" in page
+    assert "The one Cap Amount, issued across both series and the warrants" in page
 
 
 def test_the_report_is_written_whole_or_not_at_all(cli, tmp_path: Path) -> None:

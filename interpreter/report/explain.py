@@ -32,6 +32,7 @@ class Derivation:
     value: str
     sources: list[str]
     origin: str
+    file: str  # the file the term is written in
     bindings: list[tuple[str, str]] = field(default_factory=list)
     repeated: bool = False
     formula: str | None = None
@@ -46,7 +47,8 @@ def derivation(rec: Record, program: Program) -> Derivation:
 
     def visit(r: Record) -> Derivation:
         bound = [(k, human(v, program.terms[k].type)) for k, v in r.bindings if k != r.term.name]
-        node = Derivation(r.term.name, human(r.value, r.term.type), list(r.term.sources), _origin(r), bound)
+        node = Derivation(r.term.name, human(r.value, r.term.type), list(r.term.sources), _origin(r),
+                          r.term.doc.path, bound)
         if id(r) in shown:
             node.repeated = True
             return node

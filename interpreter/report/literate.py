@@ -360,6 +360,11 @@ def _chain(program: Program) -> tuple[list[YamlDoc], list[dict[str, str]]]:
     return docs, renames
 
 
+def chain_paths(program: Program) -> list[str]:
+    """The files a program is written in: its own and those of the bodies it extends."""
+    return [doc.path for doc in _chain(program)[0]]
+
+
 def _document(program: Program, final: Program, keys: list[str], findings: _Findings,
               used: set[str], own_only: bool = False) -> Document:
     renderer = _Renderer(program, final, keys, findings, used)

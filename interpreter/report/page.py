@@ -19,7 +19,7 @@ from ..link.program import Program
 from ..run.engine import RunResult
 from .charts import LineChart, Timeline, run_charts, status
 from .explain import derivation
-from .literate import provision_anchor
+from .literate import chain_paths, provision_anchor
 from .readings import Readings
 from .rendering import environment
 from .svg import draw
@@ -37,23 +37,28 @@ class Links:
         self.href = href
         programs = run.scenario.programs
         self.prefix = {id(p): [Path(p.path).stem] if len(programs) > 1 else [] for p in programs}
-        self.documents = {name: program for program in programs for name in program.documents}
 
-    def keys(self, program: Program, name: str) -> list[str]:
-        """The anchor's prefix for an entry of ``program`` named ``name``."""
+    def keys(self, program: Program, name: str, file: str) -> list[str]:
+        """The anchor's prefix for an entry of ``program`` named ``name``, written in ``file``: in a
+        deal, the document whose files hold it (a body serves several: its name's qualifier says which)."""
         short = name.partition(".")[0] if "." in name else ""
-        return [*self.prefix.get(id(program), []), *([short] if short in program.documents else [])]
+        holders = [s for s, document in program.documents.items() if file in chain_paths(document)]
+        chosen = short if short in holders else holders[0] if holders else None
+        return [*self.prefix.get(id(program), []), *([chosen] if chosen else [])]
 
-    def __call__(self, program: Program, name: str, provision: str) -> str:
-        return f"{self.href}#{provision_anchor([*self.keys(program, name), provision])}"
+    def __call__(self, program: Program, name: str, file: str, provision: str) -> str:
+        return f"{self.href}#{provision_anchor([*self.keys(program, name, file), provision])}"
 
 
-def _program_of(run: RunResult, name: str) -> Program:
-    """The contract of the run that declares a term, clause or obligation of this name."""
-    for program in run.scenario.programs:
-        if name in program.terms or any(c.name == name for c in program.clauses):
-            return program
-    return run.scenario.programs[0]
+def _program_of(run: RunResult, clause: str, sources: list[str]) -> Program:
+    """The contract of the run whose clause of this name cites these sources (two contracts may
+    each have a clause of one name)."""
+    named = [p for p in run.scenario.programs if any(c.name == clause for c in p.clauses)]
+    for program in named:
+        for c in program.clauses:
+            if c.name == clause and set(sources) <= {*c.sources, *(s for e in c.effects for s in e.sources)}:
+                return program
+    return (named or run.scenario.programs)[0]
 
 
 def _charts(run: RunResult, links: Links) -> list[dict[str, Any]]:
@@ -65,7 +70,7 @@ def _charts(run: RunResult, links: Links) -> list[dict[str, Any]]:
         document = chart.document or (data.program.title if several else "")
         out.append({
             "name": chart.name, "title": chart.title, "document": document, "note": chart.note,
-            "sources": [(s, links(data.program, chart.name, s)) for s in chart.sources],
+            "sources": [(s, links(data.program, chart.name, chart.doc.path, s)) for s in chart.sources],
             "svg": Markup(draw(data)) if drawn else None,
             "empty": ("no obligation of this chart in the run" if isinstance(data, Timeline)
                       else "nothing to draw in this run" + (" (its condition is never true)"
@@ -83,16 +88,18 @@ def _events(run: RunResult, links: Links) -> list[dict[str, Any]]:
         for computed in result.values:
             program = computed.program
             values.append({"clause": computed.clause, "tree": derivation(computed.record, program),
-                           "link": lambda name, pid, p=program: links(p, name, pid)})
+                           "link": lambda name, file, pid, p=program: links(p, name, file, pid)})
         rows.append({"index": o.index, "date": o.date.isoformat(), "event": o.name,
                      "origin": "" if o.origin == "scenario" else o.origin,
                      "clauses": result.clauses, "computed": values})
     return rows
 
 
-def _linked(run: RunResult, links: Links, name: str, sources: list[str]) -> list[tuple[str, str]]:
-    program = _program_of(run, name)
-    return [(s, links(program, name, s)) for s in sources]
+def _linked(run: RunResult, links: Links, clause: str, sources: list[str]) -> list[tuple[str, str]]:
+    """A flag's or an obligation's provisions, linked where the clause that made it is written."""
+    program = _program_of(run, clause, sources)
+    file = next((c.doc.path for c in program.clauses if c.name == clause), program.path)
+    return [(s, links(program, clause, file, s)) for s in sources]
 
 
 def report_html(run: RunResult, readings: Readings | None, contract_href: str = "contract.html") -> str:
@@ -117,7 +124,8 @@ def report_html(run: RunResult, readings: Readings | None, contract_href: str = 
         "flags": [{"f": f, "sources": _linked(run, links, f.clause, f.sources)} for f in run.flags],
         "state": [(name, human(value, run.types[name])) for name, value in run.state.items()],
         "readings": None if readings is None else {
-            "stakes": [{"s": s, "sources": [(p, links(s.program, s.term.name, p)) for p in s.term.sources]}
+            "stakes": [{"s": s, "sources": [(p, links(s.program, s.term.name, s.term.doc.path, p))
+                                            for p in s.term.sources]}
                        for s in readings.stakes],
             "unchanged": readings.unchanged},
     }
