@@ -228,6 +228,11 @@ def test_a_deal_renders_as_its_documents(cli, tmp_path: Path) -> None:
     for anchor in ("series_a/COD-VII.A", "series_b/COD-VII.A", "cc_warrant/W-1", "spa/SPA-4.8", "RRA-2.3"):
         assert anchor in page.ids
     assert len(page.ids) == len(set(page.ids))
+    # every name links to the entry in force: the deal's own, or the document that declares it
+    assert "#series_b/term-series_b.conversion_price" in page.hrefs
+    assert "#term-series_b.cap_room" in page.hrefs  # the deal replaces it
+    assert "#series_b/term-registration_filed" in page.hrefs  # shared by series_b and rra only
+    assert [h for h in page.hrefs if h.startswith("#") and h[1:] not in page.ids] == []
 
 
 def test_render_markdown(cli) -> None:

@@ -165,22 +165,26 @@ class _Findings:
         first, last = _lines(doc, where)
         mine = [d for d in self.left if d.path == doc.path and first <= d.line <= last]
         self.left = [d for d in self.left if d not in mine]
-        return [Finding(d.severity, d.message, f"{d.path}:{d.line}:{d.column}",
-                        [f"{n.path}:{n.line}:{n.column}: {n.message}" for n in d.notes]) for d in mine]
+        return [_finding(d) for d in mine]
 
     def rest(self) -> list[Finding]:
-        found = [Finding(d.severity, d.message, f"{d.path}:{d.line}:{d.column}",
-                         [f"{n.path}:{n.line}:{n.column}: {n.message}" for n in d.notes]) for d in self.left]
+        """The findings no entry or provision took."""
+        found = [_finding(d) for d in self.left]
         self.left = []
         return found
+
+
+def _finding(d: Diagnostic) -> Finding:
+    return Finding(d.severity, d.message, f"{d.path}:{d.line}:{d.column}",
+                   [f"{n.path}:{n.line}:{n.column}: {n.message}" for n in d.notes])
 
 
 class _Renderer:
     """Renders one program's files: ``keys`` prefix its anchors, ``final`` is the program in force."""
 
     def __init__(self, program: Program, final: Program, keys: list[str], findings: _Findings,
-                 used: set[str]) -> None:
-        self.program, self.final, self.keys = program, final, keys
+                 used: set[str], base: list[str]) -> None:
+        self.program, self.final, self.keys, self.base = program, final, keys, base
         self.findings, self.used = findings, used
         self.formulas = {(id(f.doc), f.where): f for f in program.formulas()}
         self.objects: dict[tuple[int, Path_], Any] = {}
@@ -200,12 +204,19 @@ class _Renderer:
         return anchor
 
     def name_href(self, name: str) -> str | None:
+        """Where the entry in force for a name is: in a deal, the deal's own, or the document that
+        declares it (a shared name: the first that does)."""
         term = self.final.terms.get(name) or self.program.terms.get(name)
         if term is None or term.kind == GIVEN:
             return None
-        short = name.partition(".")[0]
-        keys = self.keys if short not in self.final.documents or self.keys[-1:] == [short] else [
-            *self.keys, short]
+        keys = self.keys
+        if self.final.documents:
+            holders = [short for short, d in self.final.documents.items()
+                       if (found := d.terms.get(name)) is not None and found.where == term.where
+                       and found.doc is term.doc]
+            short = name.partition(".")[0]
+            keys = self.base if term.doc is self.final.doc else [
+                *self.base, short if short in holders else holders[0]] if holders else self.keys
         return "#" + "/".join([*keys, f"term-{name}"])
 
     def highlight(self, formula: Formula) -> Markup:
@@ -273,7 +284,7 @@ class _Renderer:
             if final is not None and (final.doc is not doc or final.where != where):
                 verb = "replaced" if final.doc is self.final.doc else "shared: in force as declared"
                 status = f"{verb} at {_place(final.doc, final.where)}"
-        term = section in _TERM_SECTIONS and not status
+        term = section in _TERM_SECTIONS and not status.startswith("replaced")
         anchor = self.unique("/".join([*self.keys, f"term-{called}"])) if term else ""
         choices = [Choice(c, self.field(doc, (*where, "choices", c, "formula"), "formula", choice["formula"]),
                           str(choice["reason"]), c == data.get("default"))
@@ -289,7 +300,8 @@ class _Renderer:
             self.findings.take(doc, where))
 
     def objects_by_name(self, section: str, name: str) -> Any:
-        if section in ("events",):
+        """The entry of the program that replaced one of a body's (its section, its name here)."""
+        if section == "events":
             return self.program.events.get(name)
         if section == "obligations":
             return self.program.obligations.get(name)
@@ -366,8 +378,8 @@ def chain_paths(program: Program) -> list[str]:
 
 
 def _document(program: Program, final: Program, keys: list[str], findings: _Findings,
-              used: set[str], own_only: bool = False) -> Document:
-    renderer = _Renderer(program, final, keys, findings, used)
+              used: set[str], base: list[str], own_only: bool = False) -> Document:
+    renderer = _Renderer(program, final, keys, findings, used, base)
     docs, renames = _chain(program)
     if own_only:  # a deal's own entries: its documents are rendered apart
         docs, renames = docs[-1:], renames[-1:]
@@ -384,9 +396,9 @@ def literate(programs: list[Program]) -> list[Document]:
     out = []
     for program in programs:
         keys = [Path(program.path).stem] if len(programs) > 1 else []
-        documents = [_document(d, program, [*keys, short], findings, used)
+        documents = [_document(d, program, [*keys, short], findings, used, keys)
                      for short, d in program.documents.items()]
-        document = _document(program, program, keys, findings, used, own_only=bool(documents))
+        document = _document(program, program, keys, findings, used, keys, own_only=bool(documents))
         document.documents = documents
         out.append(document)
     if out:
