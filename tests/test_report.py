@@ -93,6 +93,13 @@ def test_readings_in_text_name_each_reading_and_its_result(cli) -> None:
     assert "daily: Valence Technology, Inc. owes CC Investments $664,410.9589041096…" in text
 
 
+def test_readings_in_markdown_give_a_column_per_reading(cli) -> None:
+    run = cli("run", SCENARIO_05, "--readings", "premium_days", "--format", "markdown")
+    assert run.code == 0
+    assert "| result | `closing_date_excluded` | `closing_date_included` |" in run.out
+    assert "| 1999-08-02 conversion_notice (event 0): conversion_shares | 206,053 shares | 206,086 shares |" in run.out
+
+
 def test_readings_of_an_unknown_interpretation_is_an_error(cli) -> None:
     run = cli("run", SCENARIO_05, "--readings", "premium_dayz")
     assert run.code == 1
@@ -167,6 +174,8 @@ def test_the_report_is_written_whole_or_not_at_all(cli, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "run.html"]  # no temporary file
     run = cli("report", SCENARIO_05, "-o", tmp_path / "missing" / "run.html", "--readings", "none")
     assert run.code == 1 and "no such folder" in run.err
+    run = cli("report", SCENARIO_05, "--readings", "none")  # no -o: standard output
+    assert run.code == 0 and run.out.startswith("<!DOCTYPE html>")
 
 
 # -- the literate contract --------------------------------------------------------------------
