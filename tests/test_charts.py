@@ -96,7 +96,8 @@ def test_a_chart_may_read_the_given_name_its_each_day_binds(cli, contract) -> No
     lines:
       fee a day: daily
 """)
-    assert len(errors) == 1 and errors[0].startswith("this formula reads d, which only a call or a loop binds")
+    assert len(errors) == 1
+    assert errors[0].startswith("this formula reads d, which only a call or a loop binds")
 
 
 def test_a_variant_inherits_its_body_charts_under_its_names() -> None:
@@ -169,7 +170,8 @@ def test_the_obligations_timeline_marks_late_and_overdue(run_05) -> None:
 
 
 def test_a_chart_whose_condition_never_holds_has_no_lines() -> None:
-    run = run_scenario(load_scenario(ROOT / "examples" / "scenarios" / "01-conversion-after-variable-pricing.yaml"))
+    path = ROOT / "examples" / "scenarios" / "01-conversion-after-variable-pricing.yaml"
+    run = run_scenario(load_scenario(path))
     assert _chart(run, "conversion_default_payments").lines == []
 
 

@@ -18,7 +18,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 if CHROMIUM is None and os.environ.get("CI"):  # in CI a missing browser is a failure, not a skip
     raise RuntimeError("chromium is not installed: .ci/run installs it")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None,
+                                reason="chromium is not installed (apt-get install chromium)")
 
 
 def _open(page: Path, profile: Path) -> tuple[str, list[str]]:
