@@ -414,7 +414,77 @@ def contract_html(programs: list[Program]) -> str:
 
 
 def contract_markdown(programs: list[Program]) -> str:
-    """The literate contract of ``programs`` as Markdown."""
+    """The literate contract of ``programs`` as Markdown: a heading per provision (with its anchor),
+    each sentence quoted, its entries as lists, formulas as code."""
     documents = literate(programs)
-    title = documents[0].title if len(documents) == 1 else " · ".join(d.title for d in documents)
-    return environment(markdown=True).get_template("contract.md.j2").render(title=title, documents=documents)
+    out = [f"# {' · '.join(d.title for d in documents)}", "",
+           "The literate contract: each provision's sentences beside the entries that encode them "
+           "(`clause render`).", ""]
+    for document in documents:
+        out += _markdown_document(document, 2)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _markdown_document(d: Document, level: int) -> list[str]:
+    out = [f"{'#' * level} {d.title}", "",
+           f"{d.meta.get('title', d.title)}; files: {', '.join(f'`{f}`' for f in d.files)}.", ""]
+    for sub in d.documents:
+        out += _markdown_document(sub, level + 1)
+    for p in d.provisions:
+        anchor = f' <a id="{p.anchor}"></a>' if p.anchor else ""
+        out += [f"{'#' * (level + 1)} {p.id}{f' · {p.title}' if p.title else ''}{anchor}", ""]
+        out += _markdown_findings(p.findings)
+        if p.cited_by:
+            out += [f"No entries of its own; cited by {', '.join(p.cited_by)}.", ""]
+        for s in p.sentences:
+            if s.text:
+                out += [f"> {' '.join(s.text.split())}", ""]
+            for e in s.entries:
+                out += _markdown_entry(e)
+        for r in p.references:
+            note = f" ({r.note})" if r.note else ""
+            out += [f"- cross-reference: “{r.says}” means [{r.means}]({r.href}){note}", ""]
+            out += _markdown_findings(r.findings)
+    if d.charts:
+        out += [f"{'#' * (level + 1)} Charts a report draws", ""]
+        for e in d.charts:
+            out += _markdown_entry(e)
+    if d.findings:
+        out += [f"{'#' * (level + 1)} Other findings", "", *_markdown_findings(d.findings)]
+    return out
+
+
+def _markdown_entry(e: RenderedEntry) -> list[str]:
+    facts = [e.section, *([e.type] if e.type else []), *(f"[{pid}]({href})" for pid, href in e.cites)]
+    marks = ([f"*{e.status}*"] if e.status else []) + (["**assumption**"] if e.assumption else [])
+    written = f" (written `{e.written}`)" if e.written != e.name else ""
+    out = [f"- **`{e.name}`**{written} — {', '.join(facts)}{''.join(' — ' + m for m in marks)} ({e.place})"]
+    for line in (f"> {e.text}" if e.text else "", e.description or "",
+                 f"**Question.** {e.question}" if e.question else ""):
+        if line:
+            out += ["", f"  {' '.join(line.split())}"]
+    if e.choices or e.fields:
+        out.append("")
+    out += [f"  - `{c.name}`{' (default)' if c.default else ''}: {_code(c.formula)} — {c.reason}"
+            for c in e.choices]
+    out += [f"  - {f.key}: {_code(f)}" for f in e.fields]
+    if e.assumption:
+        out += ["", f"  **Assumption.** {e.assumption}"]
+    if e.note:
+        out += ["", f"  *{' '.join(e.note.split())}*"]
+    out.append("")
+    return out + _markdown_findings(e.findings, "  ")
+
+
+def _code(f: Field) -> str:
+    if f.items:
+        return "; ".join(f"{item.key + ': ' if item.key else ''}{_code(item)}" for item in f.items)
+    return "`" + " ".join(f.text.split()).replace("`", "'") + "`"
+
+
+def _markdown_findings(findings: list[Finding], pad: str = "") -> list[str]:
+    out = []
+    for f in findings:
+        out += [f"{pad}> **lint {f.severity}** at `{f.place}`: {f.message}",
+                *(f"{pad}> note: {n}" for n in f.notes), ""]
+    return out
