@@ -9,3 +9,7 @@ in the clause files.
 """
 
 __version__ = "0.1.0"
+
+from .limits import ensure_stack
+
+ensure_stack()  # the documented nesting limits (limits.py) need more than Python's default stack

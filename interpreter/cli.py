@@ -8,6 +8,7 @@ ever shown.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import sys
@@ -15,26 +16,29 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .check.checker import check
 from .diagnostics import ClauseError, Diagnostic
 from .display import human, plain
 from .evaluate.inputs import environment, evaluate
+from .files import is_scenario as _is_scenario
+from .files import write_atomically, yaml_files
+from .link.program import OWED
 from .pipeline import load_checked, load_each
 from .report.catalogue import interpretations_markdown
 from .report.diff import diff_programs, diff_runs
+from .report.discovery import events_json, events_text, terms_json, terms_text
 from .report.explain import explain, explain_json
 from .report.inventory import inventory_rows
 from .report.lint import lint
 from .report.literate import contract_html, contract_markdown
-from .report.output import write_output
 from .report.page import report_html
 from .report.readings import Readings, at_stake, readings_json, readings_markdown, readings_text
 from .report.run_report import run_json, run_markdown, run_text
 from .run.engine import RunResult, run_scenario
-from .run.expectations import failures
 from .run.scenario import load_scenario
+from .run.testing import PASSED, check_scenario, junit_xml, summary
 from .syntax.literals import parse_date
-from .syntax.yamldoc import load_yaml
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -46,10 +50,12 @@ class UsageError(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clause", description="Contracts as data: validate clause files, evaluate terms.")
+    parser.add_argument("--version", action="version", version=f"clause {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = sub.add_parser("validate", help="check contract files: schema, grammar, names, "
-                                               "units and cycles")
+    validate = sub.add_parser("validate", help="check contract files (schema, grammar, names, units "
+                                               "and cycles) and scenario files (each name and value "
+                                               "against its contracts)")
     validate.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     validate.add_argument("--format", choices=["text", "json", "github"], default="text")
 
@@ -92,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
 
     test = sub.add_parser("test", help="run scenarios with an expect: block and check them")
     test.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+    test.add_argument("--format", choices=["text", "github"], default="text",
+                      help="github: a workflow annotation for each problem, at its line")
+    test.add_argument("--junit", metavar="FILE", help="also write the outcomes as JUnit XML")
 
     compare = sub.add_parser("diff", help="what differs between two contracts, or between one "
                                             "scenario run against two contracts")
@@ -119,7 +128,26 @@ def _parser() -> argparse.ArgumentParser:
                                                       "contracts and their choices")
     readings.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     readings.add_argument("--format", choices=["text", "markdown"], default="text")
+
+    terms = sub.add_parser("terms", help="list a contract's terms: type, provision, and the inputs "
+                                         "and market data each needs")
+    terms.add_argument("contract", metavar="CONTRACT")
+    terms.add_argument("names", nargs="*", metavar="TERM", help="only these terms")
+    terms.add_argument("--format", choices=["text", "json"], default="text")
+
+    events = sub.add_parser("events", help="list a contract's events: fields, provision, and the "
+                                           "clauses that run on each")
+    events.add_argument("contract", metavar="CONTRACT")
+    events.add_argument("--format", choices=["text", "json"], default="text")
     return parser
+
+
+def _version() -> str:
+    """The installed package's version (its metadata), or the source's when run uninstalled."""
+    try:
+        return importlib.metadata.version("clause")
+    except importlib.metadata.PackageNotFoundError:
+        return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -136,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return _run(args)
         if args.command == "test":
-            return _test(args.paths)
+            return _test(args.paths, args.format, args.junit)
         if args.command == "diff":
             return _diff(args)
         if args.command == "coverage":
@@ -147,6 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         if args.command == "render":
             return _render(args)
+        if args.command in ("terms", "events"):
+            return _discover(args)
         return _interpretations(args.paths, args.format)
     except UsageError as exc:
         print(f"clause: error: {exc}", file=sys.stderr)
@@ -169,16 +199,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- validate ---------------------------------------------------------------
 
 def _contract_files(paths: list[str]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise UsageError(f"{raw}: no such file or folder")
-    return files
+    """The YAML files of the paths given, contracts and scenarios; a missing path is a usage error."""
+    try:
+        return yaml_files(paths)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _print_diagnostics(problems: list[Diagnostic], fmt: str) -> None:
@@ -194,10 +219,13 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _validate(paths: list[str], fmt: str) -> int:
+    """Contract files checked as contracts; scenario files loaded against their contracts."""
     files = _contract_files(paths)
-    programs, problems = load_each(files)
+    scenarios = [path for path in files if _is_scenario(path)]
+    programs, problems = load_each([path for path in files if path not in scenarios])
     for program in programs:
         problems.extend(check(program))
+    problems.extend(_scenario_problems(scenarios))
     problems = list(dict.fromkeys(problems))  # a body's mistake, found through each file that uses it
     _print_diagnostics(problems, fmt)
     errors = sum(1 for d in problems if d.severity == "error")
@@ -205,7 +233,9 @@ def _validate(paths: list[str], fmt: str) -> int:
         if errors:
             print(f"{_plural(errors, 'error')} in {_plural(len(files), 'file')}", file=sys.stderr)
         else:
-            print(f"ok: {_plural(len(files), 'file')}, {sum(len(p.terms) for p in programs)} terms, "
+            among = f" ({_plural(len(scenarios), 'scenario')})" if scenarios else ""
+            declared = sum(t.kind != OWED for p in programs for t in p.terms.values())
+            print(f"ok: {_plural(len(files), 'file')}{among}, {declared} terms, "
                   f"{sum(len(p.interpretations()) for p in programs)} interpretations")
     return EXIT_ERRORS if errors else EXIT_OK
 
@@ -289,9 +319,17 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write(path: str | None, text: str) -> None:
+    """A page to ``-o FILE`` (whole or not at all), or to standard output without it."""
+    if path is None or path == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomically(path, text)
+
+
 def _report(args: argparse.Namespace) -> int:
     result = _scenario_run(args)
-    write_output(args.output, report_html(result, _readings(result, args.readings), args.contract_html))
+    _write(args.output, report_html(result, _readings(result, args.readings), args.contract_html))
     return EXIT_OK
 
 
@@ -302,47 +340,38 @@ def _render(args: argparse.Namespace) -> int:
     programs = []
     for path in args.contracts:  # a scenario: the contracts its report links to
         programs += load_scenario(path).programs if _is_scenario(Path(path)) else [load_checked(path)]
-    write_output(args.output, contract_markdown(programs) if args.format == "markdown"
+    _write(args.output, contract_markdown(programs) if args.format == "markdown"
                  else contract_html(programs))
     return EXIT_OK
 
 
-def _is_scenario(path: Path) -> bool:
-    """A YAML file that names contracts is a scenario; contract files are skipped."""
-    try:
-        data = load_yaml(path).data
-    except ClauseError:
-        return True  # let loading report the problem
-    return isinstance(data, dict) and "contracts" in data
-
-
-def _test(paths: list[str]) -> int:
-    passed = failed = 0
-    for path in _contract_files(paths):
-        if not _is_scenario(path):
-            continue
+def _scenario_problems(scenarios: list[Path]) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for path in scenarios:
         try:
-            scenario = load_scenario(str(path))
-            if not scenario.expectations:  # nothing to check is not a pass
-                print(f"FAIL {path}\n     {path}:1:1: error: no expect: block, so nothing to check: "
-                      "add what the run should give, worked by hand")
-                failed += 1
-                continue
-            problems = failures(run_scenario(scenario))
+            load_scenario(path)
         except ClauseError as exc:
-            problems = exc.lines()
-        if problems:
-            failed += 1
-            print(f"FAIL {path}")
-            for line in problems:
-                print(f"     {line}")
+            problems.extend(exc.located(str(path)))
+    return problems
+
+
+def _test(paths: list[str], fmt: str, junit: str | None) -> int:
+    outcomes = []
+    for path in _contract_files(paths):
+        if not _is_scenario(path):  # contract files are skipped
+            continue
+        outcome = check_scenario(path)
+        outcomes.append(outcome)
+        if fmt == "github":
+            _print_diagnostics(outcome.problems, fmt)
         else:
-            passed += 1
-            print(f"pass {path}")
-    print(f"{passed} passed, {failed} failed")
-    if not passed + failed:
+            print("\n".join(outcome.report()), flush=True)
+    print(summary(outcomes))
+    if junit:
+        write_atomically(junit, junit_xml(outcomes))
+    if not outcomes:
         print(f"error: no scenario files in {', '.join(paths)}: nothing to test", file=sys.stderr)
-    return EXIT_ERRORS if failed or not passed else EXIT_OK
+    return EXIT_OK if outcomes and all(o.status == PASSED for o in outcomes) else EXIT_ERRORS
 
 
 # -- diff -------------------------------------------------------------------
@@ -422,7 +451,7 @@ def _lint(args: argparse.Namespace) -> int:
 # -- interpretations --------------------------------------------------------
 
 def _interpretations(paths: list[str], fmt: str) -> int:
-    programs = [load_checked(str(path)) for path in _contract_files(paths)]
+    programs = [load_checked(str(path)) for path in _contract_files(paths) if not _is_scenario(path)]
     if fmt == "markdown":
         print(interpretations_markdown(programs), end="")
         return EXIT_OK
@@ -434,6 +463,19 @@ def _interpretations(paths: list[str], fmt: str) -> int:
                 mark = "*" if choice.name == term.default_choice else " "
                 print(f"  {mark} {choice.name}: {' '.join(choice.formula.text.split())}")
                 print(f"      {choice.reason}")
+    return EXIT_OK
+
+
+# -- terms and events -------------------------------------------------------
+
+def _discover(args: argparse.Namespace) -> int:
+    program = load_checked(args.contract)
+    names = args.names if args.command == "terms" else None
+    if args.format == "json":
+        found = terms_json(program, names) if names is not None else events_json(program)
+        print(json.dumps(found, indent=2))
+    else:
+        print("\n".join(terms_text(program, names) if names is not None else events_text(program)))
     return EXIT_OK
 
 

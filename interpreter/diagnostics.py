@@ -79,6 +79,10 @@ class ClauseError(Exception):
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
+    def located(self, path: str) -> list[Diagnostic]:
+        """The diagnostics, or the message as one at the start of ``path``, the file it is about."""
+        return self.diagnostics or [Diagnostic(path, 1, 1, self.message)]
+
     def lines(self) -> list[str]:
         """What the user sees: one line per diagnostic, or the message."""
         if self.diagnostics:

@@ -31,5 +31,5 @@ def load_each(files: list[Path]) -> tuple[list[Program], list[Diagnostic]]:
         try:
             programs.append(load_program(str(path)))
         except ClauseError as exc:
-            problems.extend(exc.diagnostics or [Diagnostic(str(path), 1, 1, exc.message)])
+            problems.extend(exc.located(str(path)))
     return programs, problems

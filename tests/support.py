@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = ROOT / "contracts"
 SERIES_B = CONTRACTS / "series_b_certificate.yaml"
 SMALL_MARKET = ROOT / "tests" / "data" / "closing-bids-MADE-UP-small.csv"
-SHARED = ROOT.parent / "shared"
+TOY = ROOT / "tests" / "data" / "toy"
+#: The clause inventory and the filing the contracts quote, kept in the project so any clone checks them.
+INVENTORY = ROOT / "docs" / "clause-inventory.md"
+SOURCE = ROOT / "docs" / "source" / "valence-8k-1998-12-21.txt"
 
 HEADER = """\
 title: test contract
@@ -33,6 +38,34 @@ class Run:
 
     def json(self) -> Any:
         return json.loads(self.out)
+
+
+TOY_EVENTS = """\
+  - {date: 1999-07-01, event: order, buyer: Buyer A, units: 100}
+  - {date: 1999-07-12, event: delivered, buyer: Buyer A}
+"""
+
+
+def toy_scenario(folder: Path, name: str, expect: str, events: str = TOY_EVENTS) -> Path:
+    """A scenario of the toy contract (an order of 100 units on 07-01, delivered on 07-12 unless
+    ``events`` says otherwise) with ``expect`` as its expect: block: the events start on line 7."""
+    path = folder / name
+    path.write_text(textwrap.dedent(f"""\
+        title: toy
+        contracts: [{TOY / 'toy_contract.yaml'}]
+        as_of: 1999-07-31
+        holders:
+          Buyer A: {{held: 10}}
+        events:
+        """) + events + expect, encoding="utf-8")
+    return path
+
+
+def normalised_document() -> str:
+    """The filing's text with page footers and breaks removed and white space folded."""
+    kept = [line for line in SOURCE.read_text(encoding="utf-8").splitlines()
+            if line.strip() != "<PAGE>" and not re.fullmatch(r"\s*\d+\.\s*", line)]
+    return " ".join(" ".join(kept).split())
 
 
 def values(path: Path, *terms: str, market: Path | None = None,

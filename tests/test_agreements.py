@@ -11,7 +11,7 @@ from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
-from support import CONTRACTS, ROOT, SHARED, values
+from support import CONTRACTS, INVENTORY, ROOT, values
 
 from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.scenario import load_scenario
@@ -109,11 +109,9 @@ def test_expense_cap_and_deadlines() -> None:
                    "termination_deadline": dt.date(1998, 12, 13)}
 
 
-@pytest.mark.skipif(not (SHARED / "clause-inventory.md").exists(),
-                    reason="../shared is not beside this checkout")
 @pytest.mark.parametrize(("prefix", "rows"), [("SPA", 23), ("RRA", 11)])
 def test_every_agreement_provision_is_covered(cli, prefix: str, rows: int) -> None:
-    run = cli("coverage", SHARED / "clause-inventory.md", CONTRACTS, "--prefix", prefix)
+    run = cli("coverage", INVENTORY, CONTRACTS, "--prefix", prefix)
     assert run.code == 0, run.out
     assert run.out.strip() == f"{rows} of {rows} provisions covered"
 

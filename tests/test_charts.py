@@ -165,7 +165,9 @@ def test_the_obligations_timeline_marks_late_and_overdue(run_05) -> None:
     status = {bar.obligation.what: bar.status for bar in chart.bars}
     assert status["Preferred Stock Certificates"] == "on time"  # due 08-04, delivered 08-03
     assert status["shares of Common Stock"] == "late"  # due 08-05, delivered 08-24
-    assert status["Conversion Default Payments"] == "overdue"  # due 08-31, open on 12-31
+    # due 08-31, settled on 08-25 into the Redemption Amount, which is due 09-01 and open on 12-31
+    assert status["Conversion Default Payments"] == "on time"
+    assert status["Redemption Amount"] == "overdue"
     assert chart.chart.obligations == list(run_05.scenario.programs[0].obligations)
 
 

@@ -44,20 +44,29 @@ def test_date_time_and_boolean_literals() -> None:
 
 def test_multiplication_binds_tighter_than_addition() -> None:
     node = parse_formula("a + b × c")
-    assert isinstance(node, ast.Binary) and node.op == "+"
-    assert isinstance(node.right, ast.Binary) and node.right.op == "*"
+    assert isinstance(node, ast.Arithmetic) and node.ops == ["+"]
+    product = node.operands[1]
+    assert isinstance(product, ast.Arithmetic) and product.ops == ["*"]
 
 
-def test_subtraction_is_left_associative() -> None:
-    node = parse_formula("a - b - c")
-    assert isinstance(node, ast.Binary) and isinstance(node.left, ast.Binary)
+def test_a_chain_of_one_level_is_one_flat_node_read_from_the_left() -> None:
+    node = parse_formula("a - b + c - d")
+    assert isinstance(node, ast.Arithmetic) and node.ops == ["-", "+", "-"]
+    assert [n.name for n in node.operands] == ["a", "b", "c", "d"]  # type: ignore[attr-defined]
+    node = parse_formula("a × b ÷ c * d / e")
+    assert isinstance(node, ast.Arithmetic) and node.ops == ["*", "/", "*", "/"]
+    node = parse_formula("a and b and c or d")
+    assert isinstance(node, ast.Logical) and node.op == "or" and len(node.operands) == 2
+    first = node.operands[0]
+    assert isinstance(first, ast.Logical) and first.op == "and" and len(first.operands) == 3
 
 
 def test_and_binds_tighter_than_or_and_not_tighter_than_and() -> None:
     node = parse_formula("not a or b and c")
     assert isinstance(node, ast.Logical) and node.op == "or"
-    assert isinstance(node.left, ast.Not)
-    assert isinstance(node.right, ast.Logical) and node.right.op == "and"
+    assert isinstance(node.operands[0], ast.Not)
+    right = node.operands[1]
+    assert isinstance(right, ast.Logical) and right.op == "and"
 
 
 def test_if_then_else_and_comparison() -> None:
@@ -88,14 +97,15 @@ def test_keyword_arguments_and_term_calls() -> None:
 def test_indexing_and_trading_day_arithmetic() -> None:
     node = parse_formula("closing_bid_price[conversion_date - 1 trading day]")
     assert isinstance(node, ast.Index)
-    assert isinstance(node.index, ast.Binary) and node.index.op == "-"
+    assert isinstance(node.index, ast.Arithmetic) and node.index.ops == ["-"]
 
 
 def test_spans_cover_the_source_text() -> None:
     text = "face_amount + premium"
     node = parse_formula(text)
-    assert isinstance(node, ast.Binary)
-    assert text[slice(*node.right.span)] == "premium"
+    assert isinstance(node, ast.Arithmetic)
+    assert text[slice(*node.operands[1].span)] == "premium"
+    assert node.span == (0, len(text))
 
 
 @pytest.mark.parametrize(("text", "offset", "message"), [

@@ -7,6 +7,7 @@ B 1,500 of the 7,500 issued, unless a test says otherwise.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import textwrap
 from fractions import Fraction as F
 from pathlib import Path
@@ -287,16 +288,21 @@ def test_trading_market_trigger_and_redemption_event_viii(tmp_path: Path) -> Non
     assert ("trading_market_trigger", "B", D(1999, 8, 2)) not in raised
 
 
+#: A converts 10 shares on 1999-08-02 (2,061 Common); 1,000 are delivered on 08-05, in time, the other
+#: 1,061 on 08-24.
+PARTIAL_DELIVERY = """\
+    - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
+    - {date: 1999-08-03, event: certificates_delivered, holder: A}
+    - {date: 1999-08-05, event: shares_delivered, holder: A, shares: 1000}
+    - {date: 1999-08-24, event: shares_delivered, holder: A, shares: 1061}
+    """
+
+
 def test_partial_delivery_on_time_then_the_rest_late(tmp_path: Path) -> None:
     # A converts 10 shares on 1999-08-02 (2,061 Common); 1,000 delivered on 08-05 (in time), the other
     # 1,061 on 08-24. The default still concerns all 10 preferred shares: 08-06..08-09 at $500 ($2,000),
     # 08-10..08-23, 14 days × 1% × $10,000 ($1,400), plus the Premium once, 10 × 37.3150684932.
-    result = run(tmp_path, """\
-        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
-        - {date: 1999-08-03, event: certificates_delivered, holder: A}
-        - {date: 1999-08-05, event: shares_delivered, holder: A, shares: 1000}
-        - {date: 1999-08-24, event: shares_delivered, holder: A, shares: 1061}
-        """)
+    result = run(tmp_path, PARTIAL_DELIVERY)
     premium = F(1000) * 227 / 365 * F(6, 100)
     assert owed(result, "Conversion Default Payments") == {"A": 2000 + 1400 + 10 * premium}
     assert result.state["pending_common"].get("A") == 0
@@ -315,6 +321,140 @@ def test_a_daily_premium_counts_only_days_the_default_exists(tmp_path: Path) -> 
         - {date: 1999-08-20, event: shares_delivered, holder: A, shares: 2061}
         """, interpret="default_premium: daily")
     assert owed(result, "Conversion Default Payments") == {"A": 600 + F(163440, 73)}
+
+
+def test_a_written_demand_makes_the_payments_accrued_to_date_payable(tmp_path: Path) -> None:
+    # COD VII.A: "Conversion Default Payments shall be made the fifth (5th) business day following
+    # written demand by a Holder" (issue 9: only the cure made them owed). A converts 10 shares on
+    # 1999-08-02; the Delivery Period ends 08-05. A demands on 08-12: 08-06..08-09 at $500 ($2,000),
+    # 08-10..08-12 at 1% × $10,000 ($300), and the Premium once, 10 × 2,724/73; due 08-12 + 5
+    # business days = 08-19. The shares come on 08-24: the days since, 08-13..08-23, 11 × $100 =
+    # $1,100, are owed on the cure, due 08-31.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
+        - {date: 1999-08-03, event: certificates_delivered, holder: A}
+        - {date: 1999-08-12, event: payment_demand, holder: A}
+        - {date: 1999-08-24, event: shares_delivered, holder: A, shares: 2061}
+        - {date: 1999-08-25, event: payment_demand, holder: A}
+        """)
+    payments = [(o.amount, o.due) for o in result.obligations if o.what == "Conversion Default Payments"]
+    assert payments == [(2300 + F(27240, 73), D(1999, 8, 19)), (1100, D(1999, 8, 31))]
+    # A demand with no default continuing (the 08-25 one) makes nothing owed.
+    assert result.state["default_payments_demanded"].get("A") == 0
+
+
+def test_a_demand_during_a_refusal_default(tmp_path: Path) -> None:
+    # Kind (y): the Company says on 1999-08-02 it will not issue Common Stock. A (3,000 shares)
+    # demands on 08-20: 08-02..08-09 (to the fifth business day after the notice) at $500 = $4,000;
+    # 08-10..08-20, 11 days × 1% × $1,000 × 3,000 = $330,000; the Premium once, to the notice date,
+    # 3,000 × 2,724/73. The Company withdraws on 08-30: A is owed 08-21..08-29, 9 × $30,000 =
+    # $270,000 more; B, who never demanded, all of its own through 08-29.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: refusal_notice}
+        - {date: 1999-08-20, event: payment_demand, holder: A}
+        - {date: 1999-08-30, event: refusal_withdrawn}
+        """)
+    kind_y = [(o.creditor, o.amount) for o in result.obligations if o.what == "Conversion Default Payments (kind y)"]
+    assert kind_y == [("A", 334000 + 3000 * F(2724, 73)), ("A", 270000),
+                      ("B", 4000 + 20 * 15000 + 1500 * F(2724, 73))]
+
+
+def test_default_payments_owed_at_maturity_convert_with_the_shares(tmp_path: Path) -> None:
+    # COD IV.H: the shares outstanding on the Maturity Date "(and any accrued and unpaid Conversion
+    # Default Payments)" convert by the IV.A formula (issue 9: they stayed owed in cash). A's late
+    # delivery of 1999 leaves $3,400 + 10 × $37.3150684932 (the Premium to 1999-08-02, N = 227) owed.
+    # On 2001-07-27 its other 2,990 shares convert: N = 952, Premium = 1000 × 952/365 × 6%; the
+    # Conversion Price is 101% of the average of the six lowest of the ten bids before (scenario 09).
+    # IV.E rounds the one total up: ⌈(2,990 × (1,000 + Premium) + payments) / CP⌉.
+    result = run(tmp_path, PARTIAL_DELIVERY, as_of="2001-07-31",
+                 facts=", maturity_conditions_met: true, board_only: false")
+    payments = 3400 + 10 * F(1000) * 227 / 365 * F(6, 100)
+    premium = F(1000) * 952 / 365 * F(6, 100)
+    price = F(101, 100) * sum(map(F, ["4.09375", "4.15625", "4.15625", "4.1875", "4.1875", "4.3125"])) / 6
+    total = (2990 * (1000 + premium) + payments) / price
+    at_maturity = [r for r in result.results if r.occurrence.date == D(2001, 7, 27)
+                   and "optional_conversion" in r.clauses and r.occurrence.fields.get("holder") == "A"]
+    (shares,) = [v.record.value for r in at_maturity for v in r.values if v.name == "issued_shares"]
+    assert shares == math.ceil(total) == 819507  # 3,461,687.67 / 4.2241145833 = 819,506.2
+    (cdp,) = [o for o in result.obligations if o.what == "Conversion Default Payments"]
+    assert (cdp.amount, cdp.settled) == (payments, D(2001, 7, 27))
+    # B has nothing owed: its 1,500 shares convert alone, as in scenario 09.
+    b = [v.record.value for r in result.results if r.occurrence.date == D(2001, 7, 27)
+         and r.occurrence.fields.get("holder") == "B" for v in r.values if v.name == "issued_shares"]
+    assert b == [math.ceil(1500 * (1000 + premium) / price)]
+
+
+def test_the_penalty_of_a_redemption_is_the_default_payments_owed(tmp_path: Path) -> None:
+    # COD VIII.C "PENALTY" (issue 9: it was an input, $0 unless given). As in scenario 05, A's late
+    # delivery leaves $179,315.0684931507 owed; Redemption Event (iii) arises; A demands 500 shares on
+    # 1999-08-25, holding 2,000: CP = 4.9027083333, M = 5.15625, Premium 41.0958904110.
+    # Read penalty = held_shares, each of the 2,000 shares carries 179,315.07 / 2,000 = 89.6575342466:
+    # (1000 + 41.0958904110 + 89.6575342466) / CP × M = 1,189.2 < the floor, $1,250. The 500 shares
+    # collect 500 × 89.6575342466 = 44,828.77 of the payments; 134,486.30 stays owed.
+    events = """\
+        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 1000}
+        - {date: 1999-08-03, event: certificates_delivered, holder: A}
+        - {date: 1999-08-24, event: shares_delivered, holder: A, shares: 206053}
+        - {date: 1999-08-25, event: redemption_notice, holder: A, preferred_shares: 500}
+        """
+    payments = 2000 + 140000 + 1000 * F(1000) * 227 / 365 * F(6, 100)
+    held = run(tmp_path, events, interpret="penalty: held_shares")
+    assert owed(held, "Redemption Amount") == {"A": 500 * 1250}
+    (cdp,) = [o for o in held.obligations if o.what == "Conversion Default Payments"]
+    assert (cdp.amount, cdp.outstanding, cdp.settled) == (payments, payments * 1500 / 2000, None)
+    # The default reading: the 500 shares demanded carry it all, 358.6301369863 a share, and settle
+    # it: (1000 + 41.0958904110 + 358.6301369863) / 4.9027083333 × 5.15625 = 1,472.1123179400 (scenario 05).
+    demanded = run(tmp_path, events)
+    (cdp,) = [o for o in demanded.obligations if o.what == "Conversion Default Payments"]
+    assert (cdp.outstanding, cdp.settled) == (0, D(1999, 8, 25))
+    (amount,) = [v.record.value for r in demanded.results for v in r.values if v.name == "redemption_amount"]
+    assert round(amount, 10) == F("1472.1123179400")
+
+
+def _shares_issuable(day: dt.date, bids: dict[dt.date, F], preferred: int) -> int:
+    # COD IV.A by hand: ⌈preferred × (1,000 + Premium) / CP⌉; Premium = 1,000 × N/365 × 6% from the
+    # Closing Date 1998-12-18; from 1999-07-27 CP is the lesser of $6.03 and 101% of the average of
+    # the six lowest of the ten closing bids before the day.
+    premium = F(1000) * (day - dt.date(1998, 12, 18)).days / 365 * F(6, 100)
+    price = F("6.03")
+    if day >= dt.date(1999, 7, 27):
+        ten = [bids[d] for d in sorted(d for d in bids if d < day)[-10:]]
+        price = min(price, F(101, 100) * sum(sorted(ten)[:6]) / 6)
+    return math.ceil(preferred * (1000 + premium) / price)
+
+
+def test_three_short_trading_days_are_an_authorization_trigger_date(tmp_path: Path) -> None:
+    # COD V.B (issue 9: the Authorization Trigger Date was an event the scenario had to give): the
+    # Reserved Amount, 4,000,000, is checked at every close against 200% of the Common issuable on
+    # all 7,500 outstanding shares; the third consecutive short day is the Authorization Trigger
+    # Date. Needing only the Board, the increase is due within ten days: Redemption Event (vii)
+    # arises at the start of the 11th day.
+    with open(ROOT / "examples" / "closing-bids-MADE-UP.csv") as handle:
+        rows = [line.split(",") for line in handle if line[:1].isdigit()]
+    bids = {dt.date.fromisoformat(r[0]): F(r[1]) for r in rows}
+    days = sorted(d for d in bids if dt.date(1998, 12, 18) <= d <= dt.date(2001, 1, 31))
+    short = [4_000_000 < 2 * _shares_issuable(d, bids, 7500) for d in days]
+    third = next(days[i] for i in range(2, len(days)) if short[i - 2] and short[i - 1] and short[i])
+    assert third == D(2001, 1, 4)
+    result = run(tmp_path, "- {date: 1999-01-15, event: stockholder_approval}\n", as_of="2001-01-31",
+                 facts=", board_only: true")
+    triggers = [r.occurrence.date for r in result.results if r.occurrence.name == "authorization_trigger"]
+    assert triggers == [third]
+    assert ("redemption_event_vii", D(2001, 1, 15)) in {(f.name, f.date) for f in result.flags if f.raised}
+
+
+def test_an_event_of_every_trading_day_is_not_listed_and_needs_market_data(tmp_path: Path) -> None:
+    with pytest.raises(ClauseError) as raised:
+        run(tmp_path, "- {date: 1999-08-02, event: trading_day_close}\n")
+    (problem,) = raised.value.diagnostics
+    assert (problem.line, problem.column, problem.message) == (
+        11, 31, "trading_day_close happens by itself every trading day; a scenario does not list it")
+    path = tmp_path / "no-market.yaml"
+    path.write_text(f"title: t\ncontracts: [{ROOT / 'contracts' / 'series_b_certificate.yaml'}]\n"
+                    "as_of: 1999-12-31\nevents: []\n")
+    with pytest.raises(ClauseError, match="trading_day_close happens every trading day .*: give the "
+                                          r"scenario market data \(market: FILE.csv\)"):
+        run_scenario(load_scenario(path))
 
 
 def test_impossible_events_are_errors_at_their_place(tmp_path: Path) -> None:
@@ -347,6 +487,29 @@ def test_an_impossible_set_value_is_an_error(cli) -> None:
                "--set", "notice_date=1999-03-01", "--set", "preferred_shares=0")
     assert (run_.code, run_.err.strip()) == (
         1, "error: --set preferred_shares=0: 0 shares is impossible: it must be more than 0 shares")
+
+
+def test_an_evaluation_date_before_the_issue_date_is_an_error(cli) -> None:
+    # Series B is issued on its Closing Date, 1998-12-18: no notice of conversion can come before.
+    run_ = cli("eval", ROOT / "contracts" / "series_b_certificate.yaml", "conversion_shares",
+               "--set", "notice_date=1998-12-17", "--set", "preferred_shares=10")
+    assert (run_.code, run_.err.strip()) == (
+        1, "error: --set notice_date=1998-12-17: 1998-12-17 is before Series B Certificate of "
+           "Designation's closing_date (1998-12-18), when nothing under it can happen yet")
+
+
+@pytest.mark.parametrize("bid", ["0", "-0.5"])
+def test_a_market_price_that_is_not_positive_is_an_error_at_its_cell(cli, tmp_path: Path, bid: str) -> None:
+    # The closing bid is declared more_than: $0 per share. Line 2 of the CSV, column 12 (after
+    # "1999-08-02,"), holds the bad bid; every command that reads the data refuses it.
+    market = tmp_path / "bids.csv"
+    market.write_text(f"date,closing_bid\n1999-08-02,{bid}\n1999-08-03,6\n")
+    run_ = cli("eval", ROOT / "contracts" / "series_b_certificate.yaml", "conversion_price",
+               "--set", "notice_date=1999-08-03", "--market", market)
+    shown = "$0.00" if bid == "0" else "-$0.50"
+    assert (run_.code, run_.err.strip()) == (
+        1, f"{market}:2:12: error: closing_bid of 1999-08-02: {shown} per share is impossible: it must "
+           "be more than $0.00 per share")
 
 
 def test_a_transfer_moves_the_unused_part_of_the_allocation(tmp_path: Path) -> None:

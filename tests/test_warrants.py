@@ -103,28 +103,38 @@ def test_buy_in_readings() -> None:
     assert per_share["buy_in_payment"] == F("10995.0625")
 
 
-def _bids() -> dict[dt.date, float]:
+def _prices(column: int) -> dict[dt.date, float]:
     with open(MARKET) as handle:
         rows = [r for r in csv.reader(handle) if r and not r[0].startswith("#")][1:]
-    return {dt.date.fromisoformat(r[0]): float(r[1]) for r in rows}
+    return {dt.date.fromisoformat(r[0]): float(r[column]) for r in rows}
 
 
-def test_black_scholes_amount_against_an_independent_float_computation() -> None:
-    # W 4(e), notice 2000-06-01: spot = bid of 05-31; volatility = s.d. of the log returns of the 100
-    # trading days before, × √252; 6% risk-free; term to 2003-07-27 (1,151 days of 365).
-    bids = _bids()
-    days = sorted(d for d in bids if d < dt.date(2000, 6, 1))[-100:]
-    returns = [math.log(bids[b] / bids[a]) for a, b in zip(days, days[1:], strict=False)]
+def _black_scholes(spot_prices: dict[dt.date, float], volatility_prices: dict[dt.date, float]) -> float:
+    # W 4(e), notice 2000-06-01: spot = price of 05-31; volatility = s.d. of the log returns of the
+    # 100 trading days before, × √252; 6% risk-free; term to 2003-07-27 (1,151 days of 365).
+    days = sorted(d for d in spot_prices if d < dt.date(2000, 6, 1))[-100:]
+    returns = [math.log(volatility_prices[b] / volatility_prices[a]) for a, b in zip(days, days[1:], strict=False)]
     sigma = statistics.stdev(returns) * math.sqrt(252)
-    spot, strike, rate, years = bids[days[-1]], 6.7838, 0.06, 1151 / 365
+    spot, strike, rate, years = spot_prices[days[-1]], 6.7838, 0.06, 1151 / 365
     d1 = (math.log(spot / strike) + (rate + sigma ** 2 / 2) * years) / (sigma * math.sqrt(years))
     d2 = d1 - sigma * math.sqrt(years)
     phi = lambda x: (1 + math.erf(x / math.sqrt(2))) / 2  # noqa: E731
-    expected = spot * phi(d1) - strike * math.exp(-rate * years) * phi(d2)
-    got = values(CC, "black_scholes_amount", notice_date="2000-06-01", risk_free_rate="6%", market=MARKET)
+    return spot * phi(d1) - strike * math.exp(-rate * years) * phi(d2)
+
+
+@pytest.mark.parametrize("reading", ["closing_trade", "closing_bid"])
+def test_black_scholes_amount_against_an_independent_float_computation(reading: str) -> None:
+    # (i) the current market price is the closing TRADE price of the last trading day before the
+    # notice (issue 9: it was the bid); (ii) the volatility is of closing trades by default, of
+    # closing bids under black_scholes_volatility = closing_bid.
+    bids, trades = _prices(1), _prices(3)
+    expected = _black_scholes(trades, trades if reading == "closing_trade" else bids)
+    got = values(CC, "black_scholes_amount", "black_scholes_market_price", notice_date="2000-06-01",
+                 risk_free_rate="6%", market=MARKET, interpret={"black_scholes_volatility": reading})
     amount = got["black_scholes_amount"]
     assert isinstance(amount, F)
     assert abs(float(amount) - expected) < 1e-9
+    assert got["black_scholes_market_price"] == F(str(trades[dt.date(2000, 5, 31)]))
 
 
 def test_black_scholes_needs_100_trading_days_of_data() -> None:

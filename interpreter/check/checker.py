@@ -14,11 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Note, close_match
+from ..limits import MAX_TERM_CHAIN
 from ..link.loader import literal_problem
 from ..link.program import (
     BUILT_IN_EVENTS,
     INPUT,
     LINE_CHART,
+    OWED,
     SERIES,
     STATE,
     TIMELINE_CHART,
@@ -52,6 +54,7 @@ from ..types import (
     join,
 )
 from .builtins import BUILTINS
+from .dependencies import Graph, components, longest_chains, reachable, shortest_path
 from .given import check_given
 
 
@@ -102,8 +105,10 @@ def check(program: Program) -> list[Diagnostic]:
     problems.extend(check_given(program, [c.formula for c in clause_contexts]))
     clause_contexts += chart_contexts
     deps = _dependencies(contexts)
-    problems.extend(_cycles(program, contexts, deps))
-    problems.extend(_rebinds(program, contexts + clause_contexts, deps))
+    component = components(deps)
+    problems.extend(_cycles(contexts, deps, component))
+    problems.extend(_long_chains(contexts, deps, component))
+    problems.extend(_rebinds(contexts + clause_contexts, deps))
     return sorted(problems, key=lambda d: (d.line, d.column))
 
 
@@ -134,8 +139,8 @@ def _infer(node: ast.Node, ctx: _Context) -> Type:
         if not isinstance(t, Quantity):
             raise _Fail(node.span, f"cannot negate a {t}")
         return RATIO if t == COUNT else t  # a count is never negative
-    if isinstance(node, ast.Binary):
-        return _binary(node, _type(node.left, ctx), _type(node.right, ctx))
+    if isinstance(node, ast.Arithmetic):
+        return _arithmetic(node, ctx)
     if isinstance(node, ast.Compare):
         return _compare(node, _type(node.left, ctx), _type(node.right, ctx), ctx)
     if isinstance(node, (ast.Logical, ast.Not)):
@@ -165,8 +170,9 @@ def _infer(node: ast.Node, ctx: _Context) -> Type:
     if isinstance(node, ast.Index):
         target, index = _type(node.target, ctx), _type(node.index, ctx)
         if isinstance(target, PartyMap):
-            if not fits(index, PARTY):
-                raise _Fail(node.index.span, f"values by party are indexed by a party, not {index}")
+            if not fits(index, target.key):
+                raise _Fail(node.index.span, f"values by {target.key} are indexed by a {target.key}, "
+                                             f"not {index}")
             return target.element
         if not isinstance(target, Series):
             raise _Fail(node.target.span, f"only a series can be indexed by a date, not {target}")
@@ -194,8 +200,18 @@ def _suggest(name: str, ctx: _Context) -> str:
     return close_match(name, [*ctx.program.terms, *BUILTINS])
 
 
-def _binary(node: ast.Binary, left: Type, right: Type) -> Type:
-    op = node.op
+def _arithmetic(node: ast.Arithmetic, ctx: _Context) -> Type:
+    """The type of a chain, step by step from the left; ``partial_types`` keeps each step's."""
+    so_far = _type(node.operands[0], ctx)
+    node.partial_types = [so_far]
+    for op, operand in zip(node.ops, node.operands[1:], strict=True):
+        so_far = _binary(node, op, so_far, _type(operand, ctx))
+        node.partial_types.append(so_far)
+    return so_far
+
+
+def _binary(node: ast.Arithmetic, op: str, left: Type, right: Type) -> Type:
+    """The type of ``left op right``, a step of the chain ``node`` (where a mismatch is reported)."""
     if isinstance(left, Quantity) and isinstance(right, Quantity):
         if op in "+-":
             both = join(left, right)
@@ -321,80 +337,81 @@ def _total(node: ast.Total, ctx: _Context) -> Type:
     return term.type
 
 
-def _dependencies(contexts: list[_Context]) -> dict[str, set[str]]:
-    deps: dict[str, set[str]] = {}
+def _dependencies(contexts: list[_Context]) -> Graph:
+    deps: Graph = {}
     for ctx in contexts:
         if ctx.term is not None:
             deps.setdefault(ctx.term.name, set()).update(name for name, _ in ctx.refs)
     return deps
 
 
-def reachable(start: str, deps: dict[str, set[str]]) -> set[str]:
-    """Every name ``start`` depends on, directly or not."""
-    seen: set[str] = set()
-    stack = [start]
-    while stack:
-        for nxt in deps.get(stack.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return seen
-
-
-def _cycles(program: Program, contexts: list[_Context],
-            deps: dict[str, set[str]]) -> list[Diagnostic]:
+def _cycles(contexts: list[_Context], deps: Graph, component: dict[str, int]) -> list[Diagnostic]:
+    """A circular definition at each use that leads back to its user, once per set of terms;
+    a use on a cycle already reported is not reported again."""
     problems = []
     reported: set[frozenset[str]] = set()
-    uses: dict[tuple[str, str], Note] = {}  # (term, name it reads) → where its formula reads it
+    covered: set[tuple[str, str]] = set()  # the uses of the cycles reported
+    first_use: dict[tuple[str, str], tuple[_Context, int]] = {}  # (term, name it reads) → where
     for ctx in contexts:
-        user = ctx.term.name if ctx.term else None
+        user = ctx.term.name if ctx.term else ""
         for name, span in ctx.refs if user else ():
-            place = ctx.formula.diagnostic(span[0], "")
-            uses.setdefault((user or "", name), Note(place.path, place.line, place.column,
-                                                     f"{user} uses {name} here"))
+            first_use.setdefault((user, name), (ctx, span[0]))
+
+    def note(user: str, name: str) -> Note:
+        ctx, offset = first_use[(user, name)]
+        place = ctx.formula.diagnostic(offset, "")
+        return Note(place.path, place.line, place.column, f"{user} uses {name} here")
+
     for ctx in contexts:
         if ctx.term is None:
             continue
+        user = ctx.term.name
         for name, span in ctx.refs:
-            if ctx.term.name == name or ctx.term.name in reachable(name, deps):
-                path = _path(name, ctx.term.name, deps)
-                key = frozenset(path)
-                if key in reported:
-                    continue
-                reported.add(key)
-                chain = " → ".join([ctx.term.name, *path])
-                steps = tuple(uses[pair] for pair in itertools.pairwise(path) if pair in uses)
-                found = ctx.formula.diagnostic(span[0], f"circular definition: {chain}")
-                problems.append(dataclasses.replace(found, notes=steps))
+            if (user, name) in covered or (user != name and component[user] != component[name]):
+                continue
+            path = shortest_path(name, user, deps)
+            covered.update(itertools.pairwise([user, *path]))
+            key = frozenset(path)
+            if key in reported:
+                continue
+            reported.add(key)
+            chain = " → ".join([user, *path])
+            steps = tuple(note(*pair) for pair in itertools.pairwise(path) if pair in first_use)
+            found = ctx.formula.diagnostic(span[0], f"circular definition: {chain}")
+            problems.append(dataclasses.replace(found, notes=steps))
     return problems
 
 
-def _path(start: str, goal: str, deps: dict[str, set[str]]) -> list[str]:
-    """A shortest chain of dependencies from ``start`` to ``goal`` (both included)."""
-    previous: dict[str, str | None] = {start: None}
-    queue = [start]
-    while queue:
-        current = queue.pop(0)
-        if current == goal:
-            break
-        for nxt in sorted(deps.get(current, ())):
-            if nxt not in previous:
-                previous[nxt] = current
-                queue.append(nxt)
-    chain: list[str] = []
-    node: str | None = goal
-    while node is not None:
-        chain.append(node)
-        node = previous.get(node)
-    return chain[::-1]
-
-
-def _rebinds(program: Program, contexts: list[_Context],
-             deps: dict[str, set[str]]) -> list[Diagnostic]:
+def _long_chains(contexts: list[_Context], deps: Graph, component: dict[str, int]) -> list[Diagnostic]:
+    """A problem at each term that uses a chain of one term more than ``MAX_TERM_CHAIN``,
+    at its use of the next term of the chain (the terms that use it are past the limit too)."""
+    length, onward = longest_chains(deps, component)
     problems = []
     for ctx in contexts:
+        if ctx.term is None or length.get(ctx.term.name) != MAX_TERM_CHAIN + 1:
+            continue
+        user = ctx.term.name
+        span = next((span for name, span in ctx.refs if name == onward[user]), None)
+        if span is None:  # the chain goes on from another formula of the term (a reading)
+            continue
+        chain = [user]
+        while chain[-1] in onward:
+            chain.append(onward[chain[-1]])
+        shown = " → ".join([*chain[:3], "…", chain[-1]])
+        problems.append(ctx.formula.diagnostic(span[0], f"{user} uses a chain of {len(chain)} terms, "
+                                               f"each using the next ({shown}); the limit is "
+                                               f"{MAX_TERM_CHAIN}: write some of them as one formula"))
+    return problems
+
+
+def _rebinds(contexts: list[_Context], deps: Graph) -> list[Diagnostic]:
+    problems = []
+    reach: dict[str, set[str]] = {}
+    for ctx in contexts:
         for function, keyword in ctx.rebinds:
-            if keyword.name not in reachable(function, deps):
+            if function not in reach:
+                reach[function] = reachable(function, deps)
+            if keyword.name not in reach[function]:
                 problems.append(ctx.formula.diagnostic(keyword.span[0],
                                     f"{function} does not depend on {keyword.name}, so giving "
                                     "it here has no effect"))
@@ -468,7 +485,8 @@ def _obligations(program: Program, contexts: list[_Context]) -> list[Diagnostic]
     problems: list[Diagnostic] = []
     typed = _formula_typer(program, contexts, problems)
     for obligation in program.obligations.values():
-        if obligation.name in program.terms or obligation.name in program.events:
+        term = program.terms.get(obligation.name)
+        if (term is not None and term.kind != OWED) or obligation.name in program.events:
             problems.append(obligation.doc.diagnostic(obligation.where, f"{obligation.name!r} is already "
                                                       "declared as a term or event", key=True))
         for key in ("debtor", "creditor"):

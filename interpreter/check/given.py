@@ -25,20 +25,41 @@ class _Needs:
     def __init__(self, program: Program) -> None:
         self.program = program
         self.memo: dict[str, set[str]] = {}
+        self.done: set[str] = set()  # the terms of ``memo`` worked out, not just begun
 
     def of_term(self, name: str) -> set[str]:
-        if name in self.memo:
+        """The given names term ``name`` reads unbound, the terms it uses worked out first
+        (with a stack of this method's own: a chain of terms may be long)."""
+        if name in self.memo:  # worked out, or being worked out (a cycle: the checker reports it)
             return self.memo[name]
-        self.memo[name] = set()  # a cycle is reported by the checker; stop here
+        work = [name]
+        while work:
+            current = work[-1]
+            if current not in self.memo:
+                self.memo[current] = set()
+                work.extend(n for n in self._uses(current) if n not in self.memo)
+                continue
+            work.pop()
+            if current in self.done:
+                continue
+            self.done.add(current)
+            term = self.program.terms.get(current)
+            if term is not None and term.kind == GIVEN:
+                self.memo[current] = {current}
+            elif term is not None and term.kind in (DEFINITION, INTERPRETATION):
+                for formula in term.formulas():  # its own given names too: its user binds them
+                    self.memo[current] |= set(self.of_node(formula.node))
+        return self.memo[name]
+
+    def _uses(self, name: str) -> list[str]:
+        """The terms whose given names term ``name`` may read."""
         term = self.program.terms.get(name)
-        found: set[str] = set()
-        if term is not None and term.kind == GIVEN:
-            found = {name}
-        elif term is not None and term.kind in (DEFINITION, INTERPRETATION):
-            for formula in term.formulas():
-                found |= set(self.of_node(formula.node))  # its own given names too: its user binds them
-        self.memo[name] = found
-        return found
+        if term is None or term.kind not in (DEFINITION, INTERPRETATION):
+            return []
+        return [used for formula in term.formulas() for node in ast.walk(formula.node)
+                for used in ([node.name] if isinstance(node, ast.Name)
+                             else [node.function] if isinstance(node, ast.Call)
+                             else [node.term] if isinstance(node, ast.Total) else [])]
 
     def of_node(self, node: ast.Node) -> Reads:
         """The given names ``node`` reads unbound, each with the span that brings it in."""

@@ -26,6 +26,7 @@ from ..link.program import (
     GIVEN,
     INPUT,
     INTERPRETATION,
+    OWED,
     PARAMETER,
     SERIES,
     STATE,
@@ -34,7 +35,7 @@ from ..link.program import (
     Term,
 )
 from ..syntax import ast
-from ..types import DATE, DURATIONS, YEARS_T, PartyMap
+from ..types import DATE, DURATIONS, YEARS_T, PartyMap, Type
 from ..values import PartyValues, SeriesValue
 from . import numerics
 from .market import MarketData
@@ -143,6 +144,9 @@ class Evaluator:
         if term.kind == STATE and term.name in self.env.state:
             rec.origin = "state"
             return self.env.state[term.name]
+        if term.kind == OWED:  # outside a run, or before anything of it was owed: nothing is
+            rec.origin = "obligations of the run"
+            return self.env.state.get(term.name, PartyValues({}, Fraction(0)))
         if term.kind == PARAMETER and term.formula is None:
             raise EvaluationError(f"parameter {term.name} has no value in {self.program.path} (an "
                                   "abstract body: evaluate a contract that extends it)", term)
@@ -199,30 +203,36 @@ class Evaluator:
     def _negate(self, node: ast.Negate, bindings: Bindings) -> Any:
         return -self._eval(node.operand, bindings)
 
-    def _binary(self, node: ast.Binary, bindings: Bindings) -> Any:
-        left = self._eval(node.left, bindings)
-        right = self._eval(node.right, bindings)
-        if node.left.type == DATE or node.right.type == DATE:
-            return self._date_arithmetic(node, left, right)
-        if node.op == "+":
-            return left + right
-        if node.op == "-":
-            return left - right
-        if node.op == "*":
-            return left * right
-        if right == 0:
-            raise self._fail(node, "division by zero")
-        return left / right
+    def _arithmetic(self, node: ast.Arithmetic, bindings: Bindings) -> Any:
+        value = self._eval(node.operands[0], bindings)
+        for i, op in enumerate(node.ops):
+            operand = node.operands[i + 1]
+            right = self._eval(operand, bindings)
+            left_type, right_type = node.partial_types[i], operand.type
+            if left_type == DATE or right_type == DATE:
+                value = self._date_arithmetic(node, op, (value, left_type), (right, right_type))
+            elif op == "+":
+                value = value + right
+            elif op == "-":
+                value = value - right
+            elif op == "*":
+                value = value * right
+            elif right == 0:
+                raise self._fail(node, "division by zero")
+            else:
+                value = value / right
+        return value
 
-    def _date_arithmetic(self, node: ast.Binary, left: Any, right: Any) -> dt.date | Fraction:
-        if node.left.type == DATE and node.right.type == DATE:
-            return Fraction((left - right).days)
-        day, count, unit = ((left, right, node.right.type) if node.left.type == DATE
-                            else (right, left, node.left.type))
+    def _date_arithmetic(self, node: ast.Node, op: str, left: tuple[Any, Type | None],
+                         right: tuple[Any, Type | None]) -> dt.date | Fraction:
+        """``left op right`` where one side, or both, is a date; each side is (value, type)."""
+        if left[1] == DATE and right[1] == DATE:
+            return Fraction((left[0] - right[0]).days)
+        (day, _), (count, unit) = (left, right) if left[1] == DATE else (right, left)
         if count.denominator != 1:
             whole = "year" if unit == YEARS_T else "day"
             raise self._fail(node, f"cannot move a date by a fraction of a {whole} ({count})")
-        steps = int(count) if node.op == "+" else -int(count)
+        steps = int(count) if op == "+" else -int(count)
         assert unit is not None  # the checker typed every node
         return self.move(day, steps, DURATIONS[unit], node)
 
@@ -261,10 +271,11 @@ class Evaluator:
         return bool(_COMPARE[node.op](left, right))
 
     def _logical(self, node: ast.Logical, bindings: Bindings) -> bool:
-        left = self._eval(node.left, bindings)
-        if node.op == "and":
-            return bool(left and self._eval(node.right, bindings))
-        return bool(left or self._eval(node.right, bindings))
+        deciding = node.op == "or"  # the value that ends the chain: true for or, false for and
+        for operand in node.operands:
+            if bool(self._eval(operand, bindings)) == deciding:
+                return deciding
+        return not deciding
 
     def _not(self, node: ast.Not, bindings: Bindings) -> bool:
         return not self._eval(node.operand, bindings)
@@ -431,7 +442,7 @@ _DISPATCH: dict[type, Callable[[Evaluator, Any, Bindings], Any]] = {
     ast.Literal: Evaluator._literal,
     ast.Name: Evaluator._name,
     ast.Negate: Evaluator._negate,
-    ast.Binary: Evaluator._binary,
+    ast.Arithmetic: Evaluator._arithmetic,
     ast.Compare: Evaluator._compare,
     ast.Logical: Evaluator._logical,
     ast.Not: Evaluator._not,

@@ -12,15 +12,16 @@ from typing import Any
 from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, close_match
 from ..link.loader import value_problem
-from ..link.program import INTERPRETATION, SERIES, Program, impossible_value
+from ..link.program import INTERPRETATION, OWED, SERIES, Program, impossible_value
 from ..syntax import ast
 from ..syntax.parser import FormulaSyntaxError, parse_formula
 from .evaluator import Environment, EvaluationError, Evaluator
-from .market import load_market
+from .market import check_bounds, load_market
 from .trace import Record
 
 
-def _unknown(name: str, program: Program, what: str) -> ClauseError:
+def unknown_name(name: str, program: Program, what: str) -> ClauseError:
+    """``unknown term 'x' in FILE; did you mean 'y'?``, for a name the user gave."""
     return ClauseError(f"unknown {what} {name!r} in {program.path}{close_match(name, program.terms)}")
 
 
@@ -30,9 +31,12 @@ def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, An
     for name, text in items:
         term = program.terms.get(name)
         if term is None:
-            raise _unknown(name, program, "term")
+            raise unknown_name(name, program, "term")
         if term.kind == SERIES:
             raise ClauseError(f"--set {name}: a series comes from the market data (--market)")
+        if term.kind == OWED:
+            raise ClauseError(f"--set {name}: what is outstanding of an obligation comes from a run "
+                              "(clause run)")
         try:
             node = parse_formula(text)
         except FormulaSyntaxError as exc:
@@ -73,6 +77,7 @@ def environment(program: Program, given: list[tuple[str, str]], readings: list[t
     if market:
         exchange = BusinessCalendar([program.exchange]) if program.exchange else None
         env.market = load_market(market, exchange)
+        check_bounds(env.market, [program])
     return env
 
 
@@ -80,9 +85,27 @@ def evaluate(program: Program, env: Environment, terms: list[str]) -> list[Recor
     """Evaluate ``terms``; raises ``ClauseError`` located in the contract on failure."""
     for name in terms:
         if name not in program.terms:
-            raise _unknown(name, program, "term")
+            raise unknown_name(name, program, "term")
+    _not_before_issue(program, env)
     evaluator = Evaluator(program, env)
     try:
         return [evaluator.record(name) for name in terms]
     except EvaluationError as exc:
         raise exc.located(how=lambda term: f"give it with --set {term.name}=VALUE") from None
+
+
+def _not_before_issue(program: Program, env: Environment) -> None:
+    """Refuse an event's date given before the document is issued: nothing happens under it then."""
+    dates = {name for event in program.events.values() for name in event.date_inputs}
+    given = sorted((name, day) for name, day in env.given.items() if name in dates)
+    if not given or program.issue_date is None:
+        return
+    try:
+        issued = Evaluator(program, env).value(program.issue_date)
+    except EvaluationError:
+        return  # the issue date needs inputs not given: the terms asked for will say which
+    for name, day in given:
+        if day < issued:
+            raise ClauseError(f"--set {name}={day.isoformat()}: {day.isoformat()} is before "
+                              f"{program.title}'s {program.issue_date} ({issued.isoformat()}), "
+                              "when nothing under it can happen yet")

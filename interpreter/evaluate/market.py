@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 
 from ..calendar import BusinessCalendar, TradingCalendar
 from ..diagnostics import ClauseError, Diagnostic
+from ..link.program import SERIES, Program, impossible_value
 from ..syntax.literals import parse_date, parse_money, parse_number
+from ..types import Series
 
 
 @dataclass
@@ -25,6 +29,7 @@ class MarketData:
     dates: list[dt.date]
     columns: dict[str, dict[dt.date, Fraction]]
     warnings: list[Diagnostic] = field(default_factory=list)
+    cells: dict[tuple[str, dt.date], tuple[int, int]] = field(default_factory=dict)  # line, column
     _calendars: dict[tuple[str, ...], TradingCalendar] = field(default_factory=dict, repr=False,
                                                                compare=False)
 
@@ -35,6 +40,16 @@ class MarketData:
         if key not in self._calendars:
             self._calendars[key] = TradingCalendar(self.dates, exchange, self.path)
         return self._calendars[key]
+
+    def impossible(self, column: str, problem: Callable[[Fraction], str | None]) -> list[Diagnostic]:
+        """A diagnostic at each cell of ``column`` whose value ``problem`` rejects, in date order."""
+        found = []
+        for day, value in sorted(self.columns.get(column, {}).items()):
+            message = problem(value)
+            if message:
+                line, col = self.cells[(column, day)]
+                found.append(Diagnostic(self.path, line, col, f"{column} of {day.isoformat()}: {message}"))
+        return found
 
 
 def _value(text: str) -> Fraction:
@@ -68,6 +83,7 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
     columns: dict[str, dict[dt.date, Fraction]] = {h: {} for h in header if h != "date"}
     problems: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
+    cells: dict[tuple[str, dt.date], tuple[int, int]] = {}
     seen: dict[dt.date, int] = {}
     for number, row in enumerate(rows[header_row + 1:], start=header_row + 2):
         if not row or (row[0].startswith("#")) or not any(c.strip() for c in row):
@@ -95,6 +111,7 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
                 continue
             try:
                 columns[name][day] = _value(row[i])
+                cells[(name, day)] = (number, _column(row, i))
             except ValueError as exc:
                 problems.append(Diagnostic(shown, number, _column(row, i), f"{name}: {exc}"))
     if problems:
@@ -102,7 +119,7 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
     dates = sorted(seen)
     if exchange is not None and dates:
         warnings.extend(_gaps(shown, dates, exchange, header_row + 1))
-    return MarketData(shown, dates, columns, warnings)
+    return MarketData(shown, dates, columns, warnings, cells)
 
 
 def _gaps(shown: str, dates: list[dt.date], exchange: BusinessCalendar, line: int) -> list[Diagnostic]:
@@ -123,3 +140,16 @@ def _gaps(shown: str, dates: list[dt.date], exchange: BusinessCalendar, line: in
 def _column(row: list[str], index: int) -> int:
     """1-based column of field ``index`` in a CSV row (commas counted, quotes ignored)."""
     return sum(len(f) + 1 for f in row[:index]) + 1
+
+
+def check_bounds(market: MarketData, programs: list[Program]) -> None:
+    """Refuse market values the contracts' series cannot take (a bid of $0), at their cells."""
+    problems: list[Diagnostic] = []
+    for program in programs:
+        for term in program.terms.values():
+            if term.kind == SERIES and term.bounds is not None and isinstance(term.type, Series):
+                rejects = partial(impossible_value, term, type_=term.type.element)
+                problems += [p for p in market.impossible(term.column or term.name, rejects)
+                             if p not in problems]
+    if problems:
+        raise ClauseError(problems[0].message, problems)

@@ -20,7 +20,7 @@ from ..diagnostics import ClauseError, Diagnostic
 from ..syntax import ast
 from ..syntax.entries import read_layout
 from ..syntax.yamldoc import YamlDoc
-from .program import INPUT, PARAMETER, SECTIONS, SERIES, STATE, Program, Term
+from .program import BUILT_IN_EVENTS, INPUT, PARAMETER, SECTIONS, SERIES, STATE, Program, Term
 from .rename import renamed, with_formulas
 
 #: The kinds of term that can be one across documents; a shared definition would be two formulas.
@@ -51,8 +51,8 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
             continue
         declared = set(program.terms) | set(program.events) | set(program.obligations)
         found.update((short, name) for name in declared if (short, name) in shared)
-        names = {name: shared[(short, name)][0] if (short, name) in shared else f"{short}.{name}"
-                 for name in declared}
+        names = {name: shared[(short, name)][0] if (short, name) in shared
+                 else _qualified(short, name, program) for name in declared}
         program = renamed(program, names, problems)
         program = replace(program, clauses=[replace(c, name=f"{short}.{c.name}") for c in program.clauses],
                           charts={f"{short}.{n}": replace(c, name=f"{short}.{n}", document=program.title)
@@ -68,6 +68,12 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
             problems.append(doc.diagnostic(("shared", deal_name, index),
                                            f"{short} declares nothing named {name!r}"))
     return composed
+
+
+def _qualified(short: str, name: str, program: Program) -> str:
+    """A document's name in the deal: ``short.name``; the run's own events (``start``,
+    ``as_of``) stay the run's, so a document's clauses on them still run."""
+    return name if name in BUILT_IN_EVENTS and name in program.events else f"{short}.{name}"
 
 
 def _shared(doc: YamlDoc, raw: dict[str, Any], documents: set[str],

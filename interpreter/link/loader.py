@@ -16,7 +16,7 @@ from ..diagnostics import ClauseError, Diagnostic, close_match
 from ..display import human
 from ..syntax import ast
 from ..syntax.entries import QUOTING, Entry, read_layout
-from ..syntax.parser import FormulaSyntaxError, parsed_formula
+from ..syntax.parser import FormulaLimitError, FormulaSyntaxError, parsed_formula
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import (
@@ -41,6 +41,7 @@ from .program import (
     INPUT,
     INTERPRETATION,
     LINE_CHART,
+    OWED,
     PARAMETER,
     SECTION_OF,
     SECTIONS,
@@ -176,13 +177,17 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         program.events[entry.name] = EventDecl(
             entry.name, entry.where, doc, [entry.data["date"]] if "date" in entry.data else [],
             {k: [v] for k, v in pairs}, list(entry.sources), entry.data.get("description"),
-            list(entry.source_sites), requires)
+            list(entry.source_sites), requires, entry.data.get("every"))
     if parent:
         program.obligations = dict(parent.obligations)
     own_obligations: set[str] = set()
     for entry in (e for e in layout.entries if e.section == "obligations"):
         if not _declared_twice(doc, entry, own_obligations, "obligation", problems):
-            program.obligations[entry.name] = _obligation(doc, entry, problems)
+            declared = program.obligations[entry.name] = _obligation(doc, entry, problems)
+            if declared.unit is not None and (entry.name not in terms or terms[entry.name].kind == OWED):
+                terms[entry.name] = Term(entry.name, OWED, PartyMap(declared.unit), entry.where, doc,
+                                         list(entry.sources), description=f"{declared.what} outstanding, "
+                                         "by creditor", source_sites=list(entry.source_sites))
     clauses: list[Clause] = []
     own_clauses: set[str] = set()
     for entry in (e for e in layout.entries if e.section == "clauses"):
@@ -410,7 +415,7 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
             if message:
                 problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
                 return None
-    if kind in (INPUT, STATE) and any(k in data for k in ("at_least", "more_than", "whole")):
+    if kind in (INPUT, STATE, SERIES) and any(k in data for k in ("at_least", "more_than", "whole")):
         term.bounds = _bounds(doc, term, data, problems)
     if kind == STATE:
         term.formula = _formula(doc, (*where, "initial"), problems)
@@ -442,8 +447,9 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
 
 
 def _bounds(doc: YamlDoc, term: Term, data: dict[str, Any], problems: list[Diagnostic]) -> Bounds:
-    """An input's or state variable's limits, each a literal of its type (its element's, by party)."""
-    element = term.type.element if isinstance(term.type, PartyMap) else term.type
+    """An input's, state variable's or series' limits, each a literal of its type (its element's,
+    by party or by day)."""
+    element = term.type.element if isinstance(term.type, PartyMap | Series) else term.type
     limits: dict[str, Any] = {}
     for key in ("at_least", "more_than"):
         if key not in data:
@@ -467,7 +473,8 @@ def _formula(doc: YamlDoc, where: Path_, problems: list[Diagnostic]) -> Formula 
         return Formula(parsed_formula(text), text, where, doc)
     except FormulaSyntaxError as exc:
         line, col = doc.text_position(where, exc.offset)
-        problems.append(Diagnostic(doc.path, line, col, f"syntax error: {exc.message}"))
+        what = "" if isinstance(exc, FormulaLimitError) else "syntax error: "
+        problems.append(Diagnostic(doc.path, line, col, f"{what}{exc.message}"))
         return None
 
 

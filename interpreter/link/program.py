@@ -21,6 +21,8 @@ SERIES = "series"
 STATE = "state"
 #: A name a definition declares it is given (``given: {day: date}``): bound by a call or a loop.
 GIVEN = "given"
+#: An obligation with a unit, read in formulas: what is outstanding of it, by creditor.
+OWED = "owed"
 
 #: The sections of a contract file that declare terms, and the kind of term each declares.
 SECTIONS = {
@@ -160,6 +162,7 @@ class EventDecl:
     description: str | None = None
     source_sites: list[Site] = field(default_factory=list)
     requires: list[Requirement] = field(default_factory=list)
+    every: str | None = None  # "trading day" or "business day": it happens by itself each such day
 
 
 @dataclass

@@ -19,6 +19,7 @@ from ..link.program import (
     GIVEN,
     INPUT,
     INTERPRETATION,
+    OWED,
     PARAMETER,
     SERIES,
     STATE,
@@ -32,7 +33,7 @@ from ..run.engine import RunResult
 
 #: The sections of a diff, in the order it shows them, and the kind of term each compares.
 SECTIONS = {"parameters": PARAMETER, "definitions": DEFINITION, "interpretations": INTERPRETATION,
-            "inputs": INPUT, "given": GIVEN, "state": STATE, "market": SERIES}
+            "inputs": INPUT, "given": GIVEN, "state": STATE, "market": SERIES, "obligations": OWED}
 
 
 @dataclass
@@ -60,6 +61,8 @@ def _term_content(term: Term) -> Any:
     if term.kind == INTERPRETATION:
         return {"default": term.default_choice,
                 "choices": {c.name: _text(c.formula) for c in term.choices.values()}}
+    if term.kind == OWED:
+        return {"type": str(term.type), "what": term.description}
     return {"type": str(term.type), "initial or default": _text(term.formula)}
 
 

@@ -29,6 +29,7 @@ from ..link.program import (
     GIVEN,
     INPUT,
     INTERPRETATION,
+    OWED,
     PARAMETER,
     SERIES,
     STATE,
@@ -207,7 +208,8 @@ def _constant(program: Program, term: Term) -> Record | None:
         current = stack.pop()
         seen.append(current)
         stack.extend(current.uses)
-    return None if any(r.term.kind in (INPUT, GIVEN, SERIES, STATE, INTERPRETATION) for r in seen) else record
+    leaves = (INPUT, GIVEN, SERIES, STATE, OWED, INTERPRETATION)
+    return None if any(r.term.kind in leaves for r in seen) else record
 
 
 def _disagreements(programs: list[Program], clean: set[str], attribute: str, verb: str) -> list[Diagnostic]:

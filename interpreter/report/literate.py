@@ -284,7 +284,8 @@ class _Renderer:
             if final is not None and (final.doc is not doc or final.where != where):
                 verb = "replaced" if final.doc is self.final.doc else "shared: in force as declared"
                 status = f"{verb} at {_place(final.doc, final.where)}"
-        term = section in _TERM_SECTIONS and not status.startswith("replaced")
+        named = section in (*_TERM_SECTIONS, "obligations")  # what is owed is a name formulas read too
+        term = named and not status.startswith("replaced")
         anchor = self.unique("/".join([*self.keys, f"term-{called}"])) if term else ""
         choices = [Choice(c, self.field(doc, (*where, "choices", c, "formula"), "formula", choice["formula"]),
                           str(choice["reason"]), c == data.get("default"))

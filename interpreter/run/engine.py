@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError
 from ..display import human
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
@@ -34,7 +35,7 @@ from ..link.program import (
     Program,
 )
 from ..syntax import ast
-from ..types import PartyMap, Type
+from ..types import PARTY, PartyMap, Type
 from ..values import PartyValues
 from .scenario import Scenario
 
@@ -129,7 +130,7 @@ class RunResult:
     snapshots: dict[int, dict[str, Any]]  # state after each scenario event
     not_reached: list[Occurrence] = field(default_factory=list)  # scenario events after as_of
     initial: dict[str, Any] = field(default_factory=dict)  # state before the first event
-    #: Every occurrence that happened, in order, with the state it left.
+    #: Every occurrence that happened, in order, with what formulas read after it (state, what is owed).
     timeline: list[tuple[Occurrence, dict[str, Any]]] = field(default_factory=list)
     read: set[str] = field(default_factory=set)  # the terms the run evaluated
 
@@ -178,6 +179,8 @@ class Engine:
         self._push(Occurrence(min(starts), START_EVENT, {}, None, "start of run"), -1)
         for event in self.scenario.events:
             self._push(Occurrence(event.date, event.name, event.fields, event.index), 0)
+        for day, name, every in self._recurring(min(starts)):
+            self._push(Occurrence(day, name, {}, None, f"every {every}"), 1)
         self._push(Occurrence(self.scenario.as_of, END_EVENT, {}, None, "end of run"), 2)
         not_reached = []
         while self._queue:
@@ -186,13 +189,33 @@ class Engine:
                 not_reached.append(occurrence)
                 continue
             self._fire(occurrence)
-            self.timeline.append((occurrence, dict(self.state)))
+            self.timeline.append((occurrence, self._seen()))
             if occurrence.index is not None:
                 self.snapshots[occurrence.index] = dict(self.state)
         return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
                          self.types, self.snapshots,
                          [o for o in not_reached if o.index is not None], initial, self.timeline,
                          self.read)
+
+    def _recurring(self, first: dt.date) -> list[tuple[dt.date, str, str]]:
+        """The days of the events that happen by themselves (``every: trading day``), in the run."""
+        last = self.scenario.as_of
+        found: dict[str, tuple[str, list[dt.date]]] = {}
+        for program in self.scenario.programs:
+            for event in program.events.values():
+                if event.every is None or event.name in found:
+                    continue
+                if event.every == "business day":
+                    business = BusinessCalendar(program.business_holidays)
+                    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+                    found[event.name] = (event.every, [d for d in days if business.is_business_day(d)])
+                elif self.scenario.market is None:
+                    raise ClauseError(f"{event.name} happens every trading day ({program.path}): give "
+                                      "the scenario market data (market: FILE.csv) for its trading days")
+                else:
+                    market_days = self.scenario.market.dates
+                    found[event.name] = (event.every, [d for d in market_days if first <= d <= last])
+        return sorted((day, name, every) for name, (every, days) in found.items() for day in days)
 
     def _push(self, occurrence: Occurrence, rank: int) -> None:
         self._sequence += 1
@@ -212,13 +235,27 @@ class Engine:
                 self.types[term.name] = term.type
                 with self._located():
                     value = evaluator.value(term.name)
-                if isinstance(term.type, PartyMap):
+                if isinstance(term.type, PartyMap) and term.type.key == PARTY:
                     value = PartyValues({p: pos[term.name] for p, pos in self.scenario.holders.items()
                                          if term.name in pos}, value.default)
                 self.state[term.name] = value
 
     def _environment(self, program: Program, bound: dict[str, Any]) -> Environment:
-        return run_environment(self.scenario, program, self.state, bound, self.read)
+        return run_environment(self.scenario, program, self._seen(), bound, self.read)
+
+    def _seen(self) -> dict[str, Any]:
+        """The state as formulas read it: the state variables, and what is owed of each obligation."""
+        return {**self.state, **self._owed()}
+
+    def _owed(self) -> dict[str, PartyValues]:
+        """What is outstanding of each obligation with a unit, by creditor: its name read in a formula."""
+        owed: dict[str, dict[str, Fraction]] = {}
+        for obligation in self.obligations:
+            if obligation.outstanding is not None and not obligation.settled:
+                by_creditor = owed.setdefault(obligation.name, {})
+                already = by_creditor.get(obligation.creditor, Fraction(0))
+                by_creditor[obligation.creditor] = already + obligation.outstanding
+        return {name: PartyValues(values, Fraction(0)) for name, values in owed.items()}
 
     @staticmethod
     @contextmanager

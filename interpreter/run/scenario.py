@@ -15,16 +15,16 @@ from typing import Any
 from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
-from ..evaluate.market import MarketData, load_market
+from ..evaluate.market import MarketData, check_bounds, load_market
 from ..link.loader import value_problem
-from ..link.program import END_EVENT, INTERPRETATION, SERIES, STATE, Program, Term, impossible_value
+from ..link.program import END_EVENT, INTERPRETATION, OWED, SERIES, STATE, Program, Term, impossible_value
 from ..pipeline import load_checked
 from ..syntax import ast
 from ..syntax.literals import parse_date
 from ..syntax.parser import FormulaSyntaxError, parse_formula
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
-from ..types import PARTY, TEXT, Enum, PartyMap, Type
+from ..types import DATE, PARTY, TEXT, Enum, PartyMap, Type
 
 
 @dataclass
@@ -142,6 +142,7 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
             raise ClauseError(problem.message, [problem])
         exchange = next((p.exchange for p in programs if p.exchange), None)
         market = load_market(csv, BusinessCalendar([exchange]) if exchange else None)
+        check_bounds(market, programs)
     scenario = Scenario(doc, str(data["title"]), programs, market,
                         as_of or _date(doc, ("as_of",), data["as_of"], problems), {}, {}, {}, [])
     _readings(scenario, data.get("interpret") or {}, problems)
@@ -198,8 +199,10 @@ def _readings(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic
 def _facts(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]) -> None:
     for name, text in raw.items():
         term = scenario.term(name)
-        if term is None or term.kind in (SERIES, STATE):
-            what = "a state variable (give it under holders)" if term else "not a term of these contracts"
+        if term is None or term.kind in (SERIES, STATE, OWED):
+            what = ({STATE: "a state variable (give it under holders)", SERIES: "a market series",
+                     OWED: "an obligation, owed by the run's clauses"}[term.kind] if term
+                    else "not a term of these contracts")
             problems.append(scenario.doc.diagnostic(("facts", name), f"{name!r} is {what}", key=True))
             continue
         try:
@@ -216,13 +219,21 @@ def _reason(exc: Exception) -> str:
     return exc.message if isinstance(exc, FormulaSyntaxError) else str(exc)
 
 
+def _key(raw: Any, key: Type) -> Any:
+    """A key of a map as the scenario writes it: a party or a text as is, a date read as one."""
+    if key == DATE:
+        return raw if isinstance(raw, dt.date) else parse_date(str(raw))
+    return str(raw)
+
+
 def _holders(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]) -> None:
     for party, positions in raw.items():
         scenario.holders[party] = {}
         for name, text in (positions or {}).items():
             where = ("holders", party, name)
             term = scenario.term(name)
-            if term is None or term.kind != STATE or not isinstance(term.type, PartyMap):
+            if term is None or term.kind != STATE or not isinstance(term.type, PartyMap) or (
+                    term.type.key != PARTY):
                 problems.append(scenario.doc.diagnostic(where, f"{name!r} is not a state variable kept "
                                                         "by party", key=True))
                 continue
@@ -246,6 +257,12 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any],
         known = sorted({e for p in scenario.programs for e in p.events} - {END_EVENT})
         problems.append(doc.diagnostic((*where, "event"),
                                        f"unknown event {name!r} (events: {', '.join(known)})"))
+        return None
+    every = next((e.every for p in scenario.programs for e in p.events.values()
+                  if e.name == name and e.every), None)
+    if every:
+        problems.append(doc.diagnostic((*where, "event"), f"{name} happens by itself every {every}; a "
+                                       "scenario does not list it"))
         return None
     day = _date(doc, (*where, "date"), entry["date"], problems)
     values: dict[str, Any] = {}
@@ -332,9 +349,9 @@ def _expectation(scenario: Scenario, index: int, entry: dict[str, Any],
         try:
             if isinstance(term.type, PartyMap):
                 if not isinstance(raw, dict):
-                    raise ValueError("give one value per party: {party: value}")
-                element = term.type.element
-                expected.state[name] = {p: read_value(v, element) for p, v in raw.items()}
+                    raise ValueError(f"give one value per {term.type.key}: {{{term.type.key}: value}}")
+                element, key = term.type.element, term.type.key
+                expected.state[name] = {_key(k, key): read_value(v, element) for k, v in raw.items()}
             else:
                 expected.state[name] = read_value(raw, term.type)
         except (ValueError, FormulaSyntaxError) as exc:

@@ -47,12 +47,19 @@ class Negate(Node):
 
 
 @dataclass(eq=False)
-class Binary(Node):
-    """Arithmetic: ``op`` is one of + - * /."""
+class Arithmetic(Node):
+    """Operands of one level joined by its operators, ``a + b - c`` or ``a × b / c``.
 
-    op: str
-    left: Node
-    right: Node
+    ``ops[i]`` (one of + - * /; all of + and - or all of * and /) joins the value so far
+    to ``operands[i + 1]``: the chain is read from the left, ``((a + b) - c)``, as one
+    flat node, so that a sum of ten thousand terms is one node deep, not ten thousand.
+    The checker fills ``partial_types``: the type of the value so far after each operand
+    (the last is the node's type), which tells date arithmetic which calendar to count.
+    """
+
+    operands: list[Node]
+    ops: list[str]
+    partial_types: list[Type] = field(default_factory=list, init=False, repr=False)
 
 
 @dataclass(eq=False)
@@ -66,11 +73,11 @@ class Compare(Node):
 
 @dataclass(eq=False)
 class Logical(Node):
-    """``and`` / ``or``, evaluated left to right with short circuit."""
+    """``a and b and c`` or ``a or b or c``: one flat node, its operands evaluated left to
+    right until one decides the result (short circuit)."""
 
     op: str
-    left: Node
-    right: Node
+    operands: list[Node]
 
 
 @dataclass(eq=False)
@@ -150,7 +157,9 @@ def children(node: Node) -> list[Node]:
         return [node.operand]
     if isinstance(node, Round):
         return [node.operand]
-    if isinstance(node, (Binary, Compare, Logical)):
+    if isinstance(node, (Arithmetic, Logical)):
+        return list(node.operands)
+    if isinstance(node, Compare):
         return [node.left, node.right]
     if isinstance(node, If):
         return [node.condition, node.then, node.otherwise]

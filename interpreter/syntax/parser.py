@@ -6,9 +6,10 @@ import copy
 from functools import cache, lru_cache
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree, v_args
+from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from ..limits import MAX_NESTING
 from ..resources import resource
 from ..types import (
     BOOLEAN,
@@ -42,6 +43,10 @@ class FormulaSyntaxError(Exception):
         super().__init__(message)
         self.message = message
         self.offset = offset
+
+
+class FormulaLimitError(FormulaSyntaxError):
+    """A formula that parses but is past one of the limits of ``limits.py``."""
 
 
 @lru_cache(maxsize=2)
@@ -82,9 +87,9 @@ def _tok_span(token: Token) -> tuple[int, int]:
 _OPS = {"×": "*", "÷": "/", "≠": "!=", "≤": "<=", "≥": ">="}
 
 
-@v_args(meta=True)
-class _ToAst(Transformer[Token, ast.Node]):
-    """Builds ``ast`` nodes from the Lark parse tree."""
+class _ToAst:
+    """Builds an ``ast`` node from a Lark tree's meta and its children, already built; each
+    method is named for the rule (or alias) of ``clause.lark`` it builds."""
 
     def _literal(self, meta: Any, value: object, literal_type: Any) -> ast.Literal:
         return ast.Literal(_span(meta), value, literal_type)
@@ -146,19 +151,19 @@ class _ToAst(Transformer[Token, ast.Node]):
     def not_op(self, meta: Any, c: list[ast.Node]) -> ast.Node:
         return ast.Not(_span(meta), c[0])
 
-    def binary(self, meta: Any, c: list[Any]) -> ast.Node:
-        op = str(c[1])
-        return ast.Binary(_span(meta), _OPS.get(op, op), c[0], c[2])
+    def arithmetic(self, meta: Any, c: list[Any]) -> ast.Node:
+        ops = [_OPS.get(str(op), str(op)) for op in c[1::2]]
+        return ast.Arithmetic(_span(meta), list(c[0::2]), ops)
 
     def compare(self, meta: Any, c: list[Any]) -> ast.Node:
         op = str(c[1])
         return ast.Compare(_span(meta), _OPS.get(op, op), c[0], c[2])
 
     def and_op(self, meta: Any, c: list[ast.Node]) -> ast.Node:
-        return ast.Logical(_span(meta), "and", c[0], c[1])
+        return ast.Logical(_span(meta), "and", list(c))
 
     def or_op(self, meta: Any, c: list[ast.Node]) -> ast.Node:
-        return ast.Logical(_span(meta), "or", c[0], c[1])
+        return ast.Logical(_span(meta), "or", list(c))
 
     def if_expr(self, meta: Any, c: list[ast.Node]) -> ast.Node:
         return ast.If(_span(meta), c[0], c[1], c[2])
@@ -242,16 +247,43 @@ def parse_formula(text: str) -> ast.Node:
         ) from None
     except UnexpectedInput as exc:  # pragma: no cover - the three above are exhaustive today
         raise FormulaSyntaxError(str(exc), getattr(exc, "pos_in_stream", 0) or 0) from None
-    try:
-        result = _ToAst().transform(tree)
-    except Exception as exc:  # Lark wraps errors raised inside the transformer
-        inner = getattr(exc, "orig_exc", exc)
-        if isinstance(inner, FormulaSyntaxError):
-            raise inner from None
-        raise
-    if isinstance(result, Token):  # a bare token cannot come out of this grammar
+    result = _to_ast(tree)
+    if not isinstance(result, ast.Node):  # a bare token cannot come out of this grammar
         raise FormulaSyntaxError("not an expression", 0)
     return result
+
+
+#: Rules that wrap an argument and are no level of their own in the syntax tree.
+_WRAPPERS = frozenset({"positional", "keyword"})
+
+
+def _to_ast(tree: Tree[Token]) -> Any:
+    """The syntax tree of a Lark parse tree, built children first with a stack of its own
+    rather than Python's, refusing a formula nested deeper than ``MAX_NESTING``."""
+    builder = _ToAst()
+    built: list[Any] = []  # the nodes built so far whose parent is not built yet, in order
+    todo: list[tuple[Any, int, bool]] = [(tree, 0, False)]  # (tree, depth above it, children built)
+    while todo:
+        node, depth, ready = todo.pop()
+        if not isinstance(node, Tree):  # a token, or None for an optional part left out
+            built.append(node)
+            continue
+        if ready:
+            count = len(node.children)
+            children = built[len(built) - count:]
+            del built[len(built) - count:]
+            built.append(getattr(builder, str(node.data))(node.meta, children))
+            continue
+        level = depth if node.data in _WRAPPERS else depth + 1
+        if level > MAX_NESTING:
+            raise FormulaLimitError(
+                f"the formula nests more than {MAX_NESTING} expressions deep here (the limit: "
+                "each operator chain, minus sign, not, round, if, comparison, call and index "
+                "counts one); give a part of it a name of its own in definitions",
+                node.meta.start_pos)
+        todo.append((node, depth, True))
+        todo.extend((child, level, False) for child in reversed(node.children))
+    return built[0]
 
 
 @cache

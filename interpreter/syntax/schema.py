@@ -29,7 +29,8 @@ def schema(name: str) -> dict[str, Any]:
 
 def schema_diagnostics(doc: YamlDoc, schema_name: str) -> list[Diagnostic]:
     """Validate ``doc`` against a bundled schema; one diagnostic per problem, in file order."""
-    validator = jsonschema.Draft202012Validator(schema(schema_name))
+    loaded = schema(schema_name)
+    validator = jsonschema.validators.validator_for(loaded)(loaded)  # the draft its $schema names
     found: list[Diagnostic] = []
     for error in validator.iter_errors(doc.data):
         found.extend(_describe(doc, error))

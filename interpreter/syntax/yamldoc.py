@@ -9,6 +9,7 @@ text, down to a character inside a formula string.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,10 +36,14 @@ class YamlDoc:
     """A loaded YAML file: its data and the node behind every path."""
 
     path: str
-    text: str
-    data: Any
-    nodes: dict[Path_, yaml.Node] = field(default_factory=dict)
-    keys: dict[Path_, yaml.Node] = field(default_factory=dict)
+    text: str = field(repr=False)
+    data: Any = field(repr=False)
+    # Not in the repr: every node holds its children, so printing each path's node is quadratic
+    # (a failing test that shows a run printed gigabytes).
+    nodes: dict[Path_, yaml.Node] = field(default_factory=dict, repr=False)
+    keys: dict[Path_, yaml.Node] = field(default_factory=dict, repr=False)
+    _offsets: dict[Path_, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def position(self, where: Path_, *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the value at ``where`` (or of its key).
@@ -72,11 +77,20 @@ class YamlDoc:
         """Line and column of character ``offset`` of the string scalar at ``where``.
 
         Walks the scalar's source text alongside its value, so that quoting,
-        block scalars and line folding are all accounted for.
+        block scalars and line folding are all accounted for; the walk is done once
+        per scalar, however many places in it are asked for.
         """
-        node = self.nodes.get(where)
-        if not isinstance(node, yaml.ScalarNode):
+        if not isinstance(self.nodes.get(where), yaml.ScalarNode):
             return self.position(where)
+        if where not in self._offsets:
+            self._offsets[where] = self._source_offsets(where)
+        places = self._offsets[where]
+        return self._line_column(places[max(0, min(offset, len(places) - 1))])
+
+    def _source_offsets(self, where: Path_) -> list[int]:
+        """For each character of the scalar's value (and its end), where it is in the file."""
+        node = self.nodes[where]
+        assert isinstance(node, yaml.ScalarNode)
         value: str = self.formula_text(where)
         src = self.text
         i = node.start_mark.index
@@ -85,21 +99,27 @@ class YamlDoc:
             i = src.index("\n", i) + 1 if "\n" in src[i:end] else i
         elif node.style in ("'", '"'):
             i += 1
-        for ch in value[: max(0, min(offset, len(value)))]:
+        places: list[int] = []
+        for ch in value:
             if ch.isspace():
+                places.append(i)
                 while i < end and src[i].isspace() and src[i] != ch:
                     i += 1
                 i += 1
                 continue
-            while i < end and src[i] != ch:
+            while i < end and src[i] != ch:  # skip indentation and escapes
                 i += 1
+            places.append(i)
             i += 1
-        if offset < len(value) and not value[offset].isspace():
-            while i < end and src[i] != value[offset]:  # skip indentation and escapes
-                i += 1
-        line = src.count("\n", 0, i) + 1
-        col = i - (src.rfind("\n", 0, i) + 1) + 1
-        return (line, col)
+        places.append(i)
+        return places
+
+    def _line_column(self, index: int) -> tuple[int, int]:
+        """1-based line and column of character ``index`` of the file."""
+        if not self._line_starts:
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        line = bisect.bisect_right(self._line_starts, index)
+        return (line, index - self._line_starts[line - 1] + 1)
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
