@@ -138,10 +138,16 @@ class _States:
 
 
 def _days(run: RunResult, chart: Chart, start: dt.date, end: dt.date) -> list[dt.date]:
-    """The days a chart samples: its trading or calendar days, or the days events happened."""
+    """The days a chart samples: its trading or calendar days, or the days an event changed the state
+    (the only thing a chart without ``each_day`` reads that changes over a run)."""
     market = run.scenario.market
     if chart.each_day is None:
-        return sorted({occurrence.date for occurrence, _ in run.timeline})
+        changed, last = set(), None
+        for occurrence, state in run.timeline:
+            if state != last:
+                changed.add(occurrence.date)
+                last = state
+        return sorted(changed)
     if (chart.days or (TRADING if market else CALENDAR)) == TRADING and market is not None:
         return [d for d in market.dates if start <= d <= end]
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
