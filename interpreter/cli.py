@@ -14,31 +14,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .check.checker import check
+from . import __version__, cache
 from .diagnostics import ClauseError, Diagnostic
-from .display import human, plain
-from .evaluate.inputs import environment, evaluate
 from .files import is_scenario as _is_scenario
 from .files import write_atomically, yaml_files
-from .link.program import OWED
-from .pipeline import load_checked, load_each
-from .report.catalogue import interpretations_markdown
-from .report.diff import diff_programs, diff_runs
-from .report.discovery import events_json, events_text, terms_json, terms_text
-from .report.explain import explain, explain_json
-from .report.inventory import inventory_rows
-from .report.lint import lint
-from .report.literate import contract_html, contract_markdown
-from .report.page import report_html
-from .report.readings import Readings, at_stake, readings_json, readings_markdown, readings_text
-from .report.run_report import run_json, run_markdown, run_text
-from .run.engine import RunResult, run_scenario
-from .run.scenario import load_scenario
-from .run.testing import PASSED, check_scenario, junit_xml, summary
-from .syntax.literals import parse_date
+
+if TYPE_CHECKING:
+    from .report.readings import Readings
+    from .run.engine import RunResult
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -51,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clause", description="Contracts as data: validate clause files, evaluate terms.")
     parser.add_argument("--version", action="version", version=f"clause {_version()}")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the cache of checked programs (as CLAUSE_NO_CACHE=1)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = sub.add_parser("validate", help="check contract files (schema, grammar, names, units "
@@ -156,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
         return int(exc.code or 0)
+    cache.set_enabled(not args.no_cache)
     try:
         if args.command == "validate":
             return _validate(args.paths, args.format)
@@ -194,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"clause: internal error: {type(exc).__name__}: {exc} (please report this)",
               file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        cache.set_enabled(True)  # --no-cache is for this command (tests run many in one process)
 
 
 # -- validate ---------------------------------------------------------------
@@ -220,11 +210,12 @@ def _plural(count: int, noun: str) -> str:
 
 def _validate(paths: list[str], fmt: str) -> int:
     """Contract files checked as contracts; scenario files loaded against their contracts."""
+    from .link.program import OWED
+    from .pipeline import check_each
+
     files = _contract_files(paths)
     scenarios = [path for path in files if _is_scenario(path)]
-    programs, problems = load_each([path for path in files if path not in scenarios])
-    for program in programs:
-        problems.extend(check(program))
+    programs, problems = check_each([path for path in files if path not in scenarios])
     problems.extend(_scenario_problems(scenarios))
     problems = list(dict.fromkeys(problems))  # a body's mistake, found through each file that uses it
     _print_diagnostics(problems, fmt)
@@ -253,6 +244,11 @@ def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from .display import human, plain
+    from .evaluate.inputs import environment, evaluate
+    from .pipeline import load_checked
+    from .report.explain import explain, explain_json
+
     program = load_checked(args.contract)
     env = environment(program, _pairs(args.given, "--set"), _pairs(args.interpret, "--interpret"),
                       args.market)
@@ -278,6 +274,10 @@ def _eval(args: argparse.Namespace) -> int:
 
 def _scenario_run(args: argparse.Namespace) -> RunResult:
     """Load and run the scenario of ``clause run`` or ``clause report``, to ``--as-of`` if given."""
+    from .run.engine import run_scenario
+    from .run.scenario import load_scenario
+    from .syntax.literals import parse_date
+
     as_of = None
     if args.as_of:
         try:
@@ -292,6 +292,8 @@ def _scenario_run(args: argparse.Namespace) -> RunResult:
 
 def _readings(result: RunResult, which: str | None) -> Readings | None:
     """``--readings``: none, all the run reads, or the interpretations named (comma-separated)."""
+    from .report.readings import at_stake
+
     if which is None or which == "none":
         return None
     names = None if which == "all" else [n.strip() for n in which.split(",") if n.strip()]
@@ -301,6 +303,9 @@ def _readings(result: RunResult, which: str | None) -> Readings | None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from .report.readings import readings_json, readings_markdown, readings_text
+    from .report.run_report import run_json, run_markdown, run_text
+
     result = _scenario_run(args)
     readings = _readings(result, args.readings)
     if args.format == "json":
@@ -328,12 +333,18 @@ def _write(path: str | None, text: str) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from .report.page import report_html
+
     result = _scenario_run(args)
     _write(args.output, report_html(result, _readings(result, args.readings), args.contract_html))
     return EXIT_OK
 
 
 def _render(args: argparse.Namespace) -> int:
+    from .pipeline import load_checked
+    from .report.literate import contract_html, contract_markdown
+    from .run.scenario import load_scenario
+
     for path in args.contracts:
         if not Path(path).is_file():
             raise UsageError(f"{path}: no such file")
@@ -341,11 +352,13 @@ def _render(args: argparse.Namespace) -> int:
     for path in args.contracts:  # a scenario: the contracts its report links to
         programs += load_scenario(path).programs if _is_scenario(Path(path)) else [load_checked(path)]
     _write(args.output, contract_markdown(programs) if args.format == "markdown"
-                 else contract_html(programs))
+           else contract_html(programs))
     return EXIT_OK
 
 
 def _scenario_problems(scenarios: list[Path]) -> list[Diagnostic]:
+    from .run.scenario import load_scenario
+
     problems: list[Diagnostic] = []
     for path in scenarios:
         try:
@@ -356,6 +369,8 @@ def _scenario_problems(scenarios: list[Path]) -> list[Diagnostic]:
 
 
 def _test(paths: list[str], fmt: str, junit: str | None) -> int:
+    from .run.testing import PASSED, check_scenario, junit_xml, summary
+
     outcomes = []
     for path in _contract_files(paths):
         if not _is_scenario(path):  # contract files are skipped
@@ -377,6 +392,11 @@ def _test(paths: list[str], fmt: str, junit: str | None) -> int:
 # -- diff -------------------------------------------------------------------
 
 def _diff(args: argparse.Namespace) -> int:
+    from .pipeline import load_checked
+    from .report.diff import diff_programs, diff_runs
+    from .run.engine import run_scenario
+    from .run.scenario import load_scenario
+
     paths = args.variant if args.run else args.contracts
     if len(paths) != 2 or (args.run and args.contracts):
         raise UsageError("give two contracts: clause diff A B, or clause diff --run SCENARIO "
@@ -416,6 +436,9 @@ def _shown(value: Any) -> str:
 # -- coverage ---------------------------------------------------------------
 
 def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
+    from .pipeline import load_checked
+    from .report.inventory import inventory_rows
+
     wanted = [i for i, _ in inventory_rows(inventory) if prefix is None or i.split()[0] == prefix]
     cited: set[str] = set()
     for path in _contract_files(paths):
@@ -431,6 +454,10 @@ def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
 # -- lint -------------------------------------------------------------------
 
 def _lint(args: argparse.Namespace) -> int:
+    from .pipeline import load_each
+    from .report.inventory import inventory_rows
+    from .report.lint import lint
+
     files = [path for path in _contract_files(args.paths) if not _is_scenario(path)]
     programs, problems = load_each(files)
     listed = ({provision: (args.inventory, line, 1) for provision, line in inventory_rows(args.inventory)}
@@ -451,6 +478,9 @@ def _lint(args: argparse.Namespace) -> int:
 # -- interpretations --------------------------------------------------------
 
 def _interpretations(paths: list[str], fmt: str) -> int:
+    from .pipeline import load_checked
+    from .report.catalogue import interpretations_markdown
+
     programs = [load_checked(str(path)) for path in _contract_files(paths) if not _is_scenario(path)]
     if fmt == "markdown":
         print(interpretations_markdown(programs), end="")
@@ -469,6 +499,9 @@ def _interpretations(paths: list[str], fmt: str) -> int:
 # -- terms and events -------------------------------------------------------
 
 def _discover(args: argparse.Namespace) -> int:
+    from .pipeline import load_checked
+    from .report.discovery import events_json, events_text, terms_json, terms_text
+
     program = load_checked(args.contract)
     names = args.names if args.command == "terms" else None
     if args.format == "json":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -61,6 +60,8 @@ class Diagnostic:
 
 def close_match(name: str, names: Iterable[str]) -> str:
     """``; did you mean 'x'?`` for the closest of ``names`` to a misspelt ``name``, or nothing."""
+    import difflib  # here: a run without a misspelt name never needs it
+
     close = difflib.get_close_matches(name, list(names), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 

@@ -115,7 +115,7 @@ def human(value: Any, type_: Type) -> str:
         return money + (" per share" if type_ == PRICE else "")
     if isinstance(type_, Quantity) and type_.dims:  # a ratio or a count has no unit to show
         unit = str(type_)
-        if type_ == SHARES_T or unit.endswith(("days", "years")):
+        if type_ == SHARES_T or unit.endswith(("days", "months", "years")):
             unit = unit[:-1] if value == 1 else unit
         return f"{shown} {unit}"
     return shown

@@ -127,6 +127,7 @@ DAYS_T = Quantity(_dims(days=1))
 BUSINESS_DAYS_T = Quantity(_dims(business_days=1))
 TRADING_DAYS_T = Quantity(_dims(trading_days=1))
 YEARS_T = Quantity(_dims(years=1))
+MONTHS_T = Quantity(_dims(months=1))
 DATE = Scalar("date")
 TIME = Scalar("time")
 BOOLEAN = Scalar("boolean")
@@ -144,6 +145,7 @@ UNIT_NAMES: dict[str, Type] = {
     "business days": BUSINESS_DAYS_T,
     "trading days": TRADING_DAYS_T,
     "years": YEARS_T,
+    "months": MONTHS_T,
     "date": DATE,
     "time": TIME,
     "boolean": BOOLEAN,
@@ -154,12 +156,14 @@ UNIT_NAMES: dict[str, Type] = {
 #: What a map may be keyed by: ``T by party``, ``T by text``, ``T by date``.
 MAP_KEYS: dict[str, Type] = {"party": PARTY, "text": TEXT, "date": DATE}
 
-#: Duration units, and the calendar each counts in (years: the same day of the month N years on).
+#: Duration units, and the calendar each counts in (years: the same day of the month N years on;
+#: months: the same day N months on, or the month's last day when it is shorter).
 DURATIONS: dict[Type, str] = {
     DAYS_T: "calendar",
     BUSINESS_DAYS_T: "business",
     TRADING_DAYS_T: "trading",
     YEARS_T: "years",
+    MONTHS_T: "months",
 }
 
 

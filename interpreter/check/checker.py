@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Note, close_match
 from ..limits import MAX_TERM_CHAIN
-from ..link.loader import literal_problem
+from ..link.literal_fit import literal_problem
 from ..link.program import (
     BUILT_IN_EVENTS,
     INPUT,
@@ -646,7 +646,7 @@ def _target(program: Program, effect: Effect, problems: list[Diagnostic]) -> Typ
     if party is None:
         return term.type
     if not isinstance(term.type, PartyMap):
-        problems.append(formula.diagnostic(0, f"{term.name} is not kept by party"))
+        problems.append(formula.diagnostic(0, f"{term.name} is not kept by party, text or date"))
         return None
     ctx = _Context(program, None, formula)
     try:
@@ -654,7 +654,7 @@ def _target(program: Program, effect: Effect, problems: list[Diagnostic]) -> Typ
     except _Fail as fail:
         problems.append(formula.diagnostic(fail.span[0], fail.message))
         return None
-    if not fits(found, PARTY):
-        problems.append(formula.diagnostic(party.span[0], f"a party is needed here, not {found}"))
+    if not fits(found, term.type.key):
+        problems.append(formula.diagnostic(party.span[0], f"a {term.type.key} is needed here, not {found}"))
         return None
     return term.type.element

@@ -35,7 +35,7 @@ from ..link.program import (
     Term,
 )
 from ..syntax import ast
-from ..types import DATE, DURATIONS, YEARS_T, PartyMap, Type
+from ..types import DATE, DURATIONS, MONTHS_T, YEARS_T, PartyMap, Type
 from ..values import PartyValues, SeriesValue
 from . import numerics
 from .market import MarketData
@@ -230,14 +230,14 @@ class Evaluator:
             return Fraction((left[0] - right[0]).days)
         (day, _), (count, unit) = (left, right) if left[1] == DATE else (right, left)
         if count.denominator != 1:
-            whole = "year" if unit == YEARS_T else "day"
+            whole = "year" if unit == YEARS_T else "month" if unit == MONTHS_T else "day"
             raise self._fail(node, f"cannot move a date by a fraction of a {whole} ({count})")
         steps = int(count) if op == "+" else -int(count)
         assert unit is not None  # the checker typed every node
         return self.move(day, steps, DURATIONS[unit], node)
 
     def move(self, day: dt.date, steps: int, calendar: str, node: ast.Node) -> dt.date:
-        """``day`` moved by ``steps`` calendar, business or trading days, or years."""
+        """``day`` moved by ``steps`` calendar, business or trading days, months or years."""
         if calendar == "calendar":
             try:
                 return day + dt.timedelta(days=steps)
@@ -253,6 +253,14 @@ class Evaluator:
                                        "calendar's range")
             last = 28 if day.month == 2 and day.day == 29 and not calendar_module.isleap(year) else day.day
             return day.replace(year=year, day=last)
+        if calendar == "months":  # the same day of the month, or the last of a shorter month
+            month = day.year * 12 + day.month - 1 + steps
+            year, month = divmod(month, 12)
+            if not dt.MINYEAR <= year <= dt.MAXYEAR:
+                raise self._fail(node, f"{day.isoformat()} moved by {steps} months is out of the "
+                                       "calendar's range")
+            last = calendar_module.monthrange(year, month + 1)[1]
+            return dt.date(year, month + 1, min(day.day, last))
         what = f"{day.isoformat()} {'+' if steps >= 0 else '-'} {abs(steps)} trading days"
         try:
             return self._trading(node).add(day, steps, what)

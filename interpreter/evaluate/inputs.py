@@ -11,10 +11,10 @@ from typing import Any
 
 from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, close_match
-from ..link.loader import value_problem
+from ..link.literal_fit import value_problem
 from ..link.program import INTERPRETATION, OWED, SERIES, Program, impossible_value
 from ..syntax import ast
-from ..syntax.parser import FormulaSyntaxError, parse_formula
+from ..syntax.literals import literal_formula
 from .evaluator import Environment, EvaluationError, Evaluator
 from .market import check_bounds, load_market
 from .trace import Record
@@ -37,10 +37,9 @@ def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, An
         if term.kind == OWED:
             raise ClauseError(f"--set {name}: what is outstanding of an obligation comes from a run "
                               "(clause run)")
-        try:
-            node = parse_formula(text)
-        except FormulaSyntaxError as exc:
-            raise ClauseError(f"--set {name}={text}: {exc.message}") from None
+        node = literal_formula(text)
+        if node is None:
+            node = _parsed(name, text)
         if ast.signed_literal(node) is None:
             raise ClauseError(f"--set {name}={text}: give a single value such as 1,000 or "
                               "1999-08-02 or $6.03")
@@ -52,6 +51,16 @@ def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, An
         if impossible:
             raise ClauseError(f"--set {name}={text}: {impossible}")
     return given
+
+
+def _parsed(name: str, text: str) -> ast.Node:
+    """A ``--set`` value that is not a plain literal, read by the parser (loaded only for it)."""
+    from ..syntax.parser import FormulaSyntaxError, parse_formula
+
+    try:
+        return parse_formula(text)
+    except FormulaSyntaxError as exc:
+        raise ClauseError(f"--set {name}={text}: {exc.message}") from None
 
 
 def chosen_readings(program: Program, items: list[tuple[str, str]]) -> dict[str, str]:

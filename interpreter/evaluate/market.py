@@ -1,19 +1,22 @@
 """Market data: a CSV with a ``date`` column and one column per series.
 
 Each row's date is a trading day. Values are read exactly (``5.875`` or
-``$5.875``); an empty cell means the series has no value that day.
+``$5.875``); an empty cell means the series has no value that day. A file read before
+(the same bytes, named the same, checked against the same calendar) comes from the cache.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
 
+from .. import cache
 from ..calendar import BusinessCalendar, TradingCalendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..link.program import SERIES, Program, impossible_value
@@ -65,11 +68,25 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
     """
     shown = str(path)
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except FileNotFoundError:
         raise ClauseError(f"{shown}: no such market data file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except OSError as exc:
+        raise ClauseError(f"{shown}: cannot read market data: {exc}") from None
+    entry = cache.digest(shown, raw, *(exchange.codes if exchange else ()))
+    kept = cache.load("markets", entry)
+    if isinstance(kept, MarketData):
+        return kept
+    market = _read(shown, raw, exchange)
+    cache.store("markets", entry, market)
+    return market
+
+
+def _read(shown: str, raw: bytes, exchange: BusinessCalendar | None) -> MarketData:
+    try:
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+    except (UnicodeDecodeError, csv.Error) as exc:
         raise ClauseError(f"{shown}: cannot read market data: {exc}") from None
     header_row = next((i for i, r in enumerate(rows) if r and not r[0].startswith("#")), None)
     if header_row is None:

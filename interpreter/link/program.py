@@ -162,7 +162,7 @@ class EventDecl:
     description: str | None = None
     source_sites: list[Site] = field(default_factory=list)
     requires: list[Requirement] = field(default_factory=list)
-    every: str | None = None  # "trading day" or "business day": it happens by itself each such day
+    every: str | None = None  # "trading day", "business day" or "day": it happens by itself each such day
 
 
 @dataclass

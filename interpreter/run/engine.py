@@ -205,10 +205,11 @@ class Engine:
             for event in program.events.values():
                 if event.every is None or event.name in found:
                     continue
-                if event.every == "business day":
+                if event.every in ("business day", "day"):
                     business = BusinessCalendar(program.business_holidays)
                     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-                    found[event.name] = (event.every, [d for d in days if business.is_business_day(d)])
+                    found[event.name] = (event.every, [d for d in days if event.every == "day"
+                                                       or business.is_business_day(d)])
                 elif self.scenario.market is None:
                     raise ClauseError(f"{event.name} happens every trading day ({program.path}): give "
                                       "the scenario market data (market: FILE.csv) for its trading days")
@@ -271,6 +272,7 @@ class Engine:
 
     def _fire(self, occurrence: Occurrence) -> None:
         result = Result(occurrence)
+        before = self._marks()
         for program in self.scenario.programs:
             declared = program.events.get(occurrence.name)
             if declared is None and occurrence.name not in BUILT_IN_EVENTS:
@@ -290,8 +292,14 @@ class Engine:
                                f"{occurrence.date.isoformat()}")
                     with self._located(context):
                         self._apply(program, clause, bound, occurrence, result)
-        if result.clauses or occurrence.index is not None:
+        # An event of every day is reported on the days its clauses change something, not on each.
+        quiet = occurrence.origin.startswith("every ") and self._marks() == before
+        if (result.clauses and not quiet) or occurrence.index is not None:
             self.results.append(result)
+
+    def _marks(self) -> tuple[int, int, int, dict[str, Any]]:
+        """What an event can change: obligations, flags, the schedule and the state."""
+        return len(self.obligations), len(self.flags), self._sequence, dict(self.state)
 
     def _apply(self, program: Program, clause: Clause, bound: dict[str, Any],
                occurrence: Occurrence, result: Result) -> None:

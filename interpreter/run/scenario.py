@@ -16,7 +16,7 @@ from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.market import MarketData, check_bounds, load_market
-from ..link.loader import value_problem
+from ..link.literal_fit import value_problem
 from ..link.program import END_EVENT, INTERPRETATION, OWED, SERIES, STATE, Program, Term, impossible_value
 from ..pipeline import load_checked
 from ..syntax import ast

@@ -1,6 +1,7 @@
 """Reading literal text exactly: numbers, money, percentages, dates, times.
 
-Every number becomes a ``Fraction``; binary floats never appear.
+Every number becomes a ``Fraction``; binary floats never appear. ``literal_formula`` reads
+a formula that is a single literal (a ``--set`` value) without loading the grammar.
 """
 
 from __future__ import annotations
@@ -8,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from fractions import Fraction
+
+from ..types import BOOLEAN, COUNT, DATE, MONEY_T, RATIO
+from . import ast
 
 _NUMBER = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|\.\d+")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})\s*([ap])\.m\.", re.IGNORECASE)
@@ -20,7 +24,8 @@ def parse_number(text: str) -> Fraction:
     body = text[1:].strip() if negative else text
     if not _NUMBER.fullmatch(body):
         raise ValueError(f"not a number: {text!r}")
-    value = Fraction(body.replace(",", ""))
+    whole, _, decimals = body.replace(",", "").partition(".")
+    value = Fraction(int(whole + decimals), 10 ** len(decimals))  # from ints: twice as fast as from text
     return -value if negative else value
 
 
@@ -49,6 +54,42 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+#: The grammar's ``_DIGITS``, and the formulas ``literal_formula`` reads: one date, amount of
+#: money, percentage or number, perhaps negated.
+_DIGITS = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
+_LITERAL = re.compile(rf"(?P<minus>-?)(?:(?P<date>\d{{4}}-\d{{2}}-\d{{2}})|\$(?P<money>{_DIGITS})"
+                      rf"|(?P<percent>{_DIGITS})%|(?P<number>{_DIGITS}))")
+#: Longer texts go to the parser, which knows the limits on what a formula may be.
+_LONGEST_LITERAL = 40
+
+
+def literal_formula(text: str) -> ast.Node | None:
+    """The tree ``parser.parse_formula`` makes of ``text`` when it is one date, amount of money,
+    percentage or number (perhaps negated), ``true`` or ``false``, read without the grammar;
+    None for any other text, which is the parser's to read (or reject)."""
+    if len(text) > _LONGEST_LITERAL:
+        return None
+    if text in ("true", "false"):
+        return ast.Literal((0, len(text)), text == "true", BOOLEAN)
+    match = _LITERAL.fullmatch(text)
+    if match is None:
+        return None
+    span = (len(match["minus"]), len(text))
+    try:
+        if match["date"]:
+            literal = ast.Literal(span, parse_date(match["date"]), DATE)
+        elif match["money"]:
+            literal = ast.Literal(span, parse_number(match["money"]), MONEY_T)
+        elif match["percent"]:
+            literal = ast.Literal(span, parse_number(match["percent"]) / 100, RATIO, percent=True)
+        else:
+            number = match["number"]
+            literal = ast.Literal(span, parse_number(number), RATIO if "." in number else COUNT)
+    except ValueError:  # no such date: the parser says so
+        return None
+    return ast.Negate((0, len(text)), literal) if match["minus"] else literal
 
 
 def parse_time(text: str) -> dt.time:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import io
 from functools import cache, lru_cache
 from typing import Any
 
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from .. import cache as on_disk
 from ..limits import MAX_NESTING
 from ..resources import resource
 from ..types import (
@@ -18,6 +20,7 @@ from ..types import (
     DATE,
     DAYS_T,
     MONEY_T,
+    MONTHS_T,
     PRICE,
     RATIO,
     SHARES_T,
@@ -49,16 +52,31 @@ class FormulaLimitError(FormulaSyntaxError):
     """A formula that parses but is past one of the limits of ``limits.py``."""
 
 
-@lru_cache(maxsize=2)
-def _lark(all_tokens: bool = False) -> Lark:
-    """The parser; with ``all_tokens``, one that keeps keywords and punctuation in its tree too."""
-    return Lark(
+@lru_cache(maxsize=1)
+def _lark() -> Lark:
+    """The grammar's parser: read from the cache (a tenth of the time), else built and kept there."""
+    saved = on_disk.load("grammar", "clause")
+    if isinstance(saved, bytes):
+        try:
+            return Lark.load(io.BytesIO(saved))
+        except Exception:  # a damaged entry, whatever Lark raises reading it: build the parser again
+            pass
+    parser = Lark(
         resource("clause.lark").read_text(encoding="utf-8"),
         parser="lalr",
         propagate_positions=True,
         maybe_placeholders=True,
-        keep_all_tokens=all_tokens,
     )
+    saved_parser = io.BytesIO()
+    parser.save(saved_parser)
+    on_disk.store("grammar", "clause", saved_parser.getvalue())
+    return parser
+
+
+@lru_cache(maxsize=1)
+def _token_parser() -> Lark:
+    """A parser of the grammar that keeps every token (keywords and punctuation too)."""
+    return Lark(resource("clause.lark").read_text(encoding="utf-8"), parser="lalr", keep_all_tokens=True)
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
@@ -67,7 +85,7 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
     For showing a formula (keywords, names, literals, operators); ``text`` must parse.
     """
     try:
-        tree = _lark(all_tokens=True).parse(text)
+        tree = _token_parser().parse(text)
     except LarkError as exc:
         raise FormulaSyntaxError(str(exc), 0) from None
     found = [(t.start_pos or 0, t.end_pos or 0, t.type)
@@ -115,7 +133,7 @@ class _ToAst:
     def duration(self, meta: Any, c: list[Token]) -> ast.Node:
         unit = " ".join(c[1].split())
         kind = {"trading": TRADING_DAYS_T, "business": BUSINESS_DAYS_T, "year": YEARS_T,
-                "years": YEARS_T}.get(unit.split()[0], DAYS_T)
+                "years": YEARS_T, "month": MONTHS_T, "months": MONTHS_T}.get(unit.split()[0], DAYS_T)
         return self._literal(meta, parse_number(c[0]), kind)
 
     def date(self, meta: Any, c: list[Token]) -> ast.Node:

@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import ClauseError, Diagnostic
 from ..resources import resource
 from ..types import parse_type
 from .yamldoc import Path_, YamlDoc, load_yaml, read_text
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 
 @cache
@@ -27,10 +28,20 @@ def schema(name: str) -> dict[str, Any]:
     return loaded
 
 
+@cache
+def _validator(schema_name: str) -> jsonschema.protocols.Validator:
+    """The validator of a bundled schema, for the draft its ``$schema`` names, built once per run,
+    and only in a run that reads a file."""
+    import jsonschema
+
+    loaded = schema(schema_name)
+    validator: jsonschema.protocols.Validator = jsonschema.validators.validator_for(loaded)(loaded)
+    return validator
+
+
 def schema_diagnostics(doc: YamlDoc, schema_name: str) -> list[Diagnostic]:
     """Validate ``doc`` against a bundled schema; one diagnostic per problem, in file order."""
-    loaded = schema(schema_name)
-    validator = jsonschema.validators.validator_for(loaded)(loaded)  # the draft its $schema names
+    validator = _validator(schema_name)
     found: list[Diagnostic] = []
     for error in validator.iter_errors(doc.data):
         found.extend(_describe(doc, error))

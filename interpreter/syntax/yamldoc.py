@@ -4,7 +4,9 @@ PyYAML's composer gives nodes with positions; this module turns them into plain
 Python data (dicts, lists, str, int, bool, None and exact ``Decimal`` for
 YAML floats, never ``float``) and keeps a map from each value's path to its
 node, so that diagnostics can point at ``file:line:column`` of the offending
-text, down to a character inside a formula string.
+text, down to a character inside a formula string. A document read back from the cache
+of checked programs holds only its path and text: its data and nodes are read again (and
+PyYAML imported) only when something asks for them, such as a diagnostic's position.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import ClauseError, Diagnostic
+
+if TYPE_CHECKING:
+    import yaml
 
 Path_ = tuple[str | int, ...]
 
@@ -45,6 +48,21 @@ class YamlDoc:
     _offsets: dict[Path_, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled as its path and text: the rest is read again from the text when asked for."""
+        return {"path": self.path, "text": self.text}
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for a field a document read from a pickle does not have yet.
+        if name in ("_offsets", "_line_starts"):  # caches of positions, made again as asked for
+            setattr(self, name, {} if name == "_offsets" else [])
+            return getattr(self, name)
+        if name not in ("data", "nodes", "keys"):
+            raise AttributeError(name)
+        again = load_yaml(self.path, self.text)
+        self.data, self.nodes, self.keys = again.data, again.nodes, again.keys
+        return getattr(self, name)
+
     def position(self, where: Path_, *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the value at ``where`` (or of its key).
 
@@ -69,6 +87,8 @@ class YamlDoc:
     def formula_text(self, where: Path_) -> str:
         """The formula written at ``where`` as its text: plain numbers, dates and ``true`` or
         ``false`` keep their exact spelling, so no formula needs quoting to stay a formula."""
+        import yaml
+
         node = self.nodes[where]
         assert isinstance(node, yaml.ScalarNode)
         return str(node.value)
@@ -80,7 +100,10 @@ class YamlDoc:
         block scalars and line folding are all accounted for; the walk is done once
         per scalar, however many places in it are asked for.
         """
-        if not isinstance(self.nodes.get(where), yaml.ScalarNode):
+        import yaml
+
+        node = self.nodes.get(where)
+        if not isinstance(node, yaml.ScalarNode):
             return self.position(where)
         if where not in self._offsets:
             self._offsets[where] = self._source_offsets(where)
@@ -89,6 +112,8 @@ class YamlDoc:
 
     def _source_offsets(self, where: Path_) -> list[int]:
         """For each character of the scalar's value (and its end), where it is in the file."""
+        import yaml
+
         node = self.nodes[where]
         assert isinstance(node, yaml.ScalarNode)
         value: str = self.formula_text(where)
@@ -137,10 +162,6 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return text
 
 
-#: libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def read_text(path: str | Path) -> str:
     """A file's text, or a ``ClauseError`` saying why it cannot be read."""
     try:
@@ -153,11 +174,14 @@ def read_text(path: str | Path) -> str:
 
 def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
     """Load one YAML file safely. Raises ``ClauseError`` with positions on any problem."""
+    import yaml  # here, not above: a run whose programs all come from the cache never needs it
+
     shown = str(path)
     if text is None:
         text = read_text(path)
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        # libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -175,6 +199,8 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
 
 
 def _convert(node: yaml.Node, where: Path_, doc: YamlDoc, problems: list[Diagnostic]) -> Any:
+    import yaml
+
     doc.nodes[where] = node
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if node.tag not in _ALLOWED_TAGS:
