@@ -14,12 +14,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, cache
 from .diagnostics import ClauseError, Diagnostic
 from .files import allow_paths, write_atomically, yaml_files
 from .files import is_scenario as _is_scenario
+
+if TYPE_CHECKING:
+    from .report.readings import Readings
+    from .run.engine import RunResult
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -59,6 +63,25 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     run.add_argument("--explain", action="store_true", help="derivation of every value computed")
     run.add_argument("--as-of", metavar="DATE", help="end the run on this date instead")
+    run.add_argument("--readings", metavar="all|NAME,...", help="repeat the run under every other "
+                     "reading of each interpretation it reads (or of those named) and show what changes")
+
+    report = sub.add_parser("report", help="a run as one self-contained HTML page: charts, events with "
+                                           "derivations, obligations, flags, state, readings at stake")
+    report.add_argument("scenario", metavar="SCENARIO")
+    report.add_argument("-o", "--output", metavar="FILE", help="the HTML file (default: standard output)")
+    report.add_argument("--as-of", metavar="DATE", help="end the run on this date instead")
+    report.add_argument("--readings", metavar="all|none|NAME,...", default="all",
+                        help="which interpretations to repeat the run under (default: all it reads)")
+    report.add_argument("--contract-html", metavar="HREF", default="contract.html",
+                        help="where provision ids link to: the clause render page (default contract.html)")
+
+    render = sub.add_parser("render", help="the literate contract: each provision's sentences beside "
+                                           "the entries that encode them")
+    render.add_argument("contracts", nargs="+", metavar="CONTRACT",
+                        help="contract files, or a scenario for the contracts it names")
+    render.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: standard output)")
+    render.add_argument("--format", choices=["html", "markdown"], default="html")
 
     test = sub.add_parser("test", help="run scenarios with an expect: block and check them")
     test.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
@@ -142,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _coverage(args.inventory, args.paths, args.prefix)
         if args.command == "lint":
             return _lint(args)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "render":
+            return _render(args)
         if args.command in ("terms", "events"):
             return _discover(args)
         return _interpretations(args.paths, args.format)
@@ -251,8 +278,8 @@ def _eval(args: argparse.Namespace) -> int:
 
 # -- run and test -----------------------------------------------------------
 
-def _run(args: argparse.Namespace) -> int:
-    from .report.run_report import run_json, run_markdown, run_text
+def _scenario_run(args: argparse.Namespace) -> RunResult:
+    """Load and run the scenario of ``clause run`` or ``clause report``, to ``--as-of`` if given."""
     from .run.engine import run_scenario
     from .run.scenario import load_scenario
     from .syntax.literals import parse_date
@@ -266,13 +293,72 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, as_of)
     for warning in scenario.market.warnings if scenario.market else []:
         print(warning, file=sys.stderr)
-    result = run_scenario(scenario)
+    return run_scenario(scenario)
+
+
+def _readings(result: RunResult, which: str | None) -> Readings | None:
+    """``--readings``: none, all the run reads, or the interpretations named (comma-separated)."""
+    from .report.readings import at_stake
+
+    if which is None or which == "none":
+        return None
+    names = None if which == "all" else [n.strip() for n in which.split(",") if n.strip()]
+    if names == []:
+        raise UsageError("--readings expects all, none or interpretation names")
+    return at_stake(result, names)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .report.readings import readings_json, readings_markdown, readings_text
+    from .report.run_report import run_json, run_markdown, run_text
+
+    result = _scenario_run(args)
+    readings = _readings(result, args.readings)
     if args.format == "json":
-        print(json.dumps(run_json(result), indent=2))
+        out = run_json(result)
+        if readings is not None:
+            out["readings"] = readings_json(readings)
+        print(json.dumps(out, indent=2))
     elif args.format == "markdown":
         print(run_markdown(result), end="")
+        if readings is not None:
+            print(readings_markdown(readings), end="")
     else:
         print(run_text(result, args.explain), end="")
+        if readings is not None:
+            print(readings_text(readings), end="")
+    return EXIT_OK
+
+
+def _write(path: str | None, text: str) -> None:
+    """A page to ``-o FILE`` (whole or not at all), or to standard output without it."""
+    if path is None or path == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomically(path, text)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report.page import report_html
+
+    result = _scenario_run(args)
+    _write(args.output, report_html(result, _readings(result, args.readings), args.contract_html))
+    return EXIT_OK
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .pipeline import load_checked
+    from .report.literate import contract_html, contract_markdown
+    from .run.scenario import load_scenario
+
+    for path in args.contracts:
+        if not Path(path).is_file():
+            raise UsageError(f"{path}: no such file")
+    programs = []
+    for path in args.contracts:  # a scenario: the contracts its report links to
+        programs += load_scenario(path).programs if _is_scenario(Path(path)) else [load_checked(path)]
+    _write(args.output, contract_markdown(programs) if args.format == "markdown"
+           else contract_html(programs))
     return EXIT_OK
 
 

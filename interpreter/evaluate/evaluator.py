@@ -79,6 +79,7 @@ class Environment:
     market: MarketData | None = None
     state: dict[str, Any] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)  # why a given value is given
+    read: set[str] | None = None  # when given, collects the name of every term evaluated
 
 
 class Evaluator:
@@ -89,8 +90,7 @@ class Evaluator:
         self.env = env
         self.business = BusinessCalendar(program.business_holidays)
         exchange = BusinessCalendar([program.exchange]) if program.exchange else None
-        self.trading = (TradingCalendar(env.market.dates, exchange, env.market.path)
-                        if env.market else None)
+        self.trading = env.market.trading_calendar(exchange) if env.market else None
         self._memo: dict[tuple[str, Bindings], Record] = {}
         self._active: list[Record] = []
         self._formula: Formula | None = None
@@ -103,6 +103,8 @@ class Evaluator:
         key = (name, bindings)
         if key in self._memo:
             return self._memo[key]
+        if self.env.read is not None:
+            self.env.read.add(name)
         term = self.program.terms[name]
         rec = Record(term, bindings)
         bound = dict(bindings)

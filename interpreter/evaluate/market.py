@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from .. import cache
-from ..calendar import BusinessCalendar
+from ..calendar import BusinessCalendar, TradingCalendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..files import read_text
 from ..limits import MAX_MARKET_ROWS, MAX_SPAN_DAYS
@@ -36,6 +36,16 @@ class MarketData:
     columns: dict[str, dict[dt.date, Fraction]]
     warnings: list[Diagnostic] = field(default_factory=list)
     cells: dict[tuple[str, dt.date], tuple[int, int]] = field(default_factory=dict)  # line, column
+    _calendars: dict[tuple[str, ...], TradingCalendar] = field(default_factory=dict, repr=False,
+                                                               compare=False)
+
+    def trading_calendar(self, exchange: BusinessCalendar | None) -> TradingCalendar:
+        """The trading days of this data, checked against ``exchange``: made once for each exchange
+        (every evaluation of a run asks for it)."""
+        key = tuple(exchange.codes) if exchange else ()
+        if key not in self._calendars:
+            self._calendars[key] = TradingCalendar(self.dates, exchange, self.path)
+        return self._calendars[key]
 
     def impossible(self, column: str, problem: Callable[[Fraction], str | None]) -> list[Diagnostic]:
         """A diagnostic at each cell of ``column`` whose value ``problem`` rejects, in date order."""

@@ -52,7 +52,9 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
         names = {name: shared[(short, name)][0] if (short, name) in shared
                  else _qualified(short, name, program) for name in declared}
         program = renamed(program, names, problems)
-        program = replace(program, clauses=[replace(c, name=f"{short}.{c.name}") for c in program.clauses])
+        program = replace(program, clauses=[replace(c, name=f"{short}.{c.name}") for c in program.clauses],
+                          charts={f"{short}.{n}": replace(c, name=f"{short}.{n}", document=program.title)
+                                  for n, c in program.charts.items()})
         _merge(composed, program, own, problems)
         composed.documents[short] = program
         if composed.issue_date is None and program.issue_date is not None:
@@ -121,6 +123,7 @@ def _merge(composed: Program, program: Program, own: set[str], problems: list[Di
         if composed.provision_texts.setdefault(provision, text) != text:
             composed.provision_texts[provision] = ""
     composed.clauses += program.clauses
+    composed.charts.update(program.charts)
 
 
 def _disagreement(first: Term, other: Term) -> str | None:

@@ -34,13 +34,16 @@ from .program import (
     GIVEN,
     INPUT,
     INTERPRETATION,
+    LINE_CHART,
     OWED,
     PARAMETER,
     SECTION_OF,
     SECTIONS,
     SERIES,
     STATE,
+    TIMELINE_CHART,
     Bounds,
+    Chart,
     Choice,
     Clause,
     Effect,
@@ -193,7 +196,33 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
             clause.text = _inherited_text(doc, entry, replaced, parent, problems)
         clauses.append(clause)
     program.clauses = ordered_clauses(doc, program.clauses, clauses, problems)
+    program.charts = {**(parent.charts if parent else {}), **_charts(doc, program, problems)}
     return program
+
+
+def _charts(doc: YamlDoc, program: Program, problems: list[Diagnostic]) -> dict[str, Chart]:
+    """The file's own charts; a timeline without a list shows every obligation declared so far."""
+    charts: dict[str, Chart] = {}
+    for name, data in (doc.data.get("charts") or {}).items():
+        where: Path_ = ("charts", name)
+        kind = str(data.get("kind", LINE_CHART))
+        default = list(program.obligations) if kind == TIMELINE_CHART else []
+        charts[name] = Chart(
+            name, str(data["title"]), kind, where, doc,
+            _labelled(doc, (*where, "lines"), data.get("lines"), problems),
+            _labelled(doc, (*where, "limits"), data.get("limits"), problems),
+            data.get("each_day"), data.get("days"), data.get("for_each"),
+            _formula(doc, (*where, "when"), problems) if "when" in data else None,
+            [str(o) for o in data.get("obligations") or default], [str(c) for c in data.get("cites", [])],
+            data.get("note"))
+    return charts
+
+
+def _labelled(doc: YamlDoc, where: Path_, raw: dict[str, Any] | None,
+              problems: list[Diagnostic]) -> dict[str, Formula]:
+    """The formulas of a mapping ``label: formula`` (``raw``, at ``where``; none if absent)."""
+    found = {str(label): _formula(doc, (*where, label), problems) for label in raw or {}}
+    return {label: f for label, f in found.items() if f is not None}
 
 
 def _declare_given(doc: YamlDoc, term: Term, terms: dict[str, Term], problems: list[Diagnostic]) -> None:

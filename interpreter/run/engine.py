@@ -131,6 +131,24 @@ class RunResult:
     snapshots: dict[int, dict[str, Any]]  # state after each scenario event
     not_reached: list[Occurrence] = field(default_factory=list)  # scenario events after as_of
     initial: dict[str, Any] = field(default_factory=dict)  # state before the first event
+    #: Every occurrence that happened, in order, with what formulas read after it (state, what is owed).
+    timeline: list[tuple[Occurrence, dict[str, Any]]] = field(default_factory=list)
+    read: set[str] = field(default_factory=set)  # the terms the run evaluated
+
+
+def run_environment(scenario: Scenario, program: Program, state: dict[str, Any], bound: dict[str, Any],
+                    read: set[str] | None = None) -> Environment:
+    """What a formula of ``program`` sees during a run of ``scenario``: its facts, readings and
+    market, ``state``, and the names ``bound`` by the event (or by whoever asks).
+
+    ``read``, when given, collects the names of the terms evaluated.
+    """
+    given = {k: v for k, v in scenario.facts.items() if k in program.terms}
+    origins = dict.fromkeys(given, "scenario fact")
+    given.update(bound)
+    origins.update(dict.fromkeys(bound, "from the event"))
+    return Environment(given=given, choices=dict(scenario.choices), market=scenario.market,
+                       state=dict(state), origins=origins, read=read)
 
 
 class Engine:
@@ -144,6 +162,8 @@ class Engine:
         self.obligations: list[Obligation] = []
         self.flags: list[FlagChange] = []
         self.snapshots: dict[int, dict[str, Any]] = {}
+        self.timeline: list[tuple[Occurrence, dict[str, Any]]] = []
+        self.read: set[str] = set()
         self._queue: list[tuple[dt.date, int, int, Occurrence]] = []
         self._sequence = 0
 
@@ -170,11 +190,13 @@ class Engine:
                 not_reached.append(occurrence)
                 continue
             self._fire(occurrence)
+            self.timeline.append((occurrence, self._seen()))
             if occurrence.index is not None:
                 self.snapshots[occurrence.index] = dict(self.state)
         return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
                          self.types, self.snapshots,
-                         [o for o in not_reached if o.index is not None], initial)
+                         [o for o in not_reached if o.index is not None], initial, self.timeline,
+                         self.read)
 
     def _recurring(self, first: dt.date) -> list[tuple[dt.date, str, str]]:
         """The days of the events that happen by themselves (``every: trading day``), in the run."""
@@ -221,12 +243,11 @@ class Engine:
                 self.state[term.name] = value
 
     def _environment(self, program: Program, bound: dict[str, Any]) -> Environment:
-        given = {k: v for k, v in self.scenario.facts.items() if k in program.terms}
-        origins = dict.fromkeys(given, "scenario fact")
-        given.update(bound)
-        origins.update(dict.fromkeys(bound, "from the event"))
-        return Environment(given=given, choices=dict(self.scenario.choices),
-                           market=self.scenario.market, state={**self.state, **self._owed()}, origins=origins)
+        return run_environment(self.scenario, program, self._seen(), bound, self.read)
+
+    def _seen(self) -> dict[str, Any]:
+        """The state as formulas read it: the state variables, and what is owed of each obligation."""
+        return {**self.state, **self._owed()}
 
     def _owed(self) -> dict[str, PartyValues]:
         """What is outstanding of each obligation with a unit, by creditor: its name read in a formula."""

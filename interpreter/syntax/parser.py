@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .. import cache as on_disk
 from ..limits import MAX_NESTING, MAX_STRING_CHARS
@@ -73,6 +73,26 @@ def _lark() -> Lark:
     parser.save(saved_parser)
     on_disk.store("grammar", "clause", saved_parser.getvalue())
     return parser
+
+
+@lru_cache(maxsize=1)
+def _token_parser() -> Lark:
+    """A parser of the grammar that keeps every token (keywords and punctuation too)."""
+    return Lark(resource("clause.lark").read_text(encoding="utf-8"), parser="lalr", keep_all_tokens=True)
+
+
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    """Every token of a formula as the parser reads it: start, end and terminal name, in order.
+
+    For showing a formula (keywords, names, literals, operators); ``text`` must parse.
+    """
+    try:
+        tree = _token_parser().parse(text)
+    except LarkError as exc:
+        raise FormulaSyntaxError(str(exc), 0) from None
+    found = [(t.start_pos or 0, t.end_pos or 0, t.type)
+             for t in tree.scan_values(lambda v: isinstance(v, Token))]
+    return sorted(found)
 
 
 def _span(meta: Any) -> tuple[int, int]:

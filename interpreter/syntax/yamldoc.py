@@ -41,10 +41,12 @@ class YamlDoc:
     """A loaded YAML file: its data and the node behind every path."""
 
     path: str
-    text: str
-    data: Any
-    nodes: dict[Path_, yaml.Node] = field(default_factory=dict)
-    keys: dict[Path_, yaml.Node] = field(default_factory=dict)
+    text: str = field(repr=False)
+    data: Any = field(repr=False)
+    # Not in the repr: every node holds its children, so printing each path's node is quadratic
+    # (a failing test that shows a run printed gigabytes).
+    nodes: dict[Path_, yaml.Node] = field(default_factory=dict, repr=False)
+    keys: dict[Path_, yaml.Node] = field(default_factory=dict, repr=False)
     _offsets: dict[Path_, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
