@@ -36,6 +36,7 @@ class MarketData:
     columns: dict[str, dict[dt.date, Fraction]]
     warnings: list[Diagnostic] = field(default_factory=list)
     cells: dict[tuple[str, dt.date], tuple[int, int]] = field(default_factory=dict)  # line, column
+    header_line: int = 1  # where the columns are named
     _calendars: dict[tuple[str, ...], TradingCalendar] = field(default_factory=dict, repr=False,
                                                                compare=False)
 
@@ -56,7 +57,6 @@ class MarketData:
                 line, col = self.cells[(column, day)]
                 found.append(Diagnostic(self.path, line, col, f"{column} of {day.isoformat()}: {message}"))
         return found
-    header_line: int = 1  # where the columns are named
 
 
 #: A column name as a header line gives it: a word or a few, not a line of another file.
@@ -148,7 +148,7 @@ def _read(shown: str, text: str, exchange: BusinessCalendar | None) -> MarketDat
         raise ClauseError(message, [Diagnostic(shown, seen[dates[-1]], 1, message)])
     if exchange is not None and dates:
         warnings.extend(_gaps(shown, dates, exchange, header_row + 1))
-    return MarketData(shown, dates, columns, warnings, cells, header_row + 1)
+    return MarketData(shown, dates, columns, warnings, cells, header_line=header_row + 1)
 
 
 def _gaps(shown: str, dates: list[dt.date], exchange: BusinessCalendar, line: int) -> list[Diagnostic]:
