@@ -32,7 +32,7 @@ from ..types import (
     YEARS_T,
 )
 from . import ast
-from .literals import parse_date, parse_money, parse_number, parse_percent, parse_time
+from .literals import parse_date, parse_money, parse_number, parse_percent, parse_time, shown
 
 #: Words of the language, which cannot name a term.
 RESERVED = frozenset({
@@ -273,7 +273,7 @@ def parse_formula(text: str) -> ast.Node:
                 len(text.rstrip()),
             ) from None
         raise FormulaSyntaxError(
-            f"unexpected {str(token)!r}; expected {_describe_expected(exc.expected)}",
+            f"unexpected {shown(str(token))}; expected {_describe_expected(exc.expected)}",
             token.start_pos or 0,
         ) from None
     except UnexpectedInput as exc:  # pragma: no cover - the three above are exhaustive today
