@@ -57,7 +57,8 @@ def engine_numbers(run: RunResult) -> scale.Numbers:
         setattr(out, name, {h: state.get(h) for h in scale.HOLDERS})
     out.outstanding_preferred = run.state["outstanding_preferred"]
     out.common_issued = run.state["common_issued"]
-    out.triggers = [(f.party or "", f.date) for f in run.flags if f.name == "trading_market_trigger" and f.raised]
+    out.reserve_short_days = run.state["reserve_short_days"]
+    out.flags = [(f.name, f.party, f.date) for f in run.flags if f.raised]
     return out
 
 
@@ -67,8 +68,10 @@ def check(path: Path, numbers: scale.Numbers) -> None:
     assert len(got.conversions) == len(numbers.conversions), (len(got.conversions), len(numbers.conversions))
     for i, (a, b) in enumerate(zip(got.conversions, numbers.conversions, strict=True)):
         assert a == b, f"conversion {i}: engine {a}, hand loop {b}"
+    got.flags.sort(key=str)
+    numbers.flags.sort(key=str)
     for name in ("preferred", "common", "cap_allocation", "cap_used", "outstanding_preferred",
-                 "common_issued", "triggers"):
+                 "common_issued", "reserve_short_days", "flags"):
         assert getattr(got, name) == getattr(numbers, name), (name, getattr(got, name), getattr(numbers, name))
 
 

@@ -5,17 +5,20 @@ names (the ``holidays`` package's financial calendars such as FED and XNYS, or
 a country code such as US or US-NY). Trading days are the dates of the market
 data; an exchange calendar is used only to notice dates the data is missing,
 which is an error naming the dates, never a guess.
+
+A calendar's holidays are read a year at a time and kept in the cache (``cache.py``), so
+that a run whose program comes from the cache need not import the ``holidays`` package.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
-import holidays as holidays_lib
+from . import cache
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -24,16 +27,55 @@ class CalendarError(Exception):
     """A date computation the calendars cannot answer without guessing."""
 
 
-@cache
+@functools.cache
+def _financial_codes() -> frozenset[str]:
+    """The codes of the financial calendars, aliases included: from the cache, else the package's
+    registry (importing a calendar imports every financial calendar, and they every country's)."""
+    codes = cache.load("calendars", "financial")
+    if not isinstance(codes, frozenset):
+        from holidays.registry import EntityLoader
+
+        codes = frozenset(EntityLoader.get_financial_codes(include_aliases=True))
+        cache.store("calendars", "financial", codes)
+    return codes
+
+
+@functools.cache
 def _holiday_calendar(code: str) -> Any:
-    if code in holidays_lib.list_supported_financial():
+    import holidays as holidays_lib
+
+    if code in _financial_codes():
         return holidays_lib.financial_holidays(code)
     country, _, subdivision = code.partition("-")
     return holidays_lib.country_holidays(country, subdiv=subdivision or None)
 
 
+#: Holidays by calendar and year, as read in this run (None: the cache not yet read).
+_tables: dict[tuple[str, int], dict[dt.date, str]] | None = None
+
+
+def _holidays_in(code: str, year: int) -> dict[dt.date, str]:
+    """The holidays of calendar ``code`` in ``year``, by date: from the cache, else from ``holidays``."""
+    global _tables
+    if _tables is None:
+        _tables = cache.load("calendars", "holidays") or {}
+    table = _tables.get((code, year))
+    if table is None:
+        calendar = _holiday_calendar(code)
+        calendar.get(dt.date(year, 1, 1))  # fills in the whole year, and only that year
+        table = {day: str(name) for day, name in calendar.items() if day.year == year}
+        _tables[(code, year)] = table
+        cache.store("calendars", "holidays", _tables)
+    return table
+
+
 def unknown_calendar(code: str) -> str | None:
-    """A message if ``code`` names no holiday calendar, else None."""
+    """A message if ``code`` names no holiday calendar, else None.
+
+    A financial calendar is known by its code; a country's (and its subdivision) is made.
+    """
+    if code in _financial_codes():  # outside the try: a change in the registry is no unknown calendar
+        return None
     try:
         _holiday_calendar(code)
     except (NotImplementedError, KeyError, ValueError, AttributeError):
@@ -47,15 +89,14 @@ class BusinessCalendar:
 
     def __init__(self, codes: Iterable[str]) -> None:
         self.codes = list(codes)
-        self._calendars = [_holiday_calendar(c) for c in self.codes]
         self._open: dict[dt.date, bool] = {}  # each day asked about, answered once
 
     def holiday(self, day: dt.date) -> str | None:
         """The holiday's name if ``day`` is a holiday of any of the calendars."""
-        for calendar in self._calendars:
-            name = calendar.get(day)
+        for code in self.codes:
+            name = _holidays_in(code, day.year).get(day)
             if name:
-                return str(name)
+                return name
         return None
 
     def is_business_day(self, day: dt.date) -> bool:
@@ -76,7 +117,7 @@ class BusinessCalendar:
         return day
 
 
-@cache
+@functools.cache
 def business_calendar(codes: tuple[str, ...]) -> BusinessCalendar:
     """The business calendar of ``codes``, one per run for every evaluation that counts by it."""
     return BusinessCalendar(codes)

@@ -8,29 +8,22 @@ ever shown.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .check.checker import check
+from . import __version__, cache
 from .diagnostics import ClauseError, Diagnostic
-from .display import human, plain
-from .evaluate.inputs import environment, evaluate
-from .pipeline import load_checked, load_each
-from .report.catalogue import interpretations_markdown
-from .report.diff import diff_programs, diff_runs
-from .report.explain import explain, explain_json
-from .report.inventory import inventory_rows
-from .report.lint import lint
-from .report.run_report import run_json, run_markdown, run_text
-from .run.engine import run_scenario
-from .run.expectations import failures
-from .run.scenario import load_scenario
-from .syntax.literals import parse_date
-from .syntax.yamldoc import load_yaml
+from .files import allow_paths, write_atomically, yaml_files
+from .files import is_scenario as _is_scenario
+
+if TYPE_CHECKING:
+    from .report.readings import Readings
+    from .run.engine import RunResult
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -42,10 +35,14 @@ class UsageError(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clause", description="Contracts as data: validate clause files, evaluate terms.")
+    parser.add_argument("--version", action="version", version=f"clause {_version()}")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the cache of checked programs (as CLAUSE_NO_CACHE=1)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = sub.add_parser("validate", help="check contract files: schema, grammar, names, "
-                                               "units and cycles")
+    validate = sub.add_parser("validate", help="check contract files (schema, grammar, names, units "
+                                               "and cycles) and scenario files (each name and value "
+                                               "against its contracts)")
     validate.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     validate.add_argument("--format", choices=["text", "json", "github"], default="text")
 
@@ -66,9 +63,31 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     run.add_argument("--explain", action="store_true", help="derivation of every value computed")
     run.add_argument("--as-of", metavar="DATE", help="end the run on this date instead")
+    run.add_argument("--readings", metavar="all|NAME,...", help="repeat the run under every other "
+                     "reading of each interpretation it reads (or of those named) and show what changes")
+
+    report = sub.add_parser("report", help="a run as one self-contained HTML page: charts, events with "
+                                           "derivations, obligations, flags, state, readings at stake")
+    report.add_argument("scenario", metavar="SCENARIO")
+    report.add_argument("-o", "--output", metavar="FILE", help="the HTML file (default: standard output)")
+    report.add_argument("--as-of", metavar="DATE", help="end the run on this date instead")
+    report.add_argument("--readings", metavar="all|none|NAME,...", default="all",
+                        help="which interpretations to repeat the run under (default: all it reads)")
+    report.add_argument("--contract-html", metavar="HREF", default="contract.html",
+                        help="where provision ids link to: the clause render page (default contract.html)")
+
+    render = sub.add_parser("render", help="the literate contract: each provision's sentences beside "
+                                           "the entries that encode them")
+    render.add_argument("contracts", nargs="+", metavar="CONTRACT",
+                        help="contract files, or a scenario for the contracts it names")
+    render.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: standard output)")
+    render.add_argument("--format", choices=["html", "markdown"], default="html")
 
     test = sub.add_parser("test", help="run scenarios with an expect: block and check them")
     test.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+    test.add_argument("--format", choices=["text", "github"], default="text",
+                      help="github: a workflow annotation for each problem, at its line")
+    test.add_argument("--junit", metavar="FILE", help="also write the outcomes as JUnit XML")
 
     compare = sub.add_parser("diff", help="what differs between two contracts, or between one "
                                             "scenario run against two contracts")
@@ -96,7 +115,31 @@ def _parser() -> argparse.ArgumentParser:
                                                       "contracts and their choices")
     readings.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     readings.add_argument("--format", choices=["text", "markdown"], default="text")
+
+    terms = sub.add_parser("terms", help="list a contract's terms: type, provision, and the inputs "
+                                         "and market data each needs")
+    terms.add_argument("contract", metavar="CONTRACT")
+    terms.add_argument("names", nargs="*", metavar="TERM", help="only these terms")
+    terms.add_argument("--format", choices=["text", "json"], default="text")
+
+    events = sub.add_parser("events", help="list a contract's events: fields, provision, and the "
+                                           "clauses that run on each")
+    events.add_argument("contract", metavar="CONTRACT")
+    events.add_argument("--format", choices=["text", "json"], default="text")
+
+    for command in sub.choices.values():
+        command.add_argument("--allow-path", action="append", default=[], metavar="FOLDER",
+                             help="let the paths files name (extends, documents, contracts, market) "
+                                  "lead into FOLDER too, besides their own folder and this one")
     return parser
+
+
+def _version() -> str:
+    """The installed package's version (its metadata), or the source's when run uninstalled."""
+    try:
+        return importlib.metadata.version("clause")
+    except importlib.metadata.PackageNotFoundError:
+        return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,7 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
         return int(exc.code or 0)
+    cache.set_enabled(not args.no_cache)
     try:
+        allow_paths(args.allow_path)
         if args.command == "validate":
             return _validate(args.paths, args.format)
         if args.command == "eval":
@@ -113,13 +158,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return _run(args)
         if args.command == "test":
-            return _test(args.paths)
+            return _test(args.paths, args.format, args.junit)
         if args.command == "diff":
             return _diff(args)
         if args.command == "coverage":
             return _coverage(args.inventory, args.paths, args.prefix)
         if args.command == "lint":
             return _lint(args)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "render":
+            return _render(args)
+        if args.command in ("terms", "events"):
+            return _discover(args)
         return _interpretations(args.paths, args.format)
     except UsageError as exc:
         print(f"clause: error: {exc}", file=sys.stderr)
@@ -137,21 +188,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"clause: internal error: {type(exc).__name__}: {exc} (please report this)",
               file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        cache.set_enabled(True)  # --no-cache is for this command (tests run many in one process)
 
 
 # -- validate ---------------------------------------------------------------
 
 def _contract_files(paths: list[str]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise UsageError(f"{raw}: no such file or folder")
-    return files
+    """The YAML files of the paths given, contracts and scenarios; a missing path is a usage error."""
+    try:
+        return yaml_files(paths)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _print_diagnostics(problems: list[Diagnostic], fmt: str) -> None:
@@ -167,10 +215,14 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _validate(paths: list[str], fmt: str) -> int:
+    """Contract files checked as contracts; scenario files loaded against their contracts."""
+    from .link.program import OWED
+    from .pipeline import check_each
+
     files = _contract_files(paths)
-    programs, problems = load_each(files)
-    for program in programs:
-        problems.extend(check(program))
+    scenarios = [path for path in files if _is_scenario(path)]
+    programs, problems = check_each([path for path in files if path not in scenarios])
+    problems.extend(_scenario_problems(scenarios))
     problems = list(dict.fromkeys(problems))  # a body's mistake, found through each file that uses it
     _print_diagnostics(problems, fmt)
     errors = sum(1 for d in problems if d.severity == "error")
@@ -178,7 +230,9 @@ def _validate(paths: list[str], fmt: str) -> int:
         if errors:
             print(f"{_plural(errors, 'error')} in {_plural(len(files), 'file')}", file=sys.stderr)
         else:
-            print(f"ok: {_plural(len(files), 'file')}, {sum(len(p.terms) for p in programs)} terms, "
+            among = f" ({_plural(len(scenarios), 'scenario')})" if scenarios else ""
+            declared = sum(t.kind != OWED for p in programs for t in p.terms.values())
+            print(f"ok: {_plural(len(files), 'file')}{among}, {declared} terms, "
                   f"{sum(len(p.interpretations()) for p in programs)} interpretations")
     return EXIT_ERRORS if errors else EXIT_OK
 
@@ -196,6 +250,11 @@ def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from .display import human, plain
+    from .evaluate.inputs import environment, evaluate
+    from .pipeline import load_checked
+    from .report.explain import explain, explain_json
+
     program = load_checked(args.contract)
     env = environment(program, _pairs(args.given, "--set"), _pairs(args.interpret, "--interpret"),
                       args.market)
@@ -219,7 +278,13 @@ def _eval(args: argparse.Namespace) -> int:
 
 # -- run and test -----------------------------------------------------------
 
-def _run(args: argparse.Namespace) -> int:
+def _scenario_run(args: argparse.Namespace, derivations: bool) -> RunResult:
+    """Load and run the scenario of ``clause run`` or ``clause report``, to ``--as-of`` if given
+    (with ``derivations``, each value computed keeps what it used)."""
+    from .run.engine import run_scenario
+    from .run.scenario import load_scenario
+    from .syntax.literals import parse_date
+
     as_of = None
     if args.as_of:
         try:
@@ -229,57 +294,118 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, as_of)
     for warning in scenario.market.warnings if scenario.market else []:
         print(warning, file=sys.stderr)
-    result = run_scenario(scenario, derivations=args.explain)
+    return run_scenario(scenario, derivations)
+
+
+def _readings(result: RunResult, which: str | None) -> Readings | None:
+    """``--readings``: none, all the run reads, or the interpretations named (comma-separated)."""
+    from .report.readings import at_stake
+
+    if which is None or which == "none":
+        return None
+    names = None if which == "all" else [n.strip() for n in which.split(",") if n.strip()]
+    if names == []:
+        raise UsageError("--readings expects all, none or interpretation names")
+    return at_stake(result, names)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .report.readings import readings_json, readings_markdown, readings_text
+    from .report.run_report import run_json, run_markdown, run_text
+
+    result = _scenario_run(args, derivations=args.explain)
+    readings = _readings(result, args.readings)
     if args.format == "json":
-        print(json.dumps(run_json(result), indent=2))
+        out = run_json(result)
+        if readings is not None:
+            out["readings"] = readings_json(readings)
+        print(json.dumps(out, indent=2))
     elif args.format == "markdown":
         print(run_markdown(result), end="")
+        if readings is not None:
+            print(readings_markdown(readings), end="")
     else:
         print(run_text(result, args.explain), end="")
+        if readings is not None:
+            print(readings_text(readings), end="")
     return EXIT_OK
 
 
-def _is_scenario(path: Path) -> bool:
-    """A YAML file that names contracts is a scenario; contract files are skipped."""
-    try:
-        data = load_yaml(path).data
-    except ClauseError:
-        return True  # let loading report the problem
-    return isinstance(data, dict) and "contracts" in data
+def _write(path: str | None, text: str) -> None:
+    """A page to ``-o FILE`` (whole or not at all), or to standard output without it."""
+    if path is None or path == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomically(path, text)
 
 
-def _test(paths: list[str]) -> int:
-    passed = failed = 0
-    for path in _contract_files(paths):
-        if not _is_scenario(path):
-            continue
+def _report(args: argparse.Namespace) -> int:
+    from .report.page import report_html
+
+    result = _scenario_run(args, derivations=True)  # the page folds each value's derivation
+    _write(args.output, report_html(result, _readings(result, args.readings), args.contract_html))
+    return EXIT_OK
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .pipeline import load_checked
+    from .report.literate import contract_html, contract_markdown
+    from .run.scenario import load_scenario
+
+    for path in args.contracts:
+        if not Path(path).is_file():
+            raise UsageError(f"{path}: no such file")
+    programs = []
+    for path in args.contracts:  # a scenario: the contracts its report links to
+        programs += load_scenario(path).programs if _is_scenario(Path(path)) else [load_checked(path)]
+    _write(args.output, contract_markdown(programs) if args.format == "markdown"
+           else contract_html(programs))
+    return EXIT_OK
+
+
+def _scenario_problems(scenarios: list[Path]) -> list[Diagnostic]:
+    from .run.scenario import load_scenario
+
+    problems: list[Diagnostic] = []
+    for path in scenarios:
         try:
-            scenario = load_scenario(str(path))
-            if not scenario.expectations:  # nothing to check is not a pass
-                print(f"FAIL {path}\n     {path}:1:1: error: no expect: block, so nothing to check: "
-                      "add what the run should give, worked by hand")
-                failed += 1
-                continue
-            problems = failures(run_scenario(scenario))
+            load_scenario(path)
         except ClauseError as exc:
-            problems = exc.lines()
-        if problems:
-            failed += 1
-            print(f"FAIL {path}")
-            for line in problems:
-                print(f"     {line}")
+            problems.extend(exc.located(str(path)))
+    return problems
+
+
+def _test(paths: list[str], fmt: str, junit: str | None) -> int:
+    from .run.testing import CRASHED, PASSED, check_scenario, junit_xml, summary
+
+    outcomes = []
+    for path in _contract_files(paths):
+        if not _is_scenario(path):  # contract files are skipped
+            continue
+        outcome = check_scenario(path)
+        outcomes.append(outcome)
+        if fmt == "github":
+            _print_diagnostics(outcome.problems, fmt)
         else:
-            passed += 1
-            print(f"pass {path}")
-    print(f"{passed} passed, {failed} failed")
-    if not passed + failed:
+            print("\n".join(outcome.report()), flush=True)
+    print(summary(outcomes))
+    if junit:
+        write_atomically(junit, junit_xml(outcomes))
+    if not outcomes:
         print(f"error: no scenario files in {', '.join(paths)}: nothing to test", file=sys.stderr)
-    return EXIT_ERRORS if failed or not passed else EXIT_OK
+    if any(o.status == CRASHED for o in outcomes):
+        return EXIT_INTERNAL
+    return EXIT_OK if outcomes and all(o.status == PASSED for o in outcomes) else EXIT_ERRORS
 
 
 # -- diff -------------------------------------------------------------------
 
 def _diff(args: argparse.Namespace) -> int:
+    from .pipeline import load_checked
+    from .report.diff import diff_programs, diff_runs
+    from .run.engine import run_scenario
+    from .run.scenario import load_scenario
+
     paths = args.variant if args.run else args.contracts
     if len(paths) != 2 or (args.run and args.contracts):
         raise UsageError("give two contracts: clause diff A B, or clause diff --run SCENARIO "
@@ -319,11 +445,18 @@ def _shown(value: Any) -> str:
 # -- coverage ---------------------------------------------------------------
 
 def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
+    from .pipeline import load_checked
+    from .report.inventory import inventory_rows
+
     wanted = [i for i, _ in inventory_rows(inventory) if prefix is None or i.split()[0] == prefix]
     cited: set[str] = set()
-    for path in _contract_files(paths):
-        if not _is_scenario(path):
-            cited |= load_checked(str(path)).cited()
+    contracts = [path for path in _contract_files(paths) if not _is_scenario(path, unreadable=False)]
+    if not contracts:
+        raise ClauseError(f"no contract files in {', '.join(paths)}: nothing to cover")
+    if not wanted:
+        raise ClauseError(f"no provision ids starting with {prefix!r} in {inventory}: nothing to cover")
+    for path in contracts:
+        cited |= load_checked(str(path)).cited()
     missing = [i for i in wanted if i not in cited]
     for provision in missing:
         print(f"not covered: {provision}")
@@ -334,7 +467,13 @@ def _coverage(inventory: str, paths: list[str], prefix: str | None) -> int:
 # -- lint -------------------------------------------------------------------
 
 def _lint(args: argparse.Namespace) -> int:
-    files = [path for path in _contract_files(args.paths) if not _is_scenario(path)]
+    from .pipeline import load_each
+    from .report.inventory import inventory_rows
+    from .report.lint import lint
+
+    files = [path for path in _contract_files(args.paths) if not _is_scenario(path, unreadable=False)]
+    if not files:
+        raise ClauseError(f"no contract files in {', '.join(args.paths)}: nothing to lint")
     programs, problems = load_each(files)
     listed = ({provision: (args.inventory, line, 1) for provision, line in inventory_rows(args.inventory)}
               if args.inventory else {})
@@ -354,7 +493,10 @@ def _lint(args: argparse.Namespace) -> int:
 # -- interpretations --------------------------------------------------------
 
 def _interpretations(paths: list[str], fmt: str) -> int:
-    programs = [load_checked(str(path)) for path in _contract_files(paths)]
+    from .pipeline import load_checked
+    from .report.catalogue import interpretations_markdown
+
+    programs = [load_checked(str(path)) for path in _contract_files(paths) if not _is_scenario(path)]
     if fmt == "markdown":
         print(interpretations_markdown(programs), end="")
         return EXIT_OK
@@ -366,6 +508,22 @@ def _interpretations(paths: list[str], fmt: str) -> int:
                 mark = "*" if choice.name == term.default_choice else " "
                 print(f"  {mark} {choice.name}: {' '.join(choice.formula.text.split())}")
                 print(f"      {choice.reason}")
+    return EXIT_OK
+
+
+# -- terms and events -------------------------------------------------------
+
+def _discover(args: argparse.Namespace) -> int:
+    from .pipeline import load_checked
+    from .report.discovery import events_json, events_text, terms_json, terms_text
+
+    program = load_checked(args.contract)
+    names = args.names if args.command == "terms" else None
+    if args.format == "json":
+        found = terms_json(program, names) if names is not None else events_json(program)
+        print(json.dumps(found, indent=2))
+    else:
+        print("\n".join(terms_text(program, names) if names is not None else events_text(program)))
     return EXIT_OK
 
 

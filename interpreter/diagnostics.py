@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -59,8 +58,15 @@ class Diagnostic:
         return f"::{self.severity} file={self.path},line={self.line},col={self.column}::{message}"
 
 
+def line_and_column(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of character ``index`` of ``text``."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def close_match(name: str, names: Iterable[str]) -> str:
     """``; did you mean 'x'?`` for the closest of ``names`` to a misspelt ``name``, or nothing."""
+    import difflib  # here: a run without a misspelt name never needs it
+
     close = difflib.get_close_matches(name, list(names), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -78,6 +84,10 @@ class ClauseError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+    def located(self, path: str) -> list[Diagnostic]:
+        """The diagnostics, or the message as one at the start of ``path``, the file it is about."""
+        return self.diagnostics or [Diagnostic(path, 1, 1, self.message)]
 
     def lines(self) -> list[str]:
         """What the user sees: one line per diagnostic, or the message."""

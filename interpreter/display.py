@@ -53,12 +53,17 @@ def _common_text(value: Any) -> str | None:
     return None
 
 
+def _key_text(key: Any) -> str:
+    """A map's key as shown: a party or text as is, a date in ISO form."""
+    return key.isoformat() if isinstance(key, dt.date) else str(key)
+
+
 def plain(value: Any, type_: Type) -> Any:
     """The JSON form: strings for scalars, lists and objects for lists and series."""
     if isinstance(value, SeriesValue):
         return {d.isoformat(): plain(v, _element(type_)) for d, v in sorted(value.values.items())}
     if isinstance(value, PartyValues):
-        return {p: plain(v, _element(type_)) for p, v in sorted(value.values.items())}
+        return {_key_text(p): plain(v, _element(type_)) for p, v in sorted(value.values.items())}
     if isinstance(value, list):
         return [plain(v, _element(type_)) for v in value]
     text = _common_text(value)
@@ -79,8 +84,9 @@ def human(value: Any, type_: Type) -> str:
     """A reader's form: ``$6.03 per share``, ``201,234 shares``, ``1999-07-27``."""
     if isinstance(value, PartyValues):
         element = _element(type_)
-        parts = [f"{p}: {human(v, element)}" for p, v in sorted(value.values.items())]
-        return "; ".join(parts) or f"(each party: {human(value.default, element)})"
+        parts = [f"{_key_text(p)}: {human(v, element)}" for p, v in sorted(value.values.items())]
+        key = type_.key if isinstance(type_, PartyMap) else "party"
+        return "; ".join(parts) or f"(each {key}: {human(value.default, element)})"
     if isinstance(value, SeriesValue):
         days = sorted(value.values)
         if not days:
@@ -109,7 +115,7 @@ def human(value: Any, type_: Type) -> str:
         return money + (" per share" if type_ == PRICE else "")
     if isinstance(type_, Quantity) and type_.dims:  # a ratio or a count has no unit to show
         unit = str(type_)
-        if type_ == SHARES_T or unit.endswith(("days", "years")):
+        if type_ == SHARES_T or unit.endswith(("days", "months", "years")):
             unit = unit[:-1] if value == 1 else unit
         return f"{shown} {unit}"
     return shown

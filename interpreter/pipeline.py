@@ -1,35 +1,113 @@
 """The stages in order: a contract file → parsed → linked → checked, ready to evaluate.
 
 The command and the scenario loader come here for programs; nothing else strings the
-stages together.
+stages together. A checked program is kept in the cache (``cache.py``) under the path it
+was loaded from, with the digest of the text of every contract file it was read from (the
+file itself, the bodies it extends, the documents it joins): it is used again only while
+each of those files still holds that text, and the cache's folder is this installation's
+own, so a program read from the cache is the one the files give now. Only programs without
+problems are kept. The loader and the checker are imported when a program must be made.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from .check.checker import check
+from . import cache
 from .diagnostics import ClauseError, Diagnostic
-from .link.loader import load_program
+from .files import read_text
 from .link.program import Program
+
+#: What an entry of the cache of checked programs holds: the files read (path, digest of the text).
+Reads = tuple[tuple[str, str], ...]
 
 
 def load_checked(path: str) -> Program:
     """A contract file parsed, linked and checked; raises ``ClauseError`` with every problem."""
-    program = load_program(path)
+    program = _cached(path)
+    if program is not None:
+        return program
+    from .check.checker import check
+    from .link.loader import load_program
+    from .link.reuse import recording
+
+    with recording() as reads:
+        program = load_program(path)
     problems = check(program)
     if problems:
         raise ClauseError(problems[0].message, problems)
+    _keep(path, reads, program)
     return program
 
 
 def load_each(files: list[Path]) -> tuple[list[Program], list[Diagnostic]]:
-    """Every file parsed and linked: the programs, and the problems of those that would not load."""
+    """Every file parsed and linked (a program the cache holds is checked too): the programs, and
+    the problems of those that would not load."""
+    from .link.loader import load_program
+
     programs: list[Program] = []
     problems: list[Diagnostic] = []
     for path in files:
         try:
-            programs.append(load_program(str(path)))
+            programs.append(_cached(str(path)) or load_program(str(path)))
         except ClauseError as exc:
-            problems.extend(exc.diagnostics or [Diagnostic(str(path), 1, 1, exc.message)])
+            problems.extend(exc.located(str(path)))
     return programs, problems
+
+
+def check_each(files: list[Path]) -> tuple[list[Program], list[Diagnostic]]:
+    """Every file parsed, linked and checked: the programs that loaded, then the problems of
+    loading (in file order) and of checking (likewise). A program the cache holds has none."""
+    from .check.checker import check
+    from .link.loader import load_program
+    from .link.reuse import recording
+
+    programs: list[Program] = []
+    not_loaded: list[Diagnostic] = []
+    not_checked: list[Diagnostic] = []
+    for path in files:
+        program = _cached(str(path))
+        if program is not None:
+            programs.append(program)
+            continue
+        try:
+            with recording() as reads:
+                program = load_program(str(path))
+        except ClauseError as exc:
+            not_loaded.extend(exc.located(str(path)))
+            continue
+        problems = check(program)
+        if not problems:
+            _keep(str(path), reads, program)
+        not_checked.extend(problems)
+        programs.append(program)
+    return programs, not_loaded + not_checked
+
+
+def _entry(path: str) -> str:
+    """The cache entry of the program loaded from ``path``: a relative path means one in this folder."""
+    return cache.digest(path if os.path.isabs(path) else os.path.join(os.getcwd(), path), path)
+
+
+def _cached(path: str) -> Program | None:
+    """The checked program of ``path`` from the cache, if every file it was read from is unchanged."""
+    entry = cache.load("programs", _entry(path))
+    if not (isinstance(entry, tuple) and len(entry) == 2):
+        return None
+    reads, program = entry
+    # An entry this code did not write, or that does not name its own file, is no answer.
+    if not isinstance(program, Program) or path not in dict(reads):
+        return None
+    for read, digest in reads:
+        try:
+            if cache.digest(read_text(read)) != digest:
+                return None
+        except ClauseError:
+            return None
+    return program
+
+
+def _keep(path: str, reads: dict[str, str], program: Program) -> None:
+    found: Reads = tuple((read, cache.digest(text)) for read, text in reads.items())
+    cache.store("programs", _entry(path), (found, program))

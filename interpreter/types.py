@@ -98,12 +98,14 @@ class Series(Type):
 
 @dataclass(frozen=True)
 class PartyMap(Type):
-    """One value per party (for example the shares each owns), with a default for the rest."""
+    """One value per key, with a default for the rest: per party (the shares each owns), or per
+    text (each closing condition's waiver) or per date (the days a statement could not be used)."""
 
     element: Type
+    key: Type = Scalar("party")
 
     def __str__(self) -> str:
-        return f"{self.element} by party"
+        return f"{self.element} by {self.key}"
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ DAYS_T = Quantity(_dims(days=1))
 BUSINESS_DAYS_T = Quantity(_dims(business_days=1))
 TRADING_DAYS_T = Quantity(_dims(trading_days=1))
 YEARS_T = Quantity(_dims(years=1))
+MONTHS_T = Quantity(_dims(months=1))
 DATE = Scalar("date")
 TIME = Scalar("time")
 BOOLEAN = Scalar("boolean")
@@ -142,6 +145,7 @@ UNIT_NAMES: dict[str, Type] = {
     "business days": BUSINESS_DAYS_T,
     "trading days": TRADING_DAYS_T,
     "years": YEARS_T,
+    "months": MONTHS_T,
     "date": DATE,
     "time": TIME,
     "boolean": BOOLEAN,
@@ -149,12 +153,17 @@ UNIT_NAMES: dict[str, Type] = {
     "text": TEXT,
 }
 
-#: Duration units, and the calendar each counts in (years: the same day of the month N years on).
+#: What a map may be keyed by: ``T by party``, ``T by text``, ``T by date``.
+MAP_KEYS: dict[str, Type] = {"party": PARTY, "text": TEXT, "date": DATE}
+
+#: Duration units, and the calendar each counts in (years: the same day of the month N years on;
+#: months: the same day N months on, or the month's last day when it is shorter).
 DURATIONS: dict[Type, str] = {
     DAYS_T: "calendar",
     BUSINESS_DAYS_T: "business",
     TRADING_DAYS_T: "trading",
     YEARS_T: "years",
+    MONTHS_T: "months",
 }
 
 
@@ -169,8 +178,9 @@ def parse_type(text: str) -> Type:
     Raises ``ValueError`` naming the accepted spellings when ``text`` is none of them.
     """
     words = " ".join(text.split())
-    if words.endswith(" by party"):
-        return PartyMap(parse_type(words[: -len(" by party")]))
+    for key in MAP_KEYS:
+        if words.endswith(f" by {key}"):
+            return PartyMap(parse_type(words[: -len(f" by {key}")]), MAP_KEYS[key])
     for prefix, make in (("series of ", Series), ("list of ", List)):
         if words.startswith(prefix):
             return make(parse_type(words[len(prefix):]))
@@ -180,7 +190,7 @@ def parse_type(text: str) -> Type:
         return _enum(words[len(ENUM_PREFIX):])
     known = ", ".join(UNIT_NAMES)
     raise ValueError(f"unknown type {text!r}; expected one of {known}, 'one of A, B, ...', "
-                     "'series of T', 'list of T' or 'T by party'")
+                     "'series of T', 'list of T' or 'T by party' (or by text, by date)")
 
 
 def _enum(listed: str) -> Enum:
@@ -210,6 +220,8 @@ def fits(found: Type, expected: Type) -> bool:
                                     and set(found.members) <= set(expected.members))
     if found == TEXT:
         return expected == PARTY
+    if isinstance(found, PartyMap) and isinstance(expected, PartyMap) and found.key != expected.key:
+        return False
     for container in (List, Series, PartyMap):
         if isinstance(found, container) and isinstance(expected, container):
             return fits(found.element, expected.element)

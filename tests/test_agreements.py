@@ -11,8 +11,9 @@ from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
-from support import CONTRACTS, ROOT, SHARED, values
+from support import CONTRACTS, INVENTORY, ROOT, values
 
+from interpreter.diagnostics import ClauseError
 from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.scenario import load_scenario
 
@@ -53,6 +54,13 @@ def test_coverage_below_175_percent() -> None:
     got = values(RRA, "coverage_shortfall", "shares_to_register", registered_shares="1,000,000",
                  registrable_shares="600,000")
     assert got == {"coverage_shortfall": True, "shares_to_register": 200000}
+
+
+def test_shares_to_register_are_not_rounded() -> None:
+    # RRA 3.2: "so as to cover two hundred percent (200%)", no rounding said: 200% × 600,000.25 −
+    # 1,000,000 = 200,000.5 (it rounded 1,200,000.5 up first, giving 200,001).
+    got = values(RRA, "shares_to_register", registered_shares="1,000,000", registrable_shares="600,000.25")
+    assert got["shares_to_register"] == F("200000.5")
 
 
 def test_daily_sale_limit() -> None:
@@ -109,11 +117,9 @@ def test_expense_cap_and_deadlines() -> None:
                    "termination_deadline": dt.date(1998, 12, 13)}
 
 
-@pytest.mark.skipif(not (SHARED / "clause-inventory.md").exists(),
-                    reason="../shared is not beside this checkout")
 @pytest.mark.parametrize(("prefix", "rows"), [("SPA", 23), ("RRA", 11)])
 def test_every_agreement_provision_is_covered(cli, prefix: str, rows: int) -> None:
-    run = cli("coverage", SHARED / "clause-inventory.md", CONTRACTS, "--prefix", prefix)
+    run = cli("coverage", INVENTORY, CONTRACTS, "--prefix", prefix)
     assert run.code == 0, run.out
     assert run.out.strip() == f"{rows} of {rows} provisions covered"
 
@@ -148,6 +154,30 @@ def test_capitalization_update_dates() -> None:
     # (1998-07-27 + 365 days = 1999-07-27) and of the Second Closing (1999-12-18).
     got = values(SPA, "first_closing_anniversary", "second_closing_anniversary")
     assert got == {"first_closing_anniversary": D(1999, 7, 27), "second_closing_anniversary": D(1999, 12, 18)}
+
+
+def test_an_anniversary_is_the_same_day_a_year_later() -> None:
+    # SPA 3.3: "the first anniversary". Over a February 29 the two differ: from 1999-07-27 the
+    # anniversary is 2000-07-27, where 365 days (the formula before) end on 2000-07-26.
+    got = values(SPA, "first_closing_anniversary", first_closing_date="1999-07-27")
+    assert got["first_closing_anniversary"] == D(2000, 7, 27)
+
+
+def test_a_fixed_price_security_needs_its_price() -> None:
+    # SPA 4.5(a): "at a fixed price less than the greater of (A) $6.03 and (B) 80% of the fair market
+    # value". Without the price there is nothing to compare (it was taken as $0: restricted).
+    with pytest.raises(ClauseError, match="missing input fixed_price"):
+        values(SPA, "restricted_security", issuance_date="1999-03-01", fair_market_value="$6.00",
+               purchaser_holding="100%")
+
+
+@pytest.mark.parametrize(("reading", "restricted"), [("day_before", False), ("through_date", True)])
+def test_restriction_until_july_27_1999_readings(reading: str, restricted: bool) -> None:
+    # SPA 4.5: "Until July 27, 1999": a variably priced security issued on that day is restricted only
+    # if "until" includes the day.
+    got = values(SPA, "restricted_security", issuance_date="1999-07-27", variably_priced="true",
+                 purchaser_holding="100%", interpret={"restriction_last_day": reading})
+    assert got["restricted_security"] is restricted
 
 
 @pytest.mark.parametrize(("issuable", "needed"), [("6,000,000", True), ("5,340,814", False)])
@@ -322,7 +352,7 @@ def test_an_unmet_purchaser_condition_waived_by_the_purchaser(tmp_path: Path) ->
     # 7.1(g) (legal opinions) not met, waived by Purchaser: the closing goes ahead.
     run = _closing(tmp_path, "legal_opinions_received", [("CC Investments", "7.1(g)")])
     assert _closing_values(run)["purchaser_conditions_satisfied"] is True
-    assert run.state["waived_7_1_g"] is True
+    assert run.state["waived"].get("7.1(g)") is True  # the map of waivers, by condition
     assert len(_owed(run, "Purchase Price for the Series B Preferred Stock and Second Warrant")) == 1
 
 
@@ -331,7 +361,7 @@ def test_a_purchaser_condition_waived_by_the_company_does_not_count(tmp_path: Pa
     run = _closing(tmp_path, "legal_opinions_received", [("Valence Technology, Inc.", "7.1(g)")])
     assert _closing_values(run) == {"company_conditions_satisfied": True,
                                     "purchaser_conditions_satisfied": False}
-    assert run.state["waived_7_1_g"] is False
+    assert run.state["waived"].get("7.1(g)") is False
     assert _raised(run) == {("ineffective_waiver", "Valence Technology, Inc.", D(1998, 12, 17)),
                             ("purchaser_may_refuse_to_buy", None, D(1998, 12, 18))}
     assert not _owed(run, "Purchase Price for the Series B Preferred Stock and Second Warrant")
@@ -345,7 +375,7 @@ def test_a_company_condition_waived_by_each_party(tmp_path: Path) -> None:
     assert ("ineffective_waiver", "CC Investments", D(1998, 12, 17)) in _raised(run)
     run = _closing(tmp_path, "purchase_price_delivered", [("Valence Technology, Inc.", "6.1(b)")])
     assert _closing_values(run)["company_conditions_satisfied"] is True
-    assert _raised(run) == {("waived_6_1_b", None, D(1998, 12, 17))}
+    assert _raised(run) == {("waived", "6.1(b)", D(1998, 12, 17))}
 
 
 def test_a_waiver_of_no_condition_is_flagged(tmp_path: Path) -> None:
@@ -422,6 +452,14 @@ def test_conversion_election_deadline() -> None:
     # 03-31.
     got = values(RRA, "conversion_election_deadline", from_date="1999-02-17", to_date="1999-03-28")
     assert got["conversion_election_deadline"] == D(1999, 3, 31)
+
+
+def test_conversion_election_deadline_from_the_first_day_payable() -> None:
+    # RRA 2.3, the reading first_payable_date = period_end: the payment for the period ending 03-28 may
+    # first be paid on 03-29; two days before it is 03-27.
+    got = values(RRA, "conversion_election_deadline", from_date="1999-02-17", to_date="1999-03-28",
+                 interpret={"first_payable_date": "period_end"})
+    assert got["conversion_election_deadline"] == D(1999, 3, 27)
 
 
 def test_registration_period() -> None:

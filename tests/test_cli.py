@@ -176,5 +176,9 @@ def test_clause_test_without_expectations_fails(cli, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     run = cli("test", empty)
+    assert (run.code, run.out.strip()) == (1, "")
+    assert run.err.strip() == f"error: {empty}: a folder without .yaml files: nothing to check"
+    (empty / "c.yaml").write_text(SERIES_B.read_text(encoding="utf-8"), encoding="utf-8")
+    run = cli("test", empty)
     assert (run.code, run.out.strip()) == (1, "0 passed, 0 failed")
     assert run.err.strip() == f"error: no scenario files in {empty}: nothing to test"

@@ -24,7 +24,7 @@ def run(tmp_path: Path, events: str, facts: str = "common_outstanding: 100000000
 title: a deal test
 contracts: [{DEAL}]
 market: {MARKET}
-facts: {{{facts}}}
+facts: {{board_only: false, {facts}}}
 interpret: {interpret}
 holders:
   CC Investments: {{series_a.series_a_preferred: 7500, series_b.series_b_preferred: 7500}}
@@ -103,6 +103,18 @@ BOTH_LATE = """\
   - {date: 1999-08-24, event: series_b.shares_delivered, holder: CC Investments, shares: 206053}
   - {date: 1999-08-24, event: series_a.shares_delivered, holder: CC Investments, shares: 210755}
 """
+
+
+def test_the_documents_clauses_on_the_end_of_the_run_run_in_a_deal(tmp_path: Path) -> None:
+    # The certificates' as_of clause owes what an uncured Conversion Default has accrued; in the
+    # deal it was renamed series_b.as_of, which never happens, so it never ran. Series B's 1,000
+    # shares of 1999-08-02 are never delivered: the run ends 2001-03-31 (a Saturday) and the
+    # accrual is due five business days later, 2001-04-06.
+    events = "\n".join(BOTH_LATE.splitlines()[1:4:2]) + "\n"
+    result = run(tmp_path, events, facts="common_outstanding: 26704073")
+    accrued = [(o.name, o.creditor, o.due) for o in result.obligations
+               if o.what == "Conversion Default Payments accrued to date"]
+    assert accrued == [("series_b.conversion_default_payments_accrued_date", "CC Investments", dt.date(2001, 4, 6))]
 
 
 def test_conversion_default_payments_not_paid_twice(tmp_path: Path) -> None:

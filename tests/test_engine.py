@@ -48,7 +48,7 @@ def test_a_wrong_expectation_is_reported_with_its_clause(tmp_path: Path) -> None
         expect:
           - {after: 0, values: {cost: $249.99}, state: {on_order: {Buyer A: 99}}}
         """)
-    assert failures(run_scenario(load_scenario(path))) == [
+    assert [d.message for d in failures(run_scenario(load_scenario(path)))] == [
         "after event 0 (1999-07-01 order): cost expected $249.99, got $250.00 [T 1; clause take_order]",
         "after event 0 (1999-07-01 order): on_order[Buyer A] expected 99 shares, got 100 shares",
     ]
@@ -64,7 +64,7 @@ def test_an_unmatched_obligation_is_shown_beside_the_runs(tmp_path: Path) -> Non
         expect:
           - {after: 1, obligations: [{what: late fees, amount: $400, due: 1999-07-20}]}
         """)
-    assert failures(run_scenario(load_scenario(path))) == [
+    assert [d.message for d in failures(run_scenario(load_scenario(path)))] == [
         "after event 1 (1999-07-12 delivered): no obligation matches {what: late fees, amount: $400, "
         "due: 1999-07-20}; the run has: Toy Co. owes Buyer A $400.00 (late fees) by 1999-07-19, open"]
 
@@ -86,7 +86,7 @@ def test_expected_flags_and_scheduled_events(tmp_path: Path) -> None:
             flags: [{flag: late, change: raised}]
             scheduled: [{event: check, date: 1999-07-08}]
         """)
-    assert failures(run_scenario(load_scenario(path))) == [
+    assert [d.message for d in failures(run_scenario(load_scenario(path)))] == [
         "after event 0 (1999-07-01 order): no flag change matches {flag: late, change: raised}; the run "
         "has: none of that flag",
         "after event 0 (1999-07-01 order): no scheduled event matches {event: check, date: 1999-07-08}; "

@@ -1,8 +1,7 @@
 """Long and deep formulas: a long chain is one flat node; past a nesting limit, a located error.
 
-Contracts are written below the three-line header of support.HEADER; with PROVISION, the
-first definition's formula is on line 8, and a formula written ``formula: '...'`` starts
-at column 19 (its first character, after the quote).
+Contracts are support.HEADER, support.PROVISION and definitions; the first definition's
+formula is at support.FORMULA_LINE, FORMULA_COLUMN.
 """
 
 from __future__ import annotations
@@ -10,30 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction as F
 
-from support import SMALL_MARKET, values
+from support import FORMULA_COLUMN as COLUMN
+from support import FORMULA_LINE as LINE
+from support import PROVISION, SMALL_MARKET, definitions, values
 
 from interpreter.limits import MAX_NESTING, MAX_TERM_CHAIN
-
-PROVISION = """\
-provisions:
-  T 1:
-    text: quoted
-    parameters:
-      p: {type: money, value: $1}
-      yes: {type: boolean, value: true}
-    definitions:
-"""
-
-
-def definitions(*pairs: tuple[str, str, str]) -> str:
-    """Definition lines ``name: {type, formula}``, each formula in single quotes."""
-    return "".join(f"      {name}:\n        type: {type_}\n        formula: '{formula}'\n"
-                   for name, type_, formula in pairs)
-
-
-# With PROVISION, the first definition's name is on line 4 + 7 = 11, its formula on line 13.
-LINE = 13
-COLUMN = 19
 
 
 def test_ten_thousand_terms_validate_and_evaluate(contract, cli) -> None:
@@ -102,8 +82,9 @@ def test_each_kind_of_nesting_evaluates_at_the_limit(contract) -> None:
                                               for name, (type_, write, _) in NESTED.items())))
     got = values(path, *(name.replace(" ", "_") for name in NESTED))
     # 99 minus signs (an odd number) leave -p, 99 nots leave not yes; 99 nested sums add 100 p.
-    assert got == {"minus_signs": F(-1) if (MAX_NESTING - 1) % 2 else F(1), "parentheses": F(MAX_NESTING),
-                   "conditions": F(1), "negations": (MAX_NESTING - 1) % 2 == 0, "roundings": F(1), "calls": F(1)}
+    odd = (MAX_NESTING - 1) % 2 == 1
+    assert got == {"minus_signs": F(-1) if odd else F(1), "parentheses": F(MAX_NESTING),
+                   "conditions": F(1), "negations": not odd, "roundings": F(1), "calls": F(1)}
 
 
 def test_past_the_nesting_limit_a_located_error_names_it(contract, cli) -> None:
@@ -143,7 +124,7 @@ def test_past_the_chain_limit_a_located_error_at_the_first_term_past_it(contract
     run = cli("validate", path)
     assert run.code == 1
     # t100 is the first term whose chain (t100, t99, ..., t1, p) is 101 terms long; its
-    # definition's formula is on line 13 + 3 × 99, where "t99" is 4 characters in.
+    # definition's formula is on line LINE + 3 × 99, where "t99" is 4 characters in.
     name = f"t{MAX_TERM_CHAIN}"
     assert run.out.splitlines() == [
         f"{path}:{LINE + 3 * (MAX_TERM_CHAIN - 1)}:{COLUMN + 4}: error: {name} uses a chain of "

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from support import CONTRACTS, HEADER, SHARED
+from support import CONTRACTS, HEADER, normalised_document
 
 from interpreter.cli import main
 from interpreter.link.loader import load_program
@@ -22,7 +22,6 @@ RRA = CONTRACTS / "registration_rights_agreement.yaml"
 BODY = CONTRACTS / "preferred_certificate_body.yaml"
 SERIES_B = CONTRACTS / "series_b_certificate.yaml"
 WARRANT = CONTRACTS / "warrant_body.yaml"
-SOURCE = SHARED / "source" / "valence-8k-1998-12-21.txt"
 
 
 def at(path: Path, line: str, nth: int = 0, *, value: bool = False) -> str:
@@ -156,12 +155,9 @@ def test_the_real_contracts_have_these_findings_and_no_other(real: list[str]) ->
     assert not [line for line in real if "unknown name" in line or "used by no formula" in line]
 
 
-@pytest.mark.skipif(not SOURCE.exists(), reason="../shared is not beside this checkout")
 @pytest.mark.parametrize("path", sorted(CONTRACTS.glob("*.yaml")), ids=lambda p: p.name)
 def test_references_are_quoted_from_the_document(path: Path) -> None:
-    kept = [line for line in SOURCE.read_text(encoding="utf-8").splitlines()
-            if line.strip() != "<PAGE>" and not re.fullmatch(r"\s*\d+\.\s*", line)]
-    document = " ".join(" ".join(kept).split())
+    document = normalised_document()
     for reference in load_program(str(path)).references:
         assert reference.says in reference.text
         assert " ".join(reference.text.split()) in document, reference.text
@@ -432,7 +428,12 @@ def test_json_and_github_formats(cli, tmp_path: Path) -> None:
 
 def test_scenario_files_in_a_folder_are_skipped(cli, tmp_path: Path) -> None:
     (tmp_path / "scenario.yaml").write_text("contracts: [c.yaml]\n")
-    assert cli("lint", tmp_path).out == "0 warnings in 0 files\n"
+    run = cli("lint", tmp_path)  # nothing to lint is an error
+    assert (run.code, run.out) == (1, "")
+    assert run.err == f"error: no contract files in {tmp_path}: nothing to lint\n"
+    (tmp_path / "c.yaml").write_text(HEADER + "provisions:\n  T 1:\n    text: quoted\n    definitions:\n"
+                                     "      fee: {type: money, formula: $1}\n")
+    assert cli("lint", tmp_path).out == "0 warnings in 1 file\n"
 
 
 def test_the_deal_alone_has_the_same_findings(real: list[str]) -> None:

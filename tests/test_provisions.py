@@ -437,22 +437,32 @@ def test_a_state_that_would_leave_its_bounds_stops_the_run(contract, cli) -> Non
     assert problems(bad) == ["13:58: stock: 0 is a count; the term is declared shares: write 0 shares"]
 
 
+def _dates_moved(*definitions: str) -> str:
+    """A contract with one date input, ``day``, and ``definitions`` that move it."""
+    return ("provisions:\n  T 1:\n    text: quoted\n    inputs:\n"
+            "      day: {type: date, description: a day}\n    definitions:\n"
+            + "".join(f"      {d}\n" for d in definitions))
+
+
 def test_a_date_moves_by_years_to_its_anniversary(contract) -> None:
     # The same day of the month N years on; February 29 falls on the 28th in a year without one.
-    path = contract("""\
-        provisions:
-          T 1:
-            text: quoted
-            inputs:
-              day: {type: date, description: a day}
-            definitions:
-              two_on: {type: date, formula: day + 2 years}
-              one_back: {type: date, formula: day - 1 year}
-        """)
+    path = contract(_dates_moved("two_on: {type: date, formula: day + 2 years}",
+                                 "one_back: {type: date, formula: day - 1 year}"))
     assert values(path, "two_on", "one_back", day="1998-12-18") == {
         "two_on": dt.date(2000, 12, 18), "one_back": dt.date(1997, 12, 18)}
     assert values(path, "two_on", "one_back", day="2000-02-29") == {
         "two_on": dt.date(2002, 2, 28), "one_back": dt.date(1999, 2, 28)}
+
+
+def test_a_date_moves_by_months_to_the_same_day_or_the_last_of_a_shorter_month(contract) -> None:
+    # COD VIII.A(i) counts "any nine (9) month period": 1999-12-10 less 9 months is 1999-03-10; a
+    # month after January 31 is the last of February; 2000 is a leap year.
+    path = contract(_dates_moved("nine_back: {type: date, formula: day - 9 months}",
+                                 "one_on: {type: date, formula: day + 1 month}"))
+    assert values(path, "nine_back", "one_on", day="1999-12-10") == {
+        "nine_back": dt.date(1999, 3, 10), "one_on": dt.date(2000, 1, 10)}
+    assert values(path, "nine_back", "one_on", day="2000-01-31") == {
+        "nine_back": dt.date(1999, 4, 30), "one_on": dt.date(2000, 2, 29)}
 
 
 def test_one_clause_on_several_events(contract, cli) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import CONTRACTS, ROOT, SHARED
+from support import CONTRACTS, INVENTORY, ROOT
 
 from interpreter.run.engine import run_scenario
 from interpreter.run.expectations import failures
@@ -25,9 +25,8 @@ def test_scenario_meets_its_expectations(path: Path) -> None:
     assert failures(run_scenario(scenario)) == []
 
 
-@pytest.mark.skipif(not (SHARED / "clause-inventory.md").exists(), reason="../shared is not beside this checkout")
 def test_every_certificate_provision_is_covered(cli) -> None:
-    run = cli("coverage", SHARED / "clause-inventory.md", CONTRACTS, "--prefix", "COD")
+    run = cli("coverage", INVENTORY, CONTRACTS, "--prefix", "COD")
     assert run.code == 0, run.out
     assert run.out.strip() == "52 of 52 provisions covered"
 

@@ -9,11 +9,12 @@ import datetime as dt
 from fractions import Fraction as F
 
 import pytest
-from support import SERIES_B, SMALL_MARKET, values
+from support import ROOT, SERIES_B, SMALL_MARKET, values
 
 from interpreter.diagnostics import ClauseError
 
 D = dt.date
+MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"
 
 
 def test_face_amount_and_designated_shares() -> None:
@@ -170,7 +171,7 @@ class TestRedemptionAmount:
     def test_aggregate_literal_reading(self) -> None:
         # 10 shares demanded, literal reading: floor = 1.25 × $1,000 × 10 = 12,500 per share.
         got = values(SERIES_B, "redemption_amount", redemption_notice_date="1999-07-20",
-                     redeemed_shares="10", market=SMALL_MARKET,
+                     preferred_shares="10", market=SMALL_MARKET,
                      interpret={"redemption_floor": "aggregate_literal"})
         assert got["redemption_amount"] == 12500
 
@@ -206,3 +207,112 @@ class TestLiquidationPreference:
 def test_missing_input_is_named() -> None:
     with pytest.raises(ClauseError, match="missing input preferred_shares"):
         values(SERIES_B, "conversion_shares", notice_date="1999-03-01")
+
+
+class TestTermsOfAHolding:
+    """Terms that read a Holder's shares of Preferred Stock compute their provision in clause eval
+    too, from holder_preferred (its holding in a run). Before, they read the run's holding, which
+    is none outside a run, so each gave $0, 0 shares or false whatever was given. Made-up market
+    data: 1,000 shares converting on 1999-08-02 give 1,000 × (1,000 + 1,000 × 227/365 × 6%) /
+    5.03421875 = 206,052.84… → 206,053 shares (README)."""
+
+    def _values(self, *terms: str, **given: str) -> dict:
+        return values(SERIES_B, *terms, market=MARKET, **{"holder_preferred": "1,000", **given})
+
+    def test_participation_and_purchase_rights(self) -> None:
+        # COD IX.B, XI.F: record date 1999-08-03, converted on the day before, 08-02: 206,053 shares;
+        # $0.10 a share of dividend = $20,605.30; half a right a share = 103,026.5 rights.
+        got = self._values("participation_payment", "purchase_rights", dividend_record_date="1999-08-03",
+                           dividend_per_share="$0.10", rights_per_share="0.5")
+        assert got == {"participation_payment": F("20605.30"), "purchase_rights": F("103026.5")}
+
+    def test_votes(self) -> None:
+        # COD XII: record date 1999-08-02, the date as of which the Conversion Price is calculated:
+        # 206,053 votes.
+        assert self._values("votes", record_date="1999-08-02")["votes"] == 206053
+
+    def test_major_transaction_payment(self) -> None:
+        # COD XI.C: announced Tuesday 1999-08-03, converted on the trading day before (08-02):
+        # 206,053 × $10 = $2,060,530, more than 125% × $1,000 × 1,000 = $1,250,000.
+        got = self._values("major_transaction_payment", transaction_announced_on="1999-08-03",
+                           consideration_per_share="$10")
+        assert got["major_transaction_payment"] == F("2060530")
+        floor = self._values("major_transaction_payment", transaction_announced_on="1999-08-03",
+                             consideration_per_share="$5")
+        assert floor["major_transaction_payment"] == F("1250000")  # 206,053 × $5 = $1,030,265 < $1,250,000
+
+    def test_liquidation_payment(self) -> None:
+        # COD X.A: $1,000,000 available for the 7,500 shares outstanding, each with a Liquidation
+        # Preference of $1,037.3150…: ratably, 1,000 shares take 1,000,000 × 1,000 / 7,500 =
+        # $133,333.33….
+        got = self._values("liquidation_payment", distribution_date="1999-08-02",
+                           assets_available="$1,000,000")
+        assert got["liquidation_payment"] == F(400000, 3)
+
+    @pytest.mark.parametrize(("room", "trigger"), [("1,014,382.6", False), ("600,000", True)])
+    def test_trading_market_trigger_event(self, room: str, trigger: bool) -> None:
+        # COD VI.B: 1,500 shares on 1999-08-02 would convert into 1,500 × 1,037.3150… / 5.03421875 =
+        # 309,079.3 → 309,080; 200% is 618,160. An unissued Cap of 1,014,382.6 is not less: no event;
+        # one of 600,000 is.
+        got = self._values("trading_market_trigger_event", notice_date="1999-08-02", holder_preferred="1,500",
+                           cap_room=room)
+        assert got["trading_market_trigger_event"] is trigger
+
+
+def test_adjusted_fixed_price_counts_from_the_conversion_date_given() -> None:
+    # COD VII.C: notice for 1999-08-16, shares delivered 08-24. The lowest Conversion Price from 08-16
+    # through 08-24 is 08-19's: 101% × the six lowest bids of 08-05..08-18 (4.75, 4.84375, 4.875, 4.875,
+    # 4.9375, 4.9375; sum 29.21875) / 6 = 4.9184895833…, less than $6.03. Outside a run no conversion is
+    # pending, and the period ran from 1900 (the stand-in for none): it found 08-11's $4.9027083333….
+    got = values(SERIES_B, "adjusted_fixed_price", notice_date="1999-08-16", delivered_on="1999-08-24",
+                 market=MARKET)
+    assert got["adjusted_fixed_price"] == F(101, 100) * F("29.21875") / 6  # $4.9184895833…
+
+
+def test_available_for_conversion_before_the_cap_and_reserved_amount() -> None:
+    # COD XIV.D(iv): before any conversion, the lesser of the Reserved Amount, 4,000,000, and the Cap
+    # Amount, 5,071,913 (it was 0: outside a run nothing is allocated to a Holder). With 6,000,000
+    # reserved, the Cap Amount binds.
+    assert values(SERIES_B, "available_for_conversion")["available_for_conversion"] == 4000000
+    more = values(SERIES_B, "available_for_conversion", reserved_amount="6,000,000")
+    assert more["available_for_conversion"] == 5071913
+
+
+@pytest.mark.parametrize(("given", "deadline"), [
+    ({}, D(1999, 9, 10)), ({"consummation_on": "1999-10-15"}, D(1999, 9, 10)),
+    ({"consummation_on": "1999-10-05"}, D(1999, 9, 5))])
+def test_record_date_notice_deadline(given: dict[str, str], deadline: dt.date) -> None:
+    # COD XII: "at least twenty (20) days prior to the record date ... (or thirty (30) days prior to
+    # the consummation of the transaction or event, whichever is earlier". Record date 1999-09-30:
+    # 09-10. A merger consummated 10-15 would give 09-15, later: 09-10. One on 10-05 gives 09-05,
+    # earlier (the clause gave 09-10 whatever the consummation).
+    got = values(SERIES_B, "record_notice_deadline", record_date="1999-09-30", **given)
+    assert got["record_notice_deadline"] == deadline
+
+
+def test_eval_gives_the_holders_cap_allocation_and_its_delivery_period() -> None:
+    # COD IV.G(i) in clause eval (found by the review of terms): the Holder's portion of the Cap
+    # Amount is an input, its allocation in a run. 1,000 of 7,500 shares: 5,071,913 × 1,000/7,500 =
+    # 676,255.07; the notice of 1999-08-02 converts all 1,000, 206,053 Common (scenario 01). Without
+    # it, nothing is allocated outside a run, and nothing converts.
+    given = {"notice_date": "1999-08-02", "preferred_shares": "1000", "common_outstanding": "26704073"}
+    allocated = values(SERIES_B, "issued_shares", "convertible_preferred",
+                       market=ROOT / "examples" / "closing-bids-MADE-UP.csv",
+                       holder_cap_allocation="676255.07", **given)
+    assert (allocated["convertible_preferred"], allocated["issued_shares"]) == (1000, 206053)
+    assert values(SERIES_B, "issued_shares", market=ROOT / "examples" / "closing-bids-MADE-UP.csv",
+                  **given)["issued_shares"] == 0
+    # COD IV.C: the later of the 3rd business day after the Conversion Date (08-05) and the first
+    # business day after the certificates arrive (08-03 → 08-04): 1999-08-05. It counted from 1900.
+    period = values(SERIES_B, "delivery_period", certificates_delivered_on="1999-08-03", **given)
+    assert period["delivery_period"] == dt.date(1999, 8, 5)
+
+
+def test_conversion_default_payments_in_clause_eval_count_from_the_notice_given() -> None:
+    # COD VII.A in clause eval (from the review of terms: it read a run's state and gave $3,500 for
+    # any day). Scenario 05's notice: 1,000 shares on 1999-08-02, certificates 08-03, so the
+    # Delivery Period ends 08-05; through 08-23: 08-06..08-09 at $500 ($2,000), 08-10..08-23,
+    # 14 days × 1% × $1,000,000 ($140,000), the Premium once, 1,000 × 2,724/73: $179,315.0684931507.
+    got = values(SERIES_B, "conversion_default_payment", notice_date="1999-08-02", preferred_shares="1000",
+                 certificates_delivered_on="1999-08-03", accrued_through="1999-08-23")
+    assert got["conversion_default_payment"] == 2000 + 140000 + 1000 * F(2724, 73)

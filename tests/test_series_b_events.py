@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import tempfile
 import textwrap
 from fractions import Fraction as F
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import ROOT
 
 from interpreter.diagnostics import ClauseError
@@ -171,20 +174,21 @@ def test_uncured_default_accrues_to_the_end_of_the_run(tmp_path: Path) -> None:
 def test_redemption_events_from_judgment_and_deadline_events(tmp_path: Path) -> None:
     # (iv) breach noticed 1999-05-03, still uncured on its 10th business day (05-17): the event arises
     # at the start of 05-18; (x) the CEO leaves before 1999-07-27; (ii) a legend notice of 06-01
-    # unanswered through its 10th day (06-11): the event arises at the start of 06-12; (i) 5 trading
-    # days suspended. (Issue 9: one rule for (ii), (iv), (vi) and (vii), the act on time on its last
+    # unanswered through its 10th day (06-11): the event arises at the start of 06-12; (i) trading
+    # suspended from Tuesday 06-15: its fifth business day is Monday 06-21 (issue 9: the count of
+    # days was an event field). (Issue 9: one rule for (ii), (iv), (vi) and (vii), the act on time on its last
     # day, the event at the start of the next; (iv) and (ii) were dated 05-17 and 06-11.)
     result = run(tmp_path, """\
         - {date: 1999-05-03, event: breach_notice}
         - {date: 1999-06-01, event: ceo_change}
         - {date: 1999-06-01, event: legend_notice, holder: A}
-        - {date: 1999-06-15, event: trading_suspended, suspended_trading_days: 5}
+        - {date: 1999-06-15, event: trading_suspended}
         """)
     changes = {(f.name, f.date) for f in result.flags if f.raised}
     assert ("redemption_event_iv", D(1999, 5, 18)) in changes
     assert ("redemption_event_x", D(1999, 6, 1)) in changes
     assert ("redemption_event_ii", D(1999, 6, 12)) in changes
-    assert ("redemption_event_i", D(1999, 6, 15)) in changes
+    assert ("redemption_event_i", D(1999, 6, 21)) in changes
 
 
 def test_a_cure_on_the_last_day_is_on_time_and_on_the_next_too_late(tmp_path: Path) -> None:
@@ -208,7 +212,8 @@ def test_cured_breach_and_late_ceo_change_are_no_redemption_events(tmp_path: Pat
         - {date: 1999-05-03, event: breach_notice}
         - {date: 1999-05-14, event: breach_cured}
         - {date: 1999-08-01, event: ceo_change}
-        - {date: 1999-06-15, event: trading_suspended, suspended_trading_days: 4}
+        - {date: 1999-06-15, event: trading_suspended}
+        - {date: 1999-06-19, event: trading_resumed}
         """)
     assert not any(result.state[f"redemption_event_{n}"] for n in ("i", "iv", "x"))
 
@@ -251,9 +256,10 @@ def test_no_redemption_without_a_redemption_event(tmp_path: Path) -> None:
 
 def test_statement_of_available_shares_and_default_interest(tmp_path: Path) -> None:
     # XIV.D on 1999-03-05 after B converted all its 1,500 (251,742 issued): the Reserved Amount leaves
-    # 4,000,000 − 251,742 = 3,748,258; the Cap allocated to these holders leaves less: A's
-    # 2,028,765.2 + 762,640.6 × 3,000/6,000 reallocated from B = 2,410,085.5 (B's part is used up).
-    # The statement is due within 5 days.
+    # 4,000,000 − 251,742 = 3,748,258, the Cap Amount more, 5,071,913 − 251,742 = 4,820,171; the lesser
+    # is 3,748,258 (issue 9: (iv) is "before the Company would exceed the Cap Amount", all of it; it was
+    # what remained allocated to the holders this run lists, A's 2,410,085.5, which left out the
+    # Holders of the other 3,000 shares). The statement is due within 5 days.
     # XIV.E: $10,000 due 1999-03-01 paid 1999-03-31: 30 days × 24% / 365 × $10,000 = $197.26…
     result = run(tmp_path, """\
         - {date: 1999-03-01, event: conversion_notice, holder: B, preferred_shares: 1500}
@@ -261,7 +267,7 @@ def test_statement_of_available_shares_and_default_interest(tmp_path: Path) -> N
         - {date: 1999-03-31, event: late_payment, holder: A, default_amount: "$10,000", default_due_date: 1999-03-01}
         """)
     values = {c.name: c.record.value for r in result.results for c in r.values}
-    assert values["available_for_conversion"] == F("2410085.5")
+    assert values["available_for_conversion"] == 3748258  # 4,000,000 − 251,742
     assert owed(result, "interest on a Default Amount") == {"A": F(10000) * F(24, 100) * 30 / 365}
     assert [o.due for o in result.obligations if o.what == "statement of available shares"] == [D(1999, 3, 10)]
 
@@ -323,6 +329,42 @@ def test_a_daily_premium_counts_only_days_the_default_exists(tmp_path: Path) -> 
     assert owed(result, "Conversion Default Payments") == {"A": 600 + F(163440, 73)}
 
 
+def test_a_written_demand_makes_the_payments_accrued_to_date_payable(tmp_path: Path) -> None:
+    # COD VII.A: "Conversion Default Payments shall be made the fifth (5th) business day following
+    # written demand by a Holder" (issue 9: only the cure made them owed). A converts 10 shares on
+    # 1999-08-02; the Delivery Period ends 08-05. A demands on 08-12: 08-06..08-09 at $500 ($2,000),
+    # 08-10..08-12 at 1% × $10,000 ($300), and the Premium once, 10 × 2,724/73; due 08-12 + 5
+    # business days = 08-19. The shares come on 08-24: the days since, 08-13..08-23, 11 × $100 =
+    # $1,100, are owed on the cure, due 08-31.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10}
+        - {date: 1999-08-03, event: certificates_delivered, holder: A}
+        - {date: 1999-08-12, event: payment_demand, holder: A}
+        - {date: 1999-08-24, event: shares_delivered, holder: A, shares: 2061}
+        - {date: 1999-08-25, event: payment_demand, holder: A}
+        """)
+    payments = [(o.amount, o.due) for o in result.obligations if o.what == "Conversion Default Payments"]
+    assert payments == [(2300 + F(27240, 73), D(1999, 8, 19)), (1100, D(1999, 8, 31))]
+    # A demand with no default continuing (the 08-25 one) makes nothing owed.
+    assert result.state["default_payments_demanded"].get("A") == 0
+
+
+def test_a_demand_during_a_refusal_default(tmp_path: Path) -> None:
+    # Kind (y): the Company says on 1999-08-02 it will not issue Common Stock. A (3,000 shares)
+    # demands on 08-20: 08-02..08-09 (to the fifth business day after the notice) at $500 = $4,000;
+    # 08-10..08-20, 11 days × 1% × $1,000 × 3,000 = $330,000; the Premium once, to the notice date,
+    # 3,000 × 2,724/73. The Company withdraws on 08-30: A is owed 08-21..08-29, 9 × $30,000 =
+    # $270,000 more; B, who never demanded, all of its own through 08-29.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: refusal_notice}
+        - {date: 1999-08-20, event: payment_demand, holder: A}
+        - {date: 1999-08-30, event: refusal_withdrawn}
+        """)
+    kind_y = [(o.creditor, o.amount) for o in result.obligations if o.what == "Conversion Default Payments (kind y)"]
+    assert kind_y == [("A", 334000 + 3000 * F(2724, 73)), ("A", 270000),
+                      ("B", 4000 + 20 * 15000 + 1500 * F(2724, 73))]
+
+
 def test_default_payments_owed_at_maturity_convert_with_the_shares(tmp_path: Path) -> None:
     # COD IV.H: the shares outstanding on the Maturity Date "(and any accrued and unpaid Conversion
     # Default Payments)" convert by the IV.A formula (issue 9: they stayed owed in cash). A's late
@@ -330,7 +372,8 @@ def test_default_payments_owed_at_maturity_convert_with_the_shares(tmp_path: Pat
     # On 2001-07-27 its other 2,990 shares convert: N = 952, Premium = 1000 × 952/365 × 6%; the
     # Conversion Price is 101% of the average of the six lowest of the ten bids before (scenario 09).
     # IV.E rounds the one total up: ⌈(2,990 × (1,000 + Premium) + payments) / CP⌉.
-    result = run(tmp_path, PARTIAL_DELIVERY, as_of="2001-07-31", facts=", maturity_conditions_met: true")
+    result = run(tmp_path, PARTIAL_DELIVERY, as_of="2001-07-31",
+                 facts=", maturity_conditions_met: true, board_only: false")
     payments = 3400 + 10 * F(1000) * 227 / 365 * F(6, 100)
     premium = F(1000) * 952 / 365 * F(6, 100)
     price = F(101, 100) * sum(map(F, ["4.09375", "4.15625", "4.15625", "4.1875", "4.1875", "4.3125"])) / 6
@@ -372,6 +415,93 @@ def test_the_penalty_of_a_redemption_is_the_default_payments_owed(tmp_path: Path
     assert (cdp.outstanding, cdp.settled) == (0, D(1999, 8, 25))
     (amount,) = [v.record.value for r in demanded.results for v in r.values if v.name == "redemption_amount"]
     assert round(amount, 10) == F("1472.1123179400")
+
+
+def _shares_issuable(day: dt.date, bids: dict[dt.date, F], preferred: int) -> int:
+    # COD IV.A by hand: ⌈preferred × (1,000 + Premium) / CP⌉; Premium = 1,000 × N/365 × 6% from the
+    # Closing Date 1998-12-18; from 1999-07-27 CP is the lesser of $6.03 and 101% of the average of
+    # the six lowest of the ten closing bids before the day.
+    premium = F(1000) * (day - dt.date(1998, 12, 18)).days / 365 * F(6, 100)
+    price = F("6.03")
+    if day >= dt.date(1999, 7, 27):
+        ten = [bids[d] for d in sorted(d for d in bids if d < day)[-10:]]
+        price = min(price, F(101, 100) * sum(sorted(ten)[:6]) / 6)
+    return math.ceil(preferred * (1000 + premium) / price)
+
+
+def test_three_short_trading_days_are_an_authorization_trigger_date(tmp_path: Path) -> None:
+    # COD V.B (issue 9: the Authorization Trigger Date was an event the scenario had to give): the
+    # Reserved Amount, 4,000,000, is checked at every close against 200% of the Common issuable on
+    # all 7,500 outstanding shares; the third consecutive short day is the Authorization Trigger
+    # Date. Needing only the Board, the increase is due within ten days: Redemption Event (vii)
+    # arises at the start of the 11th day.
+    with open(ROOT / "examples" / "closing-bids-MADE-UP.csv") as handle:
+        rows = [line.split(",") for line in handle if line[:1].isdigit()]
+    bids = {dt.date.fromisoformat(r[0]): F(r[1]) for r in rows}
+    days = sorted(d for d in bids if dt.date(1998, 12, 18) <= d <= dt.date(2001, 1, 31))
+    short = [4_000_000 < 2 * _shares_issuable(d, bids, 7500) for d in days]
+    third = next(days[i] for i in range(2, len(days)) if short[i - 2] and short[i - 1] and short[i])
+    assert third == D(2001, 1, 4)
+    result = run(tmp_path, "- {date: 1999-01-15, event: stockholder_approval}\n", as_of="2001-01-31",
+                 facts=", board_only: true")
+    triggers = [r.occurrence.date for r in result.results if r.occurrence.name == "authorization_trigger"]
+    assert triggers == [third]
+    assert ("redemption_event_vii", D(2001, 1, 15)) in {(f.name, f.date) for f in result.flags if f.raised}
+
+
+def test_an_event_of_every_trading_day_is_not_listed_and_needs_market_data(tmp_path: Path) -> None:
+    with pytest.raises(ClauseError) as raised:
+        run(tmp_path, "- {date: 1999-08-02, event: trading_day_close}\n")
+    (problem,) = raised.value.diagnostics
+    assert (problem.line, problem.column, problem.message) == (
+        11, 31, "trading_day_close happens by itself every trading day; a scenario does not list it")
+    path = tmp_path / "no-market.yaml"
+    path.write_text(f"title: t\ncontracts: [{ROOT / 'contracts' / 'series_b_certificate.yaml'}]\n"
+                    "as_of: 1999-12-31\nevents: []\n")
+    with pytest.raises(ClauseError, match="trading_day_close happens every trading day .*: give the "
+                                          r"scenario market data \(market: FILE.csv\)"):
+        run_scenario(load_scenario(path))
+
+
+def test_an_unusable_registration_statement_is_counted_day_by_day(tmp_path: Path) -> None:
+    # COD VIII.A(vi), counted by the run (issue 9: the counts were event fields). Unusable from Monday
+    # 1999-08-02: 08-02, 03, 04, 05 and 06 are five consecutive business days, so the Redemption
+    # Event arises at the close of Friday 08-06.
+    five = run(tmp_path, "- {date: 1999-08-02, event: registration_unusable}\n")
+    raised = [(f.name, f.date) for f in five.flags if f.raised and f.name == "redemption_event_vi"]
+    assert raised == [("redemption_event_vi", D(1999, 8, 6))]
+    # Four suspensions from a Friday to the next Wednesday: five calendar days and three business
+    # days each (the third one's Monday, 09-06, is Labor Day), twenty days in all: no Redemption
+    # Event. A fifth, from Friday 10-01, makes the 21st day in twelve months at the close of 10-01.
+    starts = ["1999-08-06", "1999-08-20", "1999-09-03", "1999-09-17"]
+    events = "".join(f"- {{date: {d}, event: registration_unusable}}\n"
+                     f"- {{date: {(dt.date.fromisoformat(d) + dt.timedelta(days=5)).isoformat()}, "
+                     "event: registration_usable}\n" for d in starts)
+    result = run(tmp_path, events + "- {date: 1999-10-01, event: registration_unusable}\n")
+    raised = [(f.name, f.date) for f in result.flags if f.raised and f.name == "redemption_event_vi"]
+    assert raised == [("redemption_event_vi", D(1999, 10, 1))]
+    # The last suspension lasts to the end of the run: 20 + 92 days (10-01..12-31) in the year.
+    assert result.state["unusable_days_in_year"] == 20 + 92
+    assert result.state["unusable_on"].get(D(1999, 8, 10)) is True
+
+
+def test_trading_suspensions_add_up_over_nine_months(tmp_path: Path) -> None:
+    # COD VIII.A(i): "an aggregate of five (5) trading days in any nine (9) month period". Two
+    # business days suspended from Thursday 1999-03-11 (03-11, 03-12), two from Thursday 06-10
+    # (06-10, 06-11): four in all. A fifth on 1999-12-13 comes more than nine months after March
+    # (the window is 1999-03-14..12-13): three, no event. On 1999-12-10 instead, the window is
+    # 03-11..12-10 and holds all five: the event arises that day.
+    def first(last: str) -> list[D]:
+        result = run(tmp_path, f"""\
+            - {{date: 1999-03-11, event: trading_suspended}}
+            - {{date: 1999-03-13, event: trading_resumed}}
+            - {{date: 1999-06-10, event: trading_suspended}}
+            - {{date: 1999-06-12, event: trading_resumed}}
+            - {{date: {last}, event: trading_suspended}}
+            """, as_of=last)
+        return [f.date for f in result.flags if f.raised and f.name == "redemption_event_i"]
+    assert first("1999-12-13") == []
+    assert first("1999-12-10") == [D(1999, 12, 10)]
 
 
 def test_impossible_events_are_errors_at_their_place(tmp_path: Path) -> None:
@@ -442,3 +572,83 @@ def test_a_transfer_moves_the_unused_part_of_the_allocation(tmp_path: Path) -> N
     allocation, used = result.state["cap_allocation"], result.state["cap_used"]
     assert (used.get("A"), allocation.get("A"), allocation.get("B")) == (
         206053, F("1117409.1"), F("1925738.7"))
+
+
+CAP_AMOUNT = 5071913
+THREE_HOLDERS = ("A", "B", "C")
+
+
+@st.composite
+def conversions_and_transfers(draw: st.DrawFn) -> list[tuple[str, ...]]:
+    """A sequence of conversion notices and transfers among three holders of 2,500 shares each, each
+    for shares the holder surely holds: a conversion is counted here as taking all it asks, so what
+    the holder keeps in the run (a limited conversion leaves more) is never less than assumed."""
+    held = dict.fromkeys(THREE_HOLDERS, 2500)
+    steps: list[tuple[str, ...]] = []
+    for _ in range(draw(st.integers(1, 8))):
+        holders = [h for h in THREE_HOLDERS if held[h] > 0]
+        if not holders:
+            break
+        holder = draw(st.sampled_from(holders))
+        shares = draw(st.integers(1, held[holder]))
+        held[holder] -= shares
+        if draw(st.booleans()):
+            steps.append(("conversion_notice", holder, str(shares)))
+        else:
+            to = draw(st.sampled_from([h for h in THREE_HOLDERS if h != holder]))
+            held[to] += shares
+            steps.append(("transfer", holder, to, str(shares)))
+    return steps
+
+
+@settings(max_examples=25, deadline=None, database=None)
+@given(conversions_and_transfers())
+def test_the_cap_amount_is_never_exceeded_whatever_the_order(steps: list[tuple[str, ...]]) -> None:
+    # COD IV.G(i), XIV.C: before Stockholder Approval "in no event shall the total number of shares of
+    # Common Stock issued upon conversion of the Preferred Stock exceed" 5,071,913; allocated pro rata
+    # (2,500 / 7,500 each), a transfer carrying the unused part of the transferor's portion. A Fixed
+    # Conversion Price of $0.50 (XI.E, from a $0.50 issuance) makes a share worth about 2,020 Common
+    # (1,000 + Premium) / 0.50, so each holder's 1,690,637.66… binds at some 837 shares and the Cap
+    # Amount is reached long before the 7,500 shares are converted. After every event: what was issued
+    # against the Cap (all that was issued, there being no approval) is at most 5,071,913, no holder
+    # has used more than its portion, and the portions add up to the Cap Amount.
+    events = ["- {date: 1999-01-04, event: issuance, issue_price: $0.50}"]
+    for day, step in enumerate(steps, start=1):
+        date = dt.date(1999, 3, 1) + dt.timedelta(days=day)
+        if step[0] == "conversion_notice":
+            events.append(f"- {{date: {date}, event: conversion_notice, holder: {step[1]}, "
+                          f"preferred_shares: {step[2]}}}")
+        else:
+            events.append(f"- {{date: {date}, event: transfer, from: {step[1]}, to: {step[2]}, "
+                          f"preferred_shares: {step[3]}}}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "s.yaml"
+        path.write_text(textwrap.dedent(f"""\
+            title: the Cap Amount over random conversions and transfers
+            contracts: [{ROOT / 'contracts' / 'series_b_certificate.yaml'}]
+            market: {ROOT / 'examples' / 'closing-bids-MADE-UP.csv'}
+            as_of: 1999-06-30
+            facts: {{common_outstanding: 1000000000, board_only: true}}
+            holders:
+              A: {{series_b_preferred: 2500}}
+              B: {{series_b_preferred: 2500}}
+              C: {{series_b_preferred: 2500}}
+            events:
+            """) + "".join(f"  {event}\n" for event in events))
+        result = run_scenario(load_scenario(path))
+    assert len(result.snapshots) == len(events)
+    for state in result.snapshots.values():
+        used, allocation = state["cap_used"].values, state["cap_allocation"].values
+        assert sum(used.values()) <= CAP_AMOUNT
+        assert state["common_issued"] <= CAP_AMOUNT
+        assert all(used[h] <= allocation.get(h, 0) for h in used)
+        assert sum(allocation.values()) == CAP_AMOUNT
+
+
+def test_record_date_notice_before_a_consummation_soon_after(tmp_path: Path) -> None:
+    # COD XII: record date 1999-09-30 for a merger consummated 10-05: notice 30 days before the
+    # consummation, 09-05, is earlier than 20 days before the record date (09-10); owed to A and B.
+    result = run(tmp_path, "- {date: 1999-08-20, event: vote_record_date, record_date: 1999-09-30, "
+                           "consummation_on: 1999-10-05}\n")
+    due = {o.creditor: o.due for o in result.obligations if o.what == "notice of the record date"}
+    assert due == {"A": D(1999, 9, 5), "B": D(1999, 9, 5)}

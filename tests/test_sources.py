@@ -6,15 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from support import CONTRACTS, SHARED
+from support import CONTRACTS, INVENTORY, normalised_document
 
 from interpreter.pipeline import load_checked
 
-INVENTORY = SHARED / "clause-inventory.md"
-SOURCE = SHARED / "source" / "valence-8k-1998-12-21.txt"
 CONTRACT_FILES = sorted(CONTRACTS.glob("*.yaml"))
-
-pytestmark = pytest.mark.skipif(not INVENTORY.exists(), reason="../shared is not beside this checkout")
 
 
 def inventory_ids() -> set[str]:
@@ -24,13 +20,6 @@ def inventory_ids() -> set[str]:
         if match:
             ids.add(match.group(1))
     return ids
-
-
-def normalised_document() -> str:
-    """The source text with page footers and breaks removed and white space folded."""
-    kept = [line for line in SOURCE.read_text(encoding="utf-8").splitlines()
-            if line.strip() != "<PAGE>" and not re.fullmatch(r"\s*\d+\.\s*", line)]
-    return " ".join(" ".join(kept).split())
 
 
 def test_inventory_is_readable() -> None:
@@ -60,3 +49,13 @@ def test_every_text_is_quoted_from_the_document(path: Path) -> None:
             if fragment and fragment not in document:
                 missing.append((term.name, fragment))
     assert not missing, f"text not found verbatim in the source: {missing}"
+
+
+def test_no_test_reads_beside_the_project() -> None:
+    # A clone is complete: the inventory and the filing are docs/, not a folder beside the checkout.
+    here = Path(__file__).parent
+    outside = [p.name for p in sorted(here.glob("*.py"))
+               if p != Path(__file__) and ("ROOT.parent" in p.read_text(encoding="utf-8")
+                                           or "../shared" in p.read_text(encoding="utf-8"))]
+    assert outside == []
+    assert INVENTORY.is_relative_to(here.parent) and INVENTORY.is_file()

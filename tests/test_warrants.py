@@ -253,3 +253,63 @@ def test_variable_rate_deemed_shares_exact_or_whole(tmp_path: Path) -> None:
         return computed["deemed_shares"], round(computed["diluted_price"], 10)
     assert deemed("") == (F(25000000, 43), F("6.7317625895"))
     assert deemed("variable_rate_deemed_shares: whole") == (581395, F("6.7317626756"))
+
+
+def test_expiry_readjusts_to_the_price_without_the_options_after_a_split_and_an_exercise(
+        tmp_path: Path) -> None:
+    # W 4(b)(iv): options on 2,000,000 shares for $6,000,000 granted 1999-09-15 (M $5.375) take the price
+    # to 6.7838 × (26,704,073 + 6,000,000/5.375) / 28,704,073 = 6.57494… → $6.57, the Warrant Shares to
+    # 447,761 × 6.7838 / 6.57 = 462,331.97…. A 3-for-1 split on 10-01: $2.19, shares × 3 =
+    # 1,386,995.92….
+    # 100,000 exercised in cash on 10-20 leave 1,286,995.92…. The options expire unexercised on 11-15:
+    # the price is what it would be had they never been issued, 6.7838 / 3 = 2.26126… → $2.26 (not the
+    # pre-grant $6.7838, which would undo the split), and the shares follow by W 4(d):
+    # 1,286,995.92… × 2.19 / 2.26 = 14,092,605,359 / 11,300 = 1,247,133.22… (not 447,761).
+    run = _run(tmp_path, "  - {date: 1999-09-15, event: issuance, security: option, shares: 2000000, "
+                         "consideration: \"$6,000,000\"}\n"
+                         "  - {date: 1999-10-01, event: stock_split, ratio: 3}\n"
+                         "  - {date: 1999-10-20, event: exercise_notice, holder: CC Investments, "
+                         "shares: 100000}\n"
+                         "  - {date: 1999-11-15, event: options_expired, shares_issued_on_options: 0}\n")
+    assert run.snapshots[1]["current_exercise_price"] == F("2.19")
+    assert run.state["current_exercise_price"] == F("2.26")  # 6.7838 / 3 → $2.26
+    assert run.state["current_warrant_shares"] == F(14092605359, 11300)  # 1,247,133.22…
+    assert run.state["options_pending"] is False
+
+
+def test_a_cashless_exercise_below_the_exercise_price_yields_no_shares() -> None:
+    # W 12(c): "the amount by which the then current Market Price ... exceeds the Exercise Price". On
+    # 1999-08-02 M = the bid of 07-30, $4.96875, below the CC Warrant's $6.7838: nothing exceeds, so
+    # 1,000 Warrant Shares give 0 shares (the fraction was (4.96875 − 6.7838) / 4.96875 = −0.365…,
+    # and cashless_exercise_shares −366).
+    got = values(CC, "common_per_warrant_share", "cashless_exercise_shares", "exercisable_shares",
+                 exercise_date="1999-08-02", exercised_shares="1,000", cashless="true",
+                 common_outstanding="26,704,073", market=MARKET)
+    assert got == {"common_per_warrant_share": 0, "cashless_exercise_shares": 0, "exercisable_shares": 0}
+
+
+def test_repricing_after_a_split_keeps_the_split(tmp_path: Path) -> None:
+    # W 4(b)(iii): the options of the test above ($6.57), a 3-for-1 split ($2.19), then their total
+    # consideration becomes $4,000,000 on 10-15. Had they been granted so, the price would be the price
+    # without them (6.7838 / 3 → $2.26) × (26,704,073 + 4,000,000/5.375) / 28,704,073 = 2.26 × 0.95624…
+    # = 2.16112… → $2.16 (from the pre-grant price it was $6.49, undoing the split). Shares by W 4(d):
+    # 447,761 × 6.7838 / 2.16 = 15,187,605,359 / 10,800 = 1,406,259.75….
+    run = _run(tmp_path, "  - {date: 1999-09-15, event: issuance, security: option, shares: 2000000, "
+                         "consideration: \"$6,000,000\"}\n"
+                         "  - {date: 1999-10-01, event: stock_split, ratio: 3}\n"
+                         "  - {date: 1999-10-15, event: options_repriced, "
+                         "new_consideration: \"$4,000,000\"}\n")
+    assert run.state["current_exercise_price"] == F("2.16")  # 2.26 × 0.95624… → $2.16
+    assert run.state["current_warrant_shares"] == F(15187605359, 10800)  # 1,406,259.75…
+
+
+@pytest.mark.parametrize(("reading", "due"), [("warrant_shares_exercised", F("5000")),
+                                              ("common_issued", F("406.50"))])
+def test_distribution_on_a_cashless_exercise_readings(reading: str, due: F) -> None:
+    # W 4(f): $0.50 a share distributed before Gemini exercises 10,000 Warrant Shares cashless on
+    # 1999-09-15 (813 shares of Common Stock issued, as above): 10,000 × $0.50 = $5,000 for the Warrant
+    # Shares exercised (default), or 813 × $0.50 = $406.50 for the Common Stock issued.
+    got = values(GEMINI, "distribution_due", exercise_date="1999-09-15", exercised_shares="10,000",
+                 cashless="true", common_outstanding="26,704,073", distribution_accrued="$0.50",
+                 market=MARKET, interpret={"distribution_shares": reading})
+    assert got["distribution_due"] == due

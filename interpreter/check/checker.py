@@ -15,8 +15,21 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Note, close_match
 from ..limits import MAX_TERM_CHAIN
-from ..link.loader import literal_problem
-from ..link.program import BUILT_IN_EVENTS, INPUT, OWED, SERIES, STATE, Clause, Effect, Formula, Program, Term
+from ..link.literal_fit import literal_problem
+from ..link.program import (
+    BUILT_IN_EVENTS,
+    INPUT,
+    LINE_CHART,
+    OWED,
+    SERIES,
+    STATE,
+    TIMELINE_CHART,
+    Clause,
+    Effect,
+    Formula,
+    Program,
+    Term,
+)
 from ..syntax import ast
 from ..syntax.parser import RESERVED
 from ..syntax.yamldoc import YamlDoc
@@ -87,7 +100,10 @@ def check(program: Program) -> list[Diagnostic]:
     problems.extend(_requirements(program, clause_contexts))
     for clause in program.clauses:
         problems.extend(_clause(program, clause, clause_contexts))
+    chart_contexts: list[_Context] = []
+    problems.extend(_charts(program, chart_contexts))
     problems.extend(check_given(program, [c.formula for c in clause_contexts]))
+    clause_contexts += chart_contexts
     deps = _dependencies(contexts)
     component = components(deps)
     problems.extend(_cycles(contexts, deps, component))
@@ -154,8 +170,9 @@ def _infer(node: ast.Node, ctx: _Context) -> Type:
     if isinstance(node, ast.Index):
         target, index = _type(node.target, ctx), _type(node.index, ctx)
         if isinstance(target, PartyMap):
-            if not fits(index, PARTY):
-                raise _Fail(node.index.span, f"values by party are indexed by a party, not {index}")
+            if not fits(index, target.key):
+                raise _Fail(node.index.span, f"values by {target.key} are indexed by a {target.key}, "
+                                             f"not {index}")
             return target.element
         if not isinstance(target, Series):
             raise _Fail(node.target.span, f"only a series can be indexed by a date, not {target}")
@@ -574,6 +591,44 @@ def _obligation_effect(program: Program, doc: YamlDoc, effect: Effect, check_typ
                                        f"amount (in {declared.unit})"))
 
 
+def _charts(program: Program, contexts: list[_Context]) -> list[Diagnostic]:
+    """Each chart: lines and limits of one quantity type, a condition, the names it binds, what it shows."""
+    problems: list[Diagnostic] = []
+    typed = _formula_typer(program, contexts, problems)
+    for chart in program.charts.values():
+        doc, where = chart.doc, chart.where
+        if chart.kind == TIMELINE_CHART and (chart.lines or chart.limits or chart.each_day):
+            problems.append(doc.diagnostic(where, f"chart {chart.name} is a timeline of obligations: it "
+                                           "takes no lines, limits or each_day", key=True))
+        if chart.kind == LINE_CHART and not chart.lines:
+            problems.append(doc.diagnostic(where, f"chart {chart.name} needs lines: label: formula",
+                                           key=True))
+        first: tuple[str, Quantity] | None = None
+        for section in ("lines", "limits"):
+            for label, formula in getattr(chart, section).items():
+                found = typed(formula, "quantity", f"a {section[:-1]} of a chart")
+                if not isinstance(found, Quantity):
+                    continue
+                if first is None:
+                    first = (label, found)
+                elif found.dims != first[1].dims:  # a count and a ratio share an axis
+                    problems.append(formula.diagnostic(0, f"{label!r} is {found}, but {first[0]!r} of the "
+                                                          f"same chart is {first[1]}: a chart has one unit"))
+        if chart.when is not None:
+            typed(chart.when, BOOLEAN, "a chart's condition")
+        for key, wanted, what in (("each_day", DATE, "a date term"), ("for_each", PARTY, "a party input")):
+            name = getattr(chart, key)
+            term = program.terms.get(name) if name else None
+            if name and (term is None or term.type != wanted or (key == "for_each" and term.kind != INPUT)):
+                hint = close_match(name, program.terms) if term is None else ""
+                problems.append(doc.diagnostic((*where, key), f"{key} names {what}, not {name!r}{hint}"))
+        for i, name in enumerate(chart.obligations):
+            if name not in program.obligations:
+                problems.append(doc.diagnostic((*where, "obligations", i), f"unknown obligation {name!r}"
+                                               f"{close_match(name, program.obligations)}"))
+    return problems
+
+
 def _target(program: Program, effect: Effect, problems: list[Diagnostic]) -> Type | None:
     """The type of value a set/increase/decrease/raise/clear target holds."""
     formula = effect.target
@@ -591,7 +646,7 @@ def _target(program: Program, effect: Effect, problems: list[Diagnostic]) -> Typ
     if party is None:
         return term.type
     if not isinstance(term.type, PartyMap):
-        problems.append(formula.diagnostic(0, f"{term.name} is not kept by party"))
+        problems.append(formula.diagnostic(0, f"{term.name} is not kept by party, text or date"))
         return None
     ctx = _Context(program, None, formula)
     try:
@@ -599,7 +654,7 @@ def _target(program: Program, effect: Effect, problems: list[Diagnostic]) -> Typ
     except _Fail as fail:
         problems.append(formula.diagnostic(fail.span[0], fail.message))
         return None
-    if not fits(found, PARTY):
-        problems.append(formula.diagnostic(party.span[0], f"a party is needed here, not {found}"))
+    if not fits(found, term.type.key):
+        problems.append(formula.diagnostic(party.span[0], f"a {term.type.key} is needed here, not {found}"))
         return None
     return term.type.element

@@ -78,7 +78,8 @@ class _Needs:
 
 
 def check_given(program: Program, clause_formulas: Iterable[Formula]) -> list[Diagnostic]:
-    """A problem for each formula that reads a given name its definition does not declare."""
+    """A problem for each formula that reads a given name its definition does not declare (a chart's
+    may read the name its ``each_day`` binds)."""
     needs = _Needs(program)
     problems: list[Diagnostic] = []
     for term in program.terms.values():
@@ -92,6 +93,12 @@ def check_given(program: Program, clause_formulas: Iterable[Formula]) -> list[Di
     for formula in clause_formulas:
         for name, span in needs.of_node(formula.node).items():
             problems.append(formula.diagnostic(span[0], _unbound(program, name, "this formula reads")))
+    for chart in program.charts.values():  # a chart binds its each_day to each day it plots
+        for formula in chart.formulas():
+            for name, span in needs.of_node(formula.node).items():
+                if name != chart.each_day:
+                    message = _unbound(program, name, "this formula reads")
+                    problems.append(formula.diagnostic(span[0], message))
     for clause in program.clauses:
         for i, computed in enumerate(clause.compute):
             for name in sorted(needs.of_term(computed)):

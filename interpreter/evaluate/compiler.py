@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any
 from ..calendar import CalendarError, TradingCalendar
 from ..check.dependencies import Graph, reachable
 from ..diagnostics import ClauseError
+from ..limits import MAX_SPAN_DAYS, TOO_LARGE, too_large
 from ..link.program import DEFINITION, PARAMETER, Formula, Program, Term
 from ..syntax import ast
-from ..types import DATE, DURATIONS, YEARS_T, Type
+from ..types import DATE, DURATIONS, MONTHS_T, YEARS_T, Type
 from ..values import PartyValues, SeriesValue
 from . import numerics
 from .trace import Bindings
@@ -89,7 +90,8 @@ class Compiled:
         self._dependents: dict[frozenset[str], frozenset[str]] = {}
         self._rebound: set[str] | None = None
         self._constants: dict[str, Any] = {}
-        self._static: Evaluator | None = None
+        self._static: Evaluator | None = None  # while compiling: see constant()
+        self._compiling = False
         #: Inline or not, by node: the node (kept, so that its id is not reused), its term, its closure.
         self._closures: tuple[dict[int, tuple[ast.Node, Term | None, Closure]], ...] = ({}, {})
 
@@ -101,8 +103,13 @@ class Compiled:
         closures = self._closures[inline]
         found = closures.get(id(node))
         if found is None or found[1] is not owner:  # a term's formula read as no term's: compile it again
-            site = _Site(formula, owner, self if inline else None)
-            found = closures[id(node)] = (node, owner, _compile(node, site))
+            outermost, self._compiling = not self._compiling, True
+            try:
+                found = closures[id(node)] = (node, owner, _compile(node, _Site(formula, owner,
+                                                                              self if inline else None)))
+            finally:
+                if outermost:  # the evaluator that found the constants holds the program: let it go
+                    self._compiling, self._static = False, None
         return found[2]
 
     def reads(self, name: str) -> frozenset[str]:
@@ -138,8 +145,8 @@ class Compiled:
             self._rebound = {name for formula in program.formulas() for name in _rebinds(formula.node)}
         value = UNSET
         if all(self.terms[n].kind in CONSTANT_KINDS and n not in self._rebound for n in self.reads(name)):
-            static, outermost = self._static, self._static is None
-            if static is None:  # one evaluator finds the constants the formulas being compiled read
+            static = self._static
+            if static is None:  # one evaluator finds the constants of the formulas being compiled
                 from .evaluator import Environment, Evaluator  # the evaluator compiles with this module
                 program = self._program()
                 assert program is not None
@@ -148,9 +155,6 @@ class Compiled:
                 value = static.value(name)
             except EvaluationError:  # evaluated where it is used, it fails there, as it should
                 value = UNSET
-            finally:
-                if outermost:
-                    self._static = None  # it holds the program, which this must not keep alive
         self._constants[name] = value
         return value
 
@@ -251,12 +255,19 @@ def _arithmetic(node: ast.Arithmetic, site: _Site) -> Closure:
             steps.append(_divide(site.fail(node)))
         else:
             steps.append(_OPERATORS[op])
-    first = operands[0]
+    first, fail = operands[0], site.fail(node)
+    if len(steps) == 1 and isinstance(steps[0], _DateStep):
+        second, moved = operands[1], steps[0]
+        return lambda ev, b: moved(ev, first(ev, b), second(ev, b))  # a date, or a count of days
     if len(steps) == 1:
         second, step = operands[1], steps[0]
-        if isinstance(step, _DateStep):
-            return lambda ev, b: step(ev, first(ev, b), second(ev, b))
-        return lambda ev, b: step(first(ev, b), second(ev, b))
+
+        def binary(ev: Evaluator, b: Bindings) -> Any:
+            value = step(first(ev, b), second(ev, b))
+            if too_large(value):
+                raise fail(TOO_LARGE)
+            return value
+        return binary
     rest = [(step, operand, isinstance(step, _DateStep))
             for step, operand in zip(steps, operands[1:], strict=True)]
 
@@ -264,6 +275,8 @@ def _arithmetic(node: ast.Arithmetic, site: _Site) -> Closure:
         value = first(ev, b)
         for step, operand, dated in rest:
             value = step(ev, value, operand(ev, b)) if dated else step(value, operand(ev, b))
+            if too_large(value):  # each step at most doubles the digits: stop at the first past
+                raise fail(TOO_LARGE)
         return value
     return chain
 
@@ -296,26 +309,40 @@ class _DateStep:
             return Fraction((left - right).days)
         day, count = (left, right) if self.date_left else (right, left)
         if count.denominator != 1:
-            whole = "year" if self.unit == YEARS_T else "day"
+            whole = "year" if self.unit == YEARS_T else "month" if self.unit == MONTHS_T else "day"
             raise self.fail(f"cannot move a date by a fraction of a {whole} ({count})")
         return move(ev, day, self.sign * int(count), self.calendar, self.fail)
 
 
 def move(ev: Evaluator, day: dt.date, steps: int, calendar: str, fail: Fail) -> dt.date:
-    """``day`` moved by ``steps`` calendar, business or trading days, or years."""
+    """``day`` moved by ``steps`` calendar, business or trading days, months or years."""
     if calendar == "calendar":
         try:
             return day + dt.timedelta(days=steps)
         except OverflowError:
             raise fail(f"{day.isoformat()} moved by {steps} days is out of the calendar's range") from None
     if calendar == "business":
-        return ev.business.add(day, steps)
+        if abs(steps) > MAX_SPAN_DAYS:
+            raise fail(f"{day.isoformat()} moved by {steps:,} business days: more than {MAX_SPAN_DAYS:,}, "
+                       "the limit on a period")
+        try:
+            return ev.business.add(day, steps)
+        except OverflowError:
+            raise fail(f"{day.isoformat()} moved by {steps} business days is out of the calendar's "
+                       "range") from None
     if calendar == "years":  # an anniversary; one of February 29 falls on the 28th
         year = day.year + steps
         if not dt.MINYEAR <= year <= dt.MAXYEAR:
             raise fail(f"{day.isoformat()} moved by {steps} years is out of the calendar's range")
         last = 28 if day.month == 2 and day.day == 29 and not calendar_module.isleap(year) else day.day
         return day.replace(year=year, day=last)
+    if calendar == "months":  # the same day of the month, or the last of a shorter month
+        month = day.year * 12 + day.month - 1 + steps
+        year, month = divmod(month, 12)
+        if not dt.MINYEAR <= year <= dt.MAXYEAR:
+            raise fail(f"{day.isoformat()} moved by {steps} months is out of the calendar's range")
+        last = calendar_module.monthrange(year, month + 1)[1]
+        return dt.date(year, month + 1, min(day.day, last))
     what = f"{day.isoformat()} {'+' if steps >= 0 else '-'} {abs(steps)} trading days"
     try:
         return _trading(ev, fail).add(day, steps, what)
@@ -420,6 +447,8 @@ def _call(node: ast.Call, site: _Site) -> Closure:
     def builtin(ev: Evaluator, b: Bindings) -> Any:
         found = [a(ev, b) for a in args]
         result = implementation(ev, found, fail)
+        if too_large(result):
+            raise fail(TOO_LARGE)
         if ev.derivations:
             step(ev, found, result)
         return result
@@ -444,6 +473,9 @@ def _total(node: ast.Total, site: _Site) -> Closure:
     def total(ev: Evaluator, b: Bindings) -> Fraction:
         first: dt.date = start(ev, b)
         last: dt.date = end(ev, b)
+        if (last - first).days >= MAX_SPAN_DAYS:
+            raise fail(f"{mode} over {first.isoformat()} to {last.isoformat()}: more than "
+                       f"{MAX_SPAN_DAYS:,} days, the limit on a period")
         found: list[Fraction] = []
         day = first
         while day <= last:
@@ -455,6 +487,8 @@ def _total(node: ast.Total, site: _Site) -> Closure:
             raise fail(f"{mode} over an empty period ({first.isoformat()} to {last.isoformat()})")
         else:
             result = min(found) if mode == "least" else max(found)
+        if too_large(result):
+            raise fail(TOO_LARGE)
         if ev.derivations:
             step(ev, [], result)
         return result
@@ -528,6 +562,8 @@ def _numeric(function: str) -> Callable[[Evaluator, list[Any], Fail], Fraction]:
             return numerics.black_scholes_call(spot, strike, volatility, rate, term / 365)
         except ValueError as exc:
             raise fail(str(exc)) from None
+        except ArithmeticError:  # decimal's Overflow: an exponent past its range
+            raise fail(f"{function}: a value out of range") from None
     return numeric
 
 

@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..calendar import BusinessCalendar, TradingCalendar, business_calendar
+from ..diagnostics import ClauseError, Diagnostic
 from ..link.program import (
     DEFINITION,
     GIVEN,
@@ -53,6 +54,9 @@ class Environment:
     market: MarketData | None = None
     state: dict[str, Any] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)  # why a given value is given
+    #: When given, collects the name of every term evaluated (but the constants, which a lean
+    #: evaluator reads as values: they read no input, state, data or reading).
+    read: set[str] | None = None
 
 
 class Evaluator:
@@ -70,8 +74,8 @@ class Evaluator:
         self.derivations = derivations
         self._compiled = compiled(program)
         self.business: BusinessCalendar = business_calendar(self._compiled.business_holidays)
-        self.trading: TradingCalendar | None = (env.market.trading_calendar(self._compiled.exchange)
-                                                if env.market else None)
+        exchange = business_calendar((self._compiled.exchange,)) if self._compiled.exchange else None
+        self.trading: TradingCalendar | None = env.market.trading_calendar(exchange) if env.market else None
         terms = program.terms
         self._inline = not derivations and not any(
             name in terms and terms[name].kind in CONSTANT_KINDS for name in env.given)
@@ -92,6 +96,8 @@ class Evaluator:
         found = memo.get(bindings) if memo is not None else self._memo.get(name)
         if found is not None:
             return found  # type: ignore[no-any-return]
+        if self.env.read is not None:
+            self.env.read.add(name)
         rec = Record(term, bindings)
         self._active.append(rec)
         try:
@@ -165,6 +171,8 @@ class Evaluator:
         return found
 
     def _value(self, term: Term, bindings: Bindings) -> Any:
+        if self.env.read is not None and not self.derivations:  # record() has added it
+            self.env.read.add(term.name)
         for bound, value in bindings:
             if bound == term.name:
                 return value
@@ -219,7 +227,8 @@ class Evaluator:
             raise EvaluationError(f"{term.name} comes from market data: give a CSV (--market on the "
                                   "command line, market: in a scenario)", term)
         column = term.column or term.name
-        if column not in market.columns:
-            raise EvaluationError(f"{market.path} has no column {column!r} for {term.name} "
-                                  f"(columns: {', '.join(['date', *market.columns])})", term)
+        if column not in market.columns:  # at the header of the market data, which lacks it
+            message = (f"no column {column!r} for {term.name} (columns: "
+                       f"{', '.join(['date', *market.columns])})")
+            raise ClauseError(message, [Diagnostic(market.path, market.header_line, 1, message)])
         return SeriesValue(term.name, market.columns[column], trading)

@@ -11,16 +11,17 @@ from typing import Any
 
 from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, close_match
-from ..link.loader import value_problem
+from ..link.literal_fit import value_problem
 from ..link.program import INTERPRETATION, OWED, SERIES, Program, impossible_value
 from ..syntax import ast
-from ..syntax.parser import FormulaSyntaxError, parse_formula
+from ..syntax.literals import SHOWN_CHARS, literal_formula, shown
 from .evaluator import Environment, EvaluationError, Evaluator
 from .market import check_bounds, load_market
 from .trace import Record
 
 
-def _unknown(name: str, program: Program, what: str) -> ClauseError:
+def unknown_name(name: str, program: Program, what: str) -> ClauseError:
+    """``unknown term 'x' in FILE; did you mean 'y'?``, for a name the user gave."""
     return ClauseError(f"unknown {what} {name!r} in {program.path}{close_match(name, program.terms)}")
 
 
@@ -30,27 +31,37 @@ def given_values(program: Program, items: list[tuple[str, str]]) -> dict[str, An
     for name, text in items:
         term = program.terms.get(name)
         if term is None:
-            raise _unknown(name, program, "term")
+            raise unknown_name(name, program, "term")
         if term.kind == SERIES:
             raise ClauseError(f"--set {name}: a series comes from the market data (--market)")
         if term.kind == OWED:
             raise ClauseError(f"--set {name}: what is outstanding of an obligation comes from a run "
                               "(clause run)")
-        try:
-            node = parse_formula(text)
-        except FormulaSyntaxError as exc:
-            raise ClauseError(f"--set {name}={text}: {exc.message}") from None
+        written = f"--set {name}={text if len(text) <= SHOWN_CHARS else shown(text)}"
+        node = literal_formula(text)
+        if node is None:
+            node = _parsed(written, text)
         if ast.signed_literal(node) is None:
-            raise ClauseError(f"--set {name}={text}: give a single value such as 1,000 or "
-                              "1999-08-02 or $6.03")
+            raise ClauseError(f"{written}: give a single value such as 1,000 or 1999-08-02 or $6.03")
         problem = value_problem(node, term.type, text, coerce=True)
         if problem:
-            raise ClauseError(f"--set {name}={text}: {problem}")
+            raise ClauseError(f"{written}: {problem}")
         given[name] = ast.literal_value(node)
         impossible = impossible_value(term, given[name], term.type)
         if impossible:
-            raise ClauseError(f"--set {name}={text}: {impossible}")
+            raise ClauseError(f"{written}: {impossible}")
     return given
+
+
+def _parsed(written: str, text: str) -> ast.Node:
+    """A ``--set`` value that is not a plain literal, read by the parser (loaded only for it);
+    ``written`` is how an error shows the option."""
+    from ..syntax.parser import FormulaSyntaxError, parse_formula
+
+    try:
+        return parse_formula(text)
+    except FormulaSyntaxError as exc:
+        raise ClauseError(f"{written}: {exc.message}") from None
 
 
 def chosen_readings(program: Program, items: list[tuple[str, str]]) -> dict[str, str]:
@@ -85,7 +96,7 @@ def evaluate(program: Program, env: Environment, terms: list[str], derivations: 
     raises ``ClauseError`` located in the contract on failure."""
     for name in terms:
         if name not in program.terms:
-            raise _unknown(name, program, "term")
+            raise unknown_name(name, program, "term")
     _not_before_issue(program, env)
     evaluator = Evaluator(program, env, derivations)
     try:

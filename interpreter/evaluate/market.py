@@ -1,21 +1,27 @@
 """Market data: a CSV with a ``date`` column and one column per series.
 
 Each row's date is a trading day. Values are read exactly (``5.875`` or
-``$5.875``); an empty cell means the series has no value that day.
+``$5.875``); an empty cell means the series has no value that day. A file read before
+(the same bytes, named the same, checked against the same calendar) comes from the cache.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
 
-from ..calendar import BusinessCalendar, TradingCalendar, business_calendar
+from .. import cache
+from ..calendar import BusinessCalendar, TradingCalendar
 from ..diagnostics import ClauseError, Diagnostic
+from ..files import read_text
+from ..limits import MAX_MARKET_ROWS, MAX_SPAN_DAYS
 from ..link.program import SERIES, Program, impossible_value
 from ..syntax.literals import parse_date, parse_money, parse_number
 from ..types import Series
@@ -30,16 +36,17 @@ class MarketData:
     columns: dict[str, dict[dt.date, Fraction]]
     warnings: list[Diagnostic] = field(default_factory=list)
     cells: dict[tuple[str, dt.date], tuple[int, int]] = field(default_factory=dict)  # line, column
-    _trading: dict[str | None, TradingCalendar] = field(default_factory=dict, repr=False, compare=False)
+    header_line: int = 1  # where the columns are named
+    _calendars: dict[tuple[str, ...], TradingCalendar] = field(default_factory=dict, repr=False,
+                                                               compare=False)
 
-    def trading_calendar(self, exchange: str | None) -> TradingCalendar:
-        """The trading days of the data, checked against the ``exchange`` calendar: built once,
-        shared by every evaluation that reads the data."""
-        found = self._trading.get(exchange)
-        if found is None:
-            checked = business_calendar((exchange,)) if exchange else None
-            found = self._trading[exchange] = TradingCalendar(self.dates, checked, self.path)
-        return found
+    def trading_calendar(self, exchange: BusinessCalendar | None) -> TradingCalendar:
+        """The trading days of this data, checked against ``exchange``: made once for each exchange
+        (every evaluation of a run asks for it)."""
+        key = tuple(exchange.codes) if exchange else ()
+        if key not in self._calendars:
+            self._calendars[key] = TradingCalendar(self.dates, exchange, self.path)
+        return self._calendars[key]
 
     def impossible(self, column: str, problem: Callable[[Fraction], str | None]) -> list[Diagnostic]:
         """A diagnostic at each cell of ``column`` whose value ``problem`` rejects, in date order."""
@@ -50,6 +57,10 @@ class MarketData:
                 line, col = self.cells[(column, day)]
                 found.append(Diagnostic(self.path, line, col, f"{column} of {day.isoformat()}: {message}"))
         return found
+
+
+#: A column name as a header line gives it: a word or a few, not a line of another file.
+_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ .()-]{0,39}")
 
 
 def _value(text: str) -> Fraction:
@@ -64,21 +75,35 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
     kept (the data is the record of trading days) but reported as a warning.
     """
     shown = str(path)
+    text = read_text(path, "market data file")
+    entry = cache.digest(shown, text.encode("utf-8"), *(exchange.codes if exchange else ()))
+    kept = cache.load("markets", entry)
+    if isinstance(kept, MarketData):
+        return kept
+    market = _read(shown, text, exchange)
+    cache.store("markets", entry, market)
+    return market
+
+
+def _read(shown: str, text: str, exchange: BusinessCalendar | None) -> MarketData:
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
-    except FileNotFoundError:
-        raise ClauseError(f"{shown}: no such market data file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ClauseError(f"{shown}: cannot read market data: {exc}") from None
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:  # a field longer than the csv module's limit, a NUL byte
+        raise ClauseError(f"{shown}: not market data: {exc}") from None
     header_row = next((i for i, r in enumerate(rows) if r and not r[0].startswith("#")), None)
     if header_row is None:
         raise ClauseError(f"{shown}: empty market data file",
                           [Diagnostic(shown, 1, 1, "empty market data file")])
     header = [h.strip() for h in rows[header_row]]
     if "date" not in header:
+        # A header of column names is shown; any other line is not (it may be anyone's file).
+        named = all(_COLUMN_NAME.fullmatch(h) for h in header)
+        found = f"; found {', '.join(header)}" if named else ": this line is not a row of column names"
         raise ClauseError("no date column", [Diagnostic(
-            shown, header_row + 1, 1, f"market data needs a 'date' column; found {', '.join(header)}")])
+            shown, header_row + 1, 1, f"market data needs a 'date' column{found}")])
+    if len(rows) - header_row - 1 > MAX_MARKET_ROWS:
+        message = f"more than {MAX_MARKET_ROWS:,} rows of market data: the limit on a file"
+        raise ClauseError(message, [Diagnostic(shown, header_row + MAX_MARKET_ROWS + 2, 1, message)])
     date_col = header.index("date")
     columns: dict[str, dict[dt.date, Fraction]] = {h: {} for h in header if h != "date"}
     problems: list[Diagnostic] = []
@@ -117,9 +142,13 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
     if problems:
         raise ClauseError(problems[0].message, problems)
     dates = sorted(seen)
+    if dates and (dates[-1] - dates[0]).days > MAX_SPAN_DAYS:
+        message = (f"the market data runs from {dates[0].isoformat()} to {dates[-1].isoformat()}: more "
+                   f"than {MAX_SPAN_DAYS:,} days, the limit on a period")
+        raise ClauseError(message, [Diagnostic(shown, seen[dates[-1]], 1, message)])
     if exchange is not None and dates:
         warnings.extend(_gaps(shown, dates, exchange, header_row + 1))
-    return MarketData(shown, dates, columns, warnings, cells)
+    return MarketData(shown, dates, columns, warnings, cells, header_line=header_row + 1)
 
 
 def _gaps(shown: str, dates: list[dt.date], exchange: BusinessCalendar, line: int) -> list[Diagnostic]:

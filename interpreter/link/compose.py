@@ -16,11 +16,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import ClauseError, Diagnostic
+from ..diagnostics import Diagnostic
+from ..files import named_file
 from ..syntax import ast
 from ..syntax.entries import read_layout
 from ..syntax.yamldoc import YamlDoc
-from .program import INPUT, PARAMETER, SECTIONS, SERIES, STATE, Program, Term
+from .program import BUILT_IN_EVENTS, INPUT, PARAMETER, SECTIONS, SERIES, STATE, Program, Term
 from .rename import renamed, with_formulas
 
 #: The kinds of term that can be one across documents; a shared definition would be two formulas.
@@ -40,10 +41,7 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
     composed = Program(doc, str(data["title"]), dict(data["document"]), {})
     found: set[tuple[str, str]] = set()
     for short, file in data["documents"].items():
-        document = path.parent / str(file)
-        if not document.is_file():
-            problem = doc.diagnostic(("documents", short), f"no such contract file: {document}")
-            raise ClauseError(problem.message, [problem])
+        document = named_file(doc, ("documents", short), str(file), "contract file")
         program = load(document)
         if program.abstract:
             problems.append(doc.diagnostic(("documents", short), f"{file} is an abstract body; a deal "
@@ -51,10 +49,12 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
             continue
         declared = set(program.terms) | set(program.events) | set(program.obligations)
         found.update((short, name) for name in declared if (short, name) in shared)
-        names = {name: shared[(short, name)][0] if (short, name) in shared else f"{short}.{name}"
-                 for name in declared}
+        names = {name: shared[(short, name)][0] if (short, name) in shared
+                 else _qualified(short, name, program) for name in declared}
         program = renamed(program, names, problems)
-        program = replace(program, clauses=[replace(c, name=f"{short}.{c.name}") for c in program.clauses])
+        program = replace(program, clauses=[replace(c, name=f"{short}.{c.name}") for c in program.clauses],
+                          charts={f"{short}.{n}": replace(c, name=f"{short}.{n}", document=program.title)
+                                  for n, c in program.charts.items()})
         _merge(composed, program, own, problems)
         composed.documents[short] = program
         if composed.issue_date is None and program.issue_date is not None:
@@ -66,6 +66,12 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
             problems.append(doc.diagnostic(("shared", deal_name, index),
                                            f"{short} declares nothing named {name!r}"))
     return composed
+
+
+def _qualified(short: str, name: str, program: Program) -> str:
+    """A document's name in the deal: ``short.name``; the run's own events (``start``,
+    ``as_of``) stay the run's, so a document's clauses on them still run."""
+    return name if name in BUILT_IN_EVENTS and name in program.events else f"{short}.{name}"
 
 
 def _shared(doc: YamlDoc, raw: dict[str, Any], documents: set[str],
@@ -117,6 +123,7 @@ def _merge(composed: Program, program: Program, own: set[str], problems: list[Di
         if composed.provision_texts.setdefault(provision, text) != text:
             composed.provision_texts[provision] = ""
     composed.clauses += program.clauses
+    composed.charts.update(program.charts)
 
 
 def _disagreement(first: Term, other: Term) -> str | None:

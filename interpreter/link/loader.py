@@ -13,40 +13,37 @@ from typing import Any
 
 from ..calendar import unknown_calendar
 from ..diagnostics import ClauseError, Diagnostic, close_match
-from ..display import human
+from ..files import named_file
 from ..syntax import ast
 from ..syntax.entries import QUOTING, Entry, read_layout
 from ..syntax.parser import FormulaLimitError, FormulaSyntaxError, parsed_formula
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import (
-    COUNT,
-    MONEY_T,
     PARTY,
-    PRICE,
-    RATIO,
     TEXT,
     Enum,
     PartyMap,
-    Quantity,
     Series,
-    Type,
-    fits,
     parse_type,
 )
 from .compose import compose, qualified_keywords
+from .literal_fit import value_problem
 from .program import (
     DEFINITION,
     GIVEN,
     INPUT,
     INTERPRETATION,
+    LINE_CHART,
     OWED,
     PARAMETER,
     SECTION_OF,
     SECTIONS,
     SERIES,
     STATE,
+    TIMELINE_CHART,
     Bounds,
+    Chart,
     Choice,
     Clause,
     Effect,
@@ -59,22 +56,28 @@ from .program import (
     Term,
 )
 from .rename import renamed
+from .reuse import linked_once, note_read
 
 
 def load_program(path: str | Path, _chain: tuple[Path, ...] = ()) -> Program:
-    """Load and parse one contract file, and the body it extends.
+    """Load and parse one contract file, and the body it extends (once per run: see ``reuse``).
 
     Raises ``ClauseError`` listing every problem found.
     """
+    return linked_once(str(path), lambda: _load_program(path, _chain))
+
+
+def _load_program(path: str | Path, chain: tuple[Path, ...]) -> Program:
     doc = load_checked_yaml(path, "contract.schema.json", "contract")
+    note_read(doc.path, doc.text)
     problems: list[Diagnostic] = []
     if "documents" in doc.data and "extends" in doc.data:
         problem = doc.diagnostic(("extends",), "a file either extends a body or joins documents "
                                  "into a deal, not both", key=True)
         raise ClauseError(problem.message, [problem])
-    parent = _parent(doc, Path(path), _chain)
+    parent = _parent(doc, Path(path), chain)
     if "documents" in doc.data:
-        parent = compose(doc, Path(path), _documents_loader(doc, Path(path), _chain), problems)
+        parent = compose(doc, Path(path), _documents_loader(doc, Path(path), chain), problems)
     program = _build(doc, problems, parent)
     if "documents" in doc.data:
         program = qualified_keywords(program)
@@ -107,13 +110,10 @@ def _parent(doc: YamlDoc, path: Path, chain: tuple[Path, ...]) -> Program | None
     """The body ``doc`` extends, loaded (with its own body) relative to ``path``."""
     if "extends" not in doc.data:
         return None
-    body = path.parent / str(doc.data["extends"])
+    body = named_file(doc, ("extends",), str(doc.data["extends"]), "contract body")
     here = path.resolve()
     if body.resolve() in (*chain, here):
         problem = doc.diagnostic(("extends",), f"{body} extends itself, through {path}")
-        raise ClauseError(problem.message, [problem])
-    if not body.is_file():
-        problem = doc.diagnostic(("extends",), f"no such contract body: {body}")
         raise ClauseError(problem.message, [problem])
     return load_program(body, (*chain, here))
 
@@ -174,7 +174,7 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         program.events[entry.name] = EventDecl(
             entry.name, entry.where, doc, [entry.data["date"]] if "date" in entry.data else [],
             {k: [v] for k, v in pairs}, list(entry.sources), entry.data.get("description"),
-            list(entry.source_sites), requires)
+            list(entry.source_sites), requires, entry.data.get("every"))
     if parent:
         program.obligations = dict(parent.obligations)
     own_obligations: set[str] = set()
@@ -196,7 +196,33 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
             clause.text = _inherited_text(doc, entry, replaced, parent, problems)
         clauses.append(clause)
     program.clauses = ordered_clauses(doc, program.clauses, clauses, problems)
+    program.charts = {**(parent.charts if parent else {}), **_charts(doc, program, problems)}
     return program
+
+
+def _charts(doc: YamlDoc, program: Program, problems: list[Diagnostic]) -> dict[str, Chart]:
+    """The file's own charts; a timeline without a list shows every obligation declared so far."""
+    charts: dict[str, Chart] = {}
+    for name, data in (doc.data.get("charts") or {}).items():
+        where: Path_ = ("charts", name)
+        kind = str(data.get("kind", LINE_CHART))
+        default = list(program.obligations) if kind == TIMELINE_CHART else []
+        charts[name] = Chart(
+            name, str(data["title"]), kind, where, doc,
+            _labelled(doc, (*where, "lines"), data.get("lines"), problems),
+            _labelled(doc, (*where, "limits"), data.get("limits"), problems),
+            data.get("each_day"), data.get("days"), data.get("for_each"),
+            _formula(doc, (*where, "when"), problems) if "when" in data else None,
+            [str(o) for o in data.get("obligations") or default], [str(c) for c in data.get("cites", [])],
+            data.get("note"))
+    return charts
+
+
+def _labelled(doc: YamlDoc, where: Path_, raw: dict[str, Any] | None,
+              problems: list[Diagnostic]) -> dict[str, Formula]:
+    """The formulas of a mapping ``label: formula`` (``raw``, at ``where``; none if absent)."""
+    found = {str(label): _formula(doc, (*where, label), problems) for label in raw or {}}
+    return {label: f for label, f in found.items() if f is not None}
 
 
 def _declare_given(doc: YamlDoc, term: Term, terms: dict[str, Term], problems: list[Diagnostic]) -> None:
@@ -447,51 +473,3 @@ def _formula(doc: YamlDoc, where: Path_, problems: list[Diagnostic]) -> Formula 
         what = "" if isinstance(exc, FormulaLimitError) else "syntax error: "
         problems.append(Diagnostic(doc.path, line, col, f"{what}{exc.message}"))
         return None
-
-
-def literal_problem(node: ast.Node, expected: Type, text: str) -> str | None:
-    """Why a literal cannot stand where a value of ``expected`` is wanted, though its type nearly fits.
-
-    A word for an enum must be one of its members; a number for a count must be whole and
-    not negative. ``text`` is the formula ``node`` was read from. None when neither applies.
-    """
-    target = ast.signed_literal(node)
-    if target is None:
-        return None
-    if isinstance(expected, Enum) and target.literal_type == TEXT:
-        return expected.not_a_member(target.value)
-    if expected == COUNT and target.literal_type in (COUNT, RATIO) and not target.percent:
-        written = text[node.span[0]:node.span[1]]
-        if isinstance(node, ast.Negate) and target.value:
-            return f"{written} is negative; a count is a whole number, 0 or more"
-        if target.value.denominator != 1:
-            return f"{written} is not a whole number; a count is a whole number, 0 or more"
-    return None
-
-
-def value_problem(node: ast.Node, declared: Type, text: str, *, coerce: bool = False) -> str | None:
-    """What is wrong with a literal given as a value of ``declared``; leaves non-literals alone.
-
-    A file's value (a parameter's ``value``, an ``initial`` value, a literal ``default``)
-    means what the same text means in a formula, so a missing unit is an error that says
-    what to write (``365 is a count; the term is declared days: write 365 days``).
-    With ``coerce``, for what a person types (``--set``, a scenario), a plain number takes
-    any unit and an amount of money may be a price: the literal takes the declared type.
-    ``text`` is the formula ``node`` was read from.
-    """
-    target = ast.signed_literal(node)
-    if target is None:
-        return None
-    problem = literal_problem(node, declared, text)
-    have = target.literal_type
-    if problem or fits(have, declared) or (isinstance(declared, Enum) and have == TEXT):
-        return problem
-    plain_number = have in (COUNT, RATIO) and not target.percent
-    if not ((plain_number and isinstance(declared, Quantity)) or (have == MONEY_T and declared == PRICE)):
-        return f"the value is {have}, but the term is declared {declared}"
-    if coerce:
-        target.literal_type = declared
-        return None
-    shown = RATIO if isinstance(node, ast.Negate) and have == COUNT else have  # -5 is not a count
-    return (f"{text[node.span[0]:node.span[1]]} is {'money' if shown == MONEY_T else f'a {shown}'}; "
-            f"the term is declared {declared}: write {human(ast.literal_value(node), declared)}")

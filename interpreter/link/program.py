@@ -162,6 +162,7 @@ class EventDecl:
     description: str | None = None
     source_sites: list[Site] = field(default_factory=list)
     requires: list[Requirement] = field(default_factory=list)
+    every: str | None = None  # "trading day", "business day" or "day": it happens by itself each such day
 
 
 @dataclass
@@ -235,6 +236,43 @@ class Reference:
     doc: YamlDoc
 
 
+#: The kinds of chart: formulas drawn over a run, and the obligations on a timeline.
+LINE_CHART = "line"
+TIMELINE_CHART = "timeline"
+
+
+@dataclass
+class Chart:
+    """A chart a report draws from a run: formulas sampled over it, or its obligations.
+
+    ``lines`` and ``limits`` map a label to a formula of one unit (limits are drawn dashed);
+    ``each_day`` names a date term set to each day plotted, else the formulas are read after
+    each event; ``for_each`` a party input, evaluated for each holder; ``obligations`` the
+    declared obligations a timeline shows. ``document`` is, in a deal, the title of the
+    document the chart comes from.
+    """
+
+    name: str
+    title: str
+    kind: str
+    where: Path_
+    doc: YamlDoc
+    lines: dict[str, Formula] = field(default_factory=dict)
+    limits: dict[str, Formula] = field(default_factory=dict)
+    each_day: str | None = None
+    days: str | None = None  # trading or calendar days; None: trading days when there is market data
+    for_each: str | None = None
+    when: Formula | None = None
+    obligations: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    note: str | None = None
+    document: str = ""
+
+    def formulas(self) -> list[Formula]:
+        """The chart's formulas: its lines, its limits and its condition."""
+        return [*self.lines.values(), *self.limits.values(), *([self.when] if self.when else [])]
+
+
 @dataclass
 class Program:
     """A loaded contract file. After ``checker.check`` every formula node is typed."""
@@ -256,6 +294,7 @@ class Program:
     provisions: list[tuple[str, Site]] = field(default_factory=list)  # this file's own, with where
     #: Each provision's text, from this file or the files it extends or joins: entries quote it.
     provision_texts: dict[str, str] = field(default_factory=dict)
+    charts: dict[str, Chart] = field(default_factory=dict)  # what a report draws, in file order
 
     @property
     def path(self) -> str:
@@ -282,7 +321,7 @@ class Program:
         return {source for source, _, _ in self.citations()}
 
     def formulas(self) -> list[Formula]:
-        """Every formula: the terms', then each clause's condition and its effects'."""
+        """Every formula: the terms', then each clause's condition and its effects', then the charts'."""
         found = [f for term in self.terms.values() for f in term.formulas()]
         found += [f for o in self.obligations.values() for f in (o.debtor, o.creditor) if f]
         found += [r.condition for e in self.events.values() for r in e.requires]
@@ -292,6 +331,7 @@ class Program:
                 found += [effect.target] if effect.target else []
                 found += [effect.when] if effect.when else []
                 found += [*effect.formulas.values(), *effect.fields.values()]
+        found += [f for chart in self.charts.values() for f in chart.formulas()]
         return found
 
     def state(self) -> list[Term]:

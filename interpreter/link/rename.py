@@ -39,7 +39,11 @@ def with_formulas(program: Program, change: FormulaMap) -> Program:
     clauses = [replace(c, when=each(c.when), effects=[effect(e) for e in c.effects]) for c in program.clauses]
     events = {name: replace(e, requires=[replace(r, condition=change(r.condition)) for r in e.requires])
               for name, e in program.events.items()}
-    return replace(program, terms=terms, obligations=obligations, clauses=clauses, events=events)
+    charts = {name: replace(c, lines={k: change(f) for k, f in c.lines.items()},
+                            limits={k: change(f) for k, f in c.limits.items()}, when=each(c.when))
+              for name, c in program.charts.items()}
+    return replace(program, terms=terms, obligations=obligations, clauses=clauses, events=events,
+                   charts=charts)
 
 
 def renamed(program: Program, names: dict[str, str], problems: list[Diagnostic]) -> Program:
@@ -85,4 +89,7 @@ def renamed(program: Program, names: dict[str, str], problems: list[Diagnostic])
                 for n, e in program.events.items()},
         obligations={to(n): replace(o, name=to(o.name)) for n, o in program.obligations.items()},
         clauses=[clause(c) for c in program.clauses],
+        charts={n: replace(c, each_day=to(c.each_day) if c.each_day else None,
+                           for_each=to(c.for_each) if c.for_each else None,
+                           obligations=[to(o) for o in c.obligations]) for n, c in program.charts.items()},
         issue_date=to(program.issue_date) if program.issue_date else None)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..display import human, plain
 from ..evaluate.trace import Record
-from ..link.program import Program, Term
+from ..link.program import Program
 
 
 def _origin(rec: Record) -> str:
@@ -19,39 +20,74 @@ def _origin(rec: Record) -> str:
     return rec.origin
 
 
-def _sources(term: Term) -> str:
-    return ", ".join(term.sources)
+@dataclass
+class Derivation:
+    """One value of a derivation, for people: the term, its value, where it comes from, how it was
+    computed (formula, steps, quoted text) and the derivations of the values it used.
+
+    A value shown in full earlier in the same tree is ``repeated``, with nothing under it.
+    """
+
+    name: str
+    value: str
+    sources: list[str]
+    origin: str
+    file: str  # the file the term is written in
+    bindings: list[tuple[str, str]] = field(default_factory=list)
+    repeated: bool = False
+    formula: str | None = None
+    steps: list[str] = field(default_factory=list)
+    text: str | None = None
+    uses: list[Derivation] = field(default_factory=list)
+
+
+def derivation(rec: Record, program: Program) -> Derivation:
+    """The derivation of ``rec`` as a tree, each term once in full."""
+    shown: set[int] = set()
+
+    def visit(r: Record) -> Derivation:
+        bound = [(k, human(v, program.terms[k].type)) for k, v in r.bindings if k != r.term.name]
+        node = Derivation(r.term.name, human(r.value, r.term.type), list(r.term.sources), _origin(r),
+                          r.term.doc.path, bound)
+        if id(r) in shown:
+            node.repeated = True
+            return node
+        shown.add(id(r))
+        if r.origin in ("formula", "interpretation", "default"):
+            formula = r.term.choices[r.choice].formula if r.choice else r.term.formula
+            node.formula = " ".join(formula.text.split()) if formula is not None else None
+        node.steps = [f"{step.text} = {human(step.value, step.type)}"
+                      + (f"  ({step.detail})" if step.detail else "") for step in r.steps]
+        if r.term.text and r.origin not in ("given", "bound"):
+            node.text = " ".join(r.term.text.split())
+        node.uses = [visit(used) for used in _unique(r.uses)]
+        return node
+
+    return visit(rec)
 
 
 def explain(rec: Record, program: Program) -> list[str]:
     """The derivation of ``rec`` as an indented tree, each term once in full."""
     lines: list[str] = []
-    shown: set[int] = set()
 
-    def visit(r: Record, depth: int) -> None:
+    def visit(d: Derivation, depth: int) -> None:
         pad = "  " * depth
-        bound = "".join(f", {k} = {human(v, program.terms[k].type)}" for k, v in r.bindings
-                        if k != r.term.name)
-        head = f"{pad}{r.term.name} = {human(r.value, r.term.type)}"
-        where = f"  [{_sources(r.term)}]" if r.term.sources else ""
-        if id(r) in shown:
+        bound = "".join(f", {k} = {v}" for k, v in d.bindings)
+        head = f"{pad}{d.name} = {d.value}"
+        if d.repeated:
             lines.append(f"{head}  (as above{bound and ' with' + bound[1:]})")
             return
-        shown.add(id(r))
-        lines.append(f"{head}{where}  ({_origin(r)}{bound})")
-        if r.origin in ("formula", "interpretation", "default", "parameter"):
-            formula = (r.term.choices[r.choice].formula if r.choice else r.term.formula)
-            if formula is not None and r.origin != "parameter":
-                lines.append(f"{pad}  formula: {' '.join(formula.text.split())}")
-        for step in r.steps:
-            detail = f"  ({step.detail})" if step.detail else ""
-            lines.append(f"{pad}  step: {step.text} = {human(step.value, step.type)}{detail}")
-        if r.term.text and r.origin not in ("given", "bound"):
-            lines.append(f"{pad}  text: “{' '.join(r.term.text.split())}”")
-        for used in _unique(r.uses):
+        where = f"  [{', '.join(d.sources)}]" if d.sources else ""
+        lines.append(f"{head}{where}  ({d.origin}{bound})")
+        if d.formula:
+            lines.append(f"{pad}  formula: {d.formula}")
+        lines.extend(f"{pad}  step: {step}" for step in d.steps)
+        if d.text:
+            lines.append(f"{pad}  text: “{d.text}”")
+        for used in d.uses:
             visit(used, depth + 1)
 
-    visit(rec, 0)
+    visit(derivation(rec, program), 0)
     return lines
 
 
@@ -61,23 +97,33 @@ def _unique(records: list[Record]) -> list[Record]:
 
 
 def explain_json(rec: Record, program: Program) -> dict[str, Any]:
-    """The derivation of ``rec`` as nested JSON objects."""
-    formula = None
-    if rec.origin in ("formula", "interpretation", "default"):
-        chosen = rec.term.choices[rec.choice].formula if rec.choice else rec.term.formula
-        formula = chosen.text if chosen else None
-    return {
-        "term": rec.term.name,
-        "value": plain(rec.value, rec.term.type),
-        "type": str(rec.term.type),
-        "origin": rec.origin,
-        **({"reading": rec.choice} if rec.choice else {}),
-        **({"bindings": {k: plain(v, program.terms[k].type) for k, v in rec.bindings}}
-           if rec.bindings else {}),
-        "source": rec.term.sources,
-        **({"formula": " ".join(formula.split())} if formula else {}),
-        **({"text": " ".join(rec.term.text.split())} if rec.term.text else {}),
-        "steps": [{"expression": s.text, "value": plain(s.value, s.type),
-                   **({"detail": s.detail} if s.detail else {})} for s in rec.steps],
-        "uses": [explain_json(u, program) for u in _unique(rec.uses)],
-    }
+    """The derivation of ``rec`` as nested JSON objects, each term once in full: a record met
+    again is its term, value and ``"as_above": true`` (else terms that share what they use
+    would repeat it, exponentially in the depth)."""
+    shown: set[int] = set()
+
+    def visit(r: Record) -> dict[str, Any]:
+        head: dict[str, Any] = {"term": r.term.name, "value": plain(r.value, r.term.type)}
+        if id(r) in shown:
+            return {**head, "as_above": True}
+        shown.add(id(r))
+        formula = None
+        if r.origin in ("formula", "interpretation", "default"):
+            chosen = r.term.choices[r.choice].formula if r.choice else r.term.formula
+            formula = chosen.text if chosen else None
+        return {
+            **head,
+            "type": str(r.term.type),
+            "origin": r.origin,
+            **({"reading": r.choice} if r.choice else {}),
+            **({"bindings": {k: plain(v, program.terms[k].type) for k, v in r.bindings}}
+               if r.bindings else {}),
+            "source": r.term.sources,
+            **({"formula": " ".join(formula.split())} if formula else {}),
+            **({"text": " ".join(r.term.text.split())} if r.term.text else {}),
+            "steps": [{"expression": s.text, "value": plain(s.value, s.type),
+                       **({"detail": s.detail} if s.detail else {})} for s in r.steps],
+            "uses": [visit(u) for u in _unique(r.uses)],
+        }
+
+    return visit(rec)

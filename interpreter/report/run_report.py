@@ -24,7 +24,8 @@ def _event_label(result: Result) -> str:
     return f"{index:>3}  {occurrence.date.isoformat()}  {occurrence.name}{origin}"
 
 
-def _obligation_plain(o: Obligation) -> dict[str, Any]:
+def obligation_plain(o: Obligation) -> dict[str, Any]:
+    """An obligation as JSON-ready data, every number an exact decimal string."""
     counted = o.amount is not None
     return {"debtor": o.debtor, "creditor": o.creditor, "what": o.what,
             "amount": plain(o.amount, o.type) if counted else None,
@@ -56,7 +57,7 @@ def run_json(run: RunResult) -> dict[str, Any]:
         } for r in run.results],
         "not_reached": [{"index": o.index, "date": o.date.isoformat(), "event": o.name}
                         for o in run.not_reached],
-        "obligations": [_obligation_plain(o) for o in run.obligations],
+        "obligations": [obligation_plain(o) for o in run.obligations],
         "flags": [_flag_plain(f) for f in run.flags],
         "state": {k: plain(v, run.types[k]) for k, v in run.state.items()},
     }

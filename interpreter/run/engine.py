@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError
 from ..display import human
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.trace import Bindings, Record
+from ..limits import MAX_RUN_EVENTS, TOO_LARGE, too_large
 from ..link.program import (
     BUILT_IN_EVENTS,
     END_EVENT,
@@ -35,7 +37,7 @@ from ..link.program import (
     Program,
 )
 from ..syntax import ast
-from ..types import PartyMap, Type
+from ..types import PARTY, PartyMap, Type
 from ..values import PartyValues
 from .scenario import Scenario
 
@@ -133,11 +135,29 @@ class RunResult:
     snapshots: dict[int, dict[str, Any]]  # state after each scenario event
     not_reached: list[Occurrence] = field(default_factory=list)  # scenario events after as_of
     initial: dict[str, Any] = field(default_factory=dict)  # state before the first event
+    #: Every occurrence that happened, in order, with what formulas read after it (state, what is owed).
+    timeline: list[tuple[Occurrence, dict[str, Any]]] = field(default_factory=list)
+    read: set[str] = field(default_factory=set)  # the terms the run evaluated
+
+
+def run_environment(scenario: Scenario, program: Program, state: dict[str, Any], bound: dict[str, Any],
+                    read: set[str] | None = None) -> Environment:
+    """What a formula of ``program`` sees during a run of ``scenario``: its facts, readings and
+    market, ``state``, and the names ``bound`` by the event (or by whoever asks).
+
+    ``read``, when given, collects the names of the terms evaluated.
+    """
+    given = {k: v for k, v in scenario.facts.items() if k in program.terms}
+    origins = dict.fromkeys(given, "scenario fact")
+    given.update(bound)
+    origins.update(dict.fromkeys(bound, "from the event"))
+    return Environment(given=given, choices=dict(scenario.choices), market=scenario.market,
+                       state=dict(state), origins=origins, read=read)
 
 
 class Engine:
     """Runs one scenario; with ``derivations``, each value computed keeps what it used (for
-    ``--explain`` and ``diff --run``), otherwise values only.
+    ``--explain``, ``clause report`` and ``diff --run``), otherwise values only.
 
     Each event has one evaluator per contract, shared by its requirements, clauses and
     effects: when a clause changes state, the evaluator forgets only what read it.
@@ -152,12 +172,16 @@ class Engine:
         self.obligations: list[Obligation] = []
         self.flags: list[FlagChange] = []
         self.snapshots: dict[int, dict[str, Any]] = {}
+        self.timeline: list[tuple[Occurrence, dict[str, Any]]] = []
+        self.read: set[str] = set()
         self._queue: list[tuple[dt.date, int, int, Occurrence]] = []
         self._sequence = 0
         self._open: dict[str, list[Obligation]] = {}  # unsettled obligations by name, oldest first
         self._owed: dict[str, PartyValues] = {}  # what is outstanding of each, by creditor, when any is
         self._on: dict[int, dict[str, list[Clause]]] = {}  # each program's clauses by event
         self._effects: dict[int, _Formulas] = {}  # by effect
+        self._seen_now: dict[str, Any] | None = None  # _seen(), until state or what is owed changes
+        self._state_now: dict[str, Any] | None = None  # a copy of the state, until it changes
 
     def run(self) -> RunResult:
         """Process every event up to ``as_of`` and return what happened."""
@@ -181,6 +205,8 @@ class Engine:
         self._push(Occurrence(min(starts), START_EVENT, {}, None, "start of run"), -1)
         for event in self.scenario.events:
             self._push(Occurrence(event.date, event.name, event.fields, event.index), 0)
+        for day, name, every in self._recurring(min(starts)):
+            self._push(Occurrence(day, name, {}, None, f"every {every}"), 1)
         self._push(Occurrence(self.scenario.as_of, END_EVENT, {}, None, "end of run"), 2)
         not_reached = []
         while self._queue:
@@ -189,11 +215,36 @@ class Engine:
                 not_reached.append(occurrence)
                 continue
             self._fire(occurrence)
+            self.timeline.append((occurrence, self._seen()))
             if occurrence.index is not None:
-                self.snapshots[occurrence.index] = dict(self.state)
+                if self._state_now is None:  # events that change nothing share one copy
+                    self._state_now = dict(self.state)
+                self.snapshots[occurrence.index] = self._state_now
         return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
                          self.types, self.snapshots,
-                         [o for o in not_reached if o.index is not None], initial)
+                         [o for o in not_reached if o.index is not None], initial, self.timeline,
+                         self.read)
+
+    def _recurring(self, first: dt.date) -> list[tuple[dt.date, str, str]]:
+        """The days of the events that happen by themselves (``every: trading day``), in the run."""
+        last = self.scenario.as_of
+        found: dict[str, tuple[str, list[dt.date]]] = {}
+        for program in self.scenario.programs:
+            for event in program.events.values():
+                if event.every is None or event.name in found:
+                    continue
+                if event.every in ("business day", "day"):
+                    business = BusinessCalendar(program.business_holidays)
+                    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+                    found[event.name] = (event.every, [d for d in days if event.every == "day"
+                                                       or business.is_business_day(d)])
+                elif self.scenario.market is None:
+                    raise ClauseError(f"{event.name} happens every trading day ({program.path}): give "
+                                      "the scenario market data (market: FILE.csv) for its trading days")
+                else:
+                    market_days = self.scenario.market.dates
+                    found[event.name] = (event.every, [d for d in market_days if first <= d <= last])
+        return sorted((day, name, every) for name, (every, days) in found.items() for day in days)
 
     def _push(self, occurrence: Occurrence, rank: int) -> None:
         self._sequence += 1
@@ -213,25 +264,29 @@ class Engine:
                 self.types[term.name] = term.type
                 with self._located():
                     value = evaluator.value(term.name)
-                if isinstance(term.type, PartyMap):
+                if isinstance(term.type, PartyMap) and term.type.key == PARTY:
                     value = PartyValues({p: pos[term.name] for p, pos in self.scenario.holders.items()
                                          if term.name in pos}, value.default)
-                self.state[term.name] = value
+                self._set(term.name, value)
 
     def _evaluator(self, program: Program, bound: dict[str, Any]) -> Evaluator:
         """An evaluator of ``program`` with the scenario's facts, ``bound`` (an event's fields)
         and the state as it is now."""
-        given = {k: v for k, v in self.scenario.facts.items() if k in program.terms}
-        origins = dict.fromkeys(given, "scenario fact")
-        given.update(bound)
-        origins.update(dict.fromkeys(bound, "from the event"))
-        env = Environment(given=given, choices=dict(self.scenario.choices), market=self.scenario.market,
-                          state={**self.state, **self._owed}, origins=origins)
+        env = run_environment(self.scenario, program, self._seen(), bound, self.read)
         return Evaluator(program, env, self.derivations)
+
+    def _seen(self) -> dict[str, Any]:
+        """The state as formulas read it: the state variables, and what is owed of each obligation.
+
+        The same dict until either changes (the timeline holds it for each occurrence): do not alter it.
+        """
+        if self._seen_now is None:
+            self._seen_now = {**self.state, **self._owed}
+        return self._seen_now
 
     def _owed_now(self, name: str) -> PartyValues:
         """What is outstanding of obligation ``name`` (one with a unit), by creditor: its name
-        read in a formula. Kept up to date, as ``_owed``, for the next evaluator."""
+        read in a formula. Kept up to date in ``_owed``, for the next evaluator."""
         by_creditor: dict[str, Fraction] = {}
         for obligation in self._open.get(name, []):
             if obligation.outstanding is not None:
@@ -242,7 +297,13 @@ class Engine:
             self._owed[name] = owed
         else:
             self._owed.pop(name, None)
+        self._seen_now = None
         return owed
+
+    def _set(self, name: str, value: Any) -> None:
+        """A new value of state variable ``name`` (the copies made before keep the old one)."""
+        self.state[name] = value
+        self._seen_now = self._state_now = None
 
     @staticmethod
     @contextmanager
@@ -267,6 +328,8 @@ class Engine:
 
     def _fire(self, occurrence: Occurrence) -> None:
         result = Result(occurrence)
+        every = occurrence.origin.startswith("every ")
+        before = self._marks() if every else None
         for program in self.scenario.programs:
             declared = program.events.get(occurrence.name)
             if declared is None and occurrence.name not in BUILT_IN_EVENTS:
@@ -291,8 +354,14 @@ class Engine:
                 except EvaluationError as exc:  # the context is written only for a failure
                     raise _located(exc, f", applying clause {clause.name} on {occurrence.name} of "
                                         f"{occurrence.date.isoformat()}") from None
-        if result.clauses or occurrence.index is not None:
+        # An event of every day is reported on the days its clauses change something, not on each.
+        quiet = every and self._marks() == before
+        if (result.clauses and not quiet) or occurrence.index is not None:
             self.results.append(result)
+
+    def _marks(self) -> tuple[int, int, int, dict[str, Any]]:
+        """What an event can change: obligations, flags, the schedule and the state."""
+        return len(self.obligations), len(self.flags), self._sequence, dict(self.state)
 
     def _apply(self, evaluator: Evaluator, program: Program, clause: Clause, occurrence: Occurrence,
                result: Result) -> None:
@@ -346,6 +415,8 @@ class Engine:
             name = _target_name(effect)
             old = self.state[name].get(party) if party is not None else self.state[name]
             new = _changed(effect.kind, old, values)
+            if too_large(new):
+                self._impossible(occurrence, f"{name} would be {TOO_LARGE} (clause {clause.name})")
             term = program.terms[name]
             element = term.type.element if isinstance(term.type, PartyMap) else term.type
             problem = term.bounds.problem(new, element) if term.bounds else None
@@ -357,10 +428,10 @@ class Engine:
                 self.flags.append(FlagChange(name, party, bool(new), occurrence.date, clause.name,
                                              sources))
             if party is None:
-                self.state[name] = new
+                self._set(name, new)
             else:
                 current: PartyValues = self.state[name]
-                self.state[name] = PartyValues({**current.values, party: new}, current.default)
+                self._set(name, PartyValues({**current.values, party: new}, current.default))
             return [name]
         if effect.kind == "owe":
             amount = values.get("amount")
@@ -376,6 +447,12 @@ class Engine:
                          occurrence.date, values.get("due"))
             return [effect.label or ""]
         if effect.kind == "schedule":  # at the end of its day, after its events, unless at its start
+            if self._sequence >= MAX_RUN_EVENTS:
+                found = clause.doc.diagnostic((*effect.where, "schedule"), f"{clause.name} schedules "
+                                              f"{effect.label} on {values['on'].isoformat()}, past "
+                                              f"{MAX_RUN_EVENTS:,} events in one run (the limit): "
+                                              "does an event schedule itself?")
+                raise ClauseError(found.message, [found])
             self._push(Occurrence(values["on"], effect.label or "", fields, None,
                                   f"scheduled by {clause.name}"), -1 if effect.at_start else 1)
         return []
@@ -419,11 +496,6 @@ class Engine:
         self._open[name] = [o for o in open_ if not o.settled]
 
 
-def _located(exc: EvaluationError, context: str) -> ClauseError:
-    """An evaluation failure as a diagnostic located in the formula that failed, ``context`` added."""
-    return exc.located(context, how=lambda term: f"give it under the scenario's facts ({term.name}: VALUE)")
-
-
 def _changed(kind: str, old: Any, values: dict[str, Any]) -> Any:
     """The new value of a state variable under a set/increase/decrease/raise/clear effect."""
     if kind == "set":
@@ -433,6 +505,11 @@ def _changed(kind: str, old: Any, values: dict[str, Any]) -> Any:
     if kind == "decrease":
         return old - values["by"]
     return kind == "raise"
+
+
+def _located(exc: EvaluationError, context: str) -> ClauseError:
+    """An evaluation failure as a diagnostic located in the formula that failed, ``context`` added."""
+    return exc.located(context, how=lambda term: f"give it under the scenario's facts ({term.name}: VALUE)")
 
 
 def _target_name(effect: Effect) -> str:

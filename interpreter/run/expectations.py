@@ -5,7 +5,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from ..diagnostics import Diagnostic
 from ..display import decimal_text, human
+from ..syntax.yamldoc import Path_
 from ..types import Type
 from ..values import PartyValues
 from .engine import Obligation, RunResult
@@ -27,12 +29,11 @@ def same(expected: Any, actual: Any) -> bool:
     return False
 
 
-def failures(run: RunResult) -> list[str]:
-    """One line per expectation that the run does not meet."""
-    out: list[str] = []
-    for expectation in run.scenario.expectations:
-        out.extend(_check(run, expectation))
-    return out
+def failures(run: RunResult) -> list[Diagnostic]:
+    """One diagnostic per expectation the run does not meet, at what it expects in the scenario file."""
+    doc = run.scenario.doc
+    return [doc.diagnostic(where, message)
+            for expectation in run.scenario.expectations for where, message in _check(run, expectation)]
 
 
 def _where(run: RunResult, expectation: Expectation) -> str:
@@ -42,9 +43,11 @@ def _where(run: RunResult, expectation: Expectation) -> str:
     return f"after event {expectation.after} ({event.date.isoformat()} {event.name})"
 
 
-def _check(run: RunResult, expectation: Expectation) -> list[str]:
+def _check(run: RunResult, expectation: Expectation) -> list[tuple[Path_, str]]:
+    """Each unmet part of ``expectation``: where the scenario file writes it, and what the run gave."""
     where = _where(run, expectation)
-    out = []
+    at = expectation.where
+    out: list[tuple[Path_, str]] = []
     if expectation.values:
         computed = {}
         for result in run.results:
@@ -53,12 +56,12 @@ def _check(run: RunResult, expectation: Expectation) -> list[str]:
         for name, expected in expectation.values.items():
             got = computed.get(name)
             if got is None:
-                out.append(f"{where}: {name} was not computed")
+                out.append(((*at, "values", name), f"{where}: {name} was not computed"))
             elif not same(expected, got.record.value):
                 type_ = got.record.term.type
-                out.append(f"{where}: {name} expected {human(expected, type_)}, got "
+                out.append(((*at, "values", name), f"{where}: {name} expected {human(expected, type_)}, got "
                            f"{human(got.record.value, type_)} [{', '.join(got.record.term.sources)}; "
-                           f"clause {got.clause}]")
+                           f"clause {got.clause}]"))
     state = run.state if expectation.after is None else run.snapshots.get(expectation.after, {})
     for name, expected in expectation.state.items():
         actual = state.get(name)
@@ -66,32 +69,34 @@ def _check(run: RunResult, expectation: Expectation) -> list[str]:
         if isinstance(actual, PartyValues):
             for party, value in expected.items():
                 if not same(value, actual.get(party)):
-                    out.append(f"{where}: {name}[{party}] expected {_show(value, type_)}, got "
-                               f"{_show(actual.get(party), type_)}")
+                    out.append(((*at, "state", name, party), f"{where}: {name}[{party}] expected "
+                                f"{_show(value, type_)}, got {_show(actual.get(party), type_)}"))
         elif not same(expected, actual):
-            out.append(f"{where}: {name} expected {_show(expected, type_)}, got {_show(actual, type_)}")
+            out.append(((*at, "state", name), f"{where}: {name} expected {_show(expected, type_)}, "
+                        f"got {_show(actual, type_)}"))
     # What the run had done by the event checked after (settlement is as at the end).
     day = None if expectation.after is None else run.scenario.events[expectation.after].date
     obligations = [o for o in run.obligations if day is None or o.created <= day]
-    for wanted in expectation.obligations:
+    for i, wanted in enumerate(expectation.obligations):
         if not any(_matches(wanted, o) for o in obligations):
             asked = ", ".join(f"{k}: {str(v).lower() if isinstance(v, bool) else v}"
                               for k, v in wanted.items())
             alike = [o for o in obligations if o.what == wanted.get("what")] or obligations
             found = "; ".join(f"{o.summary()}, {o.status()}" for o in alike[:3]) or "none"
             more = f" (and {len(alike) - 3} more)" if len(alike) > 3 else ""
-            out.append(f"{where}: no obligation matches {{{asked}}}; the run has: {found}{more}")
+            out.append(((*at, "obligations", i),
+                        f"{where}: no obligation matches {{{asked}}}; the run has: {found}{more}"))
     changes = [f for f in run.flags if day is None or f.date <= day]
-    for wanted in expectation.flags:
-        facts = [{"flag": f.name, "party": f.party, "change": "raised" if f.raised else "cleared",
-                  "date": f.date.isoformat(), "clause": f.clause} for f in changes]
-        out += _unmatched(where, "flag change", wanted, facts, "flag")
+    facts = [{"flag": f.name, "party": f.party, "change": "raised" if f.raised else "cleared",
+              "date": f.date.isoformat(), "clause": f.clause} for f in changes]
+    out += [((*at, "flags", i), line) for i, wanted in enumerate(expectation.flags)
+            for line in _unmatched(where, "flag change", wanted, facts, "flag")]
     held = [r.occurrence for r in run.results if r.occurrence.origin.startswith("scheduled by")
             and (day is None or r.occurrence.date <= day)]
-    for wanted in expectation.scheduled:
-        facts = [{"event": o.name, "date": o.date.isoformat(), "by": o.origin.removeprefix("scheduled by ")}
+    scheduled = [{"event": o.name, "date": o.date.isoformat(), "by": o.origin.removeprefix("scheduled by ")}
                  for o in held]
-        out += _unmatched(where, "scheduled event", wanted, facts, "event")
+    out += [((*at, "scheduled", i), line) for i, wanted in enumerate(expectation.scheduled)
+            for line in _unmatched(where, "scheduled event", wanted, scheduled, "event")]
     return out
 
 

@@ -16,15 +16,16 @@ from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.market import MarketData, check_bounds, load_market
-from ..link.loader import value_problem
+from ..files import named_file
+from ..link.literal_fit import value_problem
 from ..link.program import END_EVENT, INTERPRETATION, OWED, SERIES, STATE, Program, Term, impossible_value
 from ..pipeline import load_checked
 from ..syntax import ast
-from ..syntax.literals import parse_date
+from ..syntax.literals import literal_formula, parse_date
 from ..syntax.parser import FormulaSyntaxError, parse_formula
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
-from ..types import PARTY, TEXT, Enum, PartyMap, Type
+from ..types import DATE, PARTY, TEXT, Enum, PartyMap, Type
 
 
 @dataclass
@@ -106,7 +107,7 @@ def read_value(text: Any, type_: Type) -> Any:
     if isinstance(text, bool):
         text = "true" if text else "false"
     written = str(text)
-    node = parse_formula(written)
+    node = literal_formula(written) or parse_formula(written)  # a plain literal needs no grammar
     if ast.signed_literal(node) is None:
         raise ValueError(f"expected a single value, not {text!r}")
     problem = value_problem(node, type_, written, coerce=True)
@@ -124,22 +125,15 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
     doc = load_checked_yaml(path, "scenario.schema.json", "scenario")
     problems: list[Diagnostic] = []
     data = doc.data
-    base = Path(path).parent
     programs = []
     for i, name in enumerate(data["contracts"]):
-        contract = base / str(name)
-        if not contract.is_file():
-            problem = doc.diagnostic(("contracts", i), f"no such contract file: {contract}")
-            raise ClauseError(problem.message, [problem])
+        contract = named_file(doc, ("contracts", i), str(name), "contract file")
         programs.append(load_checked(str(contract)))
     if variant is not None:
         programs = _with_variant(doc, programs, variant)
     market = None
     if "market" in data:
-        csv = base / str(data["market"])
-        if not csv.is_file():
-            problem = doc.diagnostic(("market",), f"no such market data file: {csv}")
-            raise ClauseError(problem.message, [problem])
+        csv = named_file(doc, ("market",), str(data["market"]), "market data file")
         exchange = next((p.exchange for p in programs if p.exchange), None)
         market = load_market(csv, BusinessCalendar([exchange]) if exchange else None)
         check_bounds(market, programs)
@@ -219,13 +213,21 @@ def _reason(exc: Exception) -> str:
     return exc.message if isinstance(exc, FormulaSyntaxError) else str(exc)
 
 
+def _key(raw: Any, key: Type) -> Any:
+    """A key of a map as the scenario writes it: a party or a text as is, a date read as one."""
+    if key == DATE:
+        return raw if isinstance(raw, dt.date) else parse_date(str(raw))
+    return str(raw)
+
+
 def _holders(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]) -> None:
     for party, positions in raw.items():
         scenario.holders[party] = {}
         for name, text in (positions or {}).items():
             where = ("holders", party, name)
             term = scenario.term(name)
-            if term is None or term.kind != STATE or not isinstance(term.type, PartyMap):
+            if term is None or term.kind != STATE or not isinstance(term.type, PartyMap) or (
+                    term.type.key != PARTY):
                 problems.append(scenario.doc.diagnostic(where, f"{name!r} is not a state variable kept "
                                                         "by party", key=True))
                 continue
@@ -249,6 +251,12 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any],
         known = sorted({e for p in scenario.programs for e in p.events} - {END_EVENT})
         problems.append(doc.diagnostic((*where, "event"),
                                        f"unknown event {name!r} (events: {', '.join(known)})"))
+        return None
+    every = next((e.every for p in scenario.programs for e in p.events.values()
+                  if e.name == name and e.every), None)
+    if every:
+        problems.append(doc.diagnostic((*where, "event"), f"{name} happens by itself every {every}; a "
+                                       "scenario does not list it"))
         return None
     day = _date(doc, (*where, "date"), entry["date"], problems)
     values: dict[str, Any] = {}
@@ -335,9 +343,9 @@ def _expectation(scenario: Scenario, index: int, entry: dict[str, Any],
         try:
             if isinstance(term.type, PartyMap):
                 if not isinstance(raw, dict):
-                    raise ValueError("give one value per party: {party: value}")
-                element = term.type.element
-                expected.state[name] = {p: read_value(v, element) for p, v in raw.items()}
+                    raise ValueError(f"give one value per {term.type.key}: {{{term.type.key}: value}}")
+                element, key = term.type.element, term.type.key
+                expected.state[name] = {_key(k, key): read_value(v, element) for k, v in raw.items()}
             else:
                 expected.state[name] = read_value(raw, term.type)
         except (ValueError, FormulaSyntaxError) as exc:

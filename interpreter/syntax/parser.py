@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import copy
+import io
+from collections.abc import Callable
+from fractions import Fraction
 from functools import cache, lru_cache
 from typing import Any
 
 from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from ..limits import MAX_NESTING
+from .. import cache as on_disk
+from ..limits import MAX_NESTING, MAX_STRING_CHARS
 from ..resources import resource
 from ..types import (
     BOOLEAN,
@@ -18,6 +22,7 @@ from ..types import (
     DATE,
     DAYS_T,
     MONEY_T,
+    MONTHS_T,
     PRICE,
     RATIO,
     SHARES_T,
@@ -27,7 +32,7 @@ from ..types import (
     YEARS_T,
 )
 from . import ast
-from .literals import parse_date, parse_money, parse_number, parse_percent, parse_time
+from .literals import parse_date, parse_money, parse_number, parse_percent, parse_time, shown
 
 #: Words of the language, which cannot name a term.
 RESERVED = frozenset({
@@ -51,12 +56,43 @@ class FormulaLimitError(FormulaSyntaxError):
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    return Lark(
+    """The grammar's parser: read from the cache (a tenth of the time), else built and kept there."""
+    saved = on_disk.load("grammar", "clause")
+    if isinstance(saved, bytes):
+        try:
+            return Lark.load(io.BytesIO(saved))
+        except Exception:  # a damaged entry, whatever Lark raises reading it: build the parser again
+            pass
+    parser = Lark(
         resource("clause.lark").read_text(encoding="utf-8"),
         parser="lalr",
         propagate_positions=True,
         maybe_placeholders=True,
     )
+    saved_parser = io.BytesIO()
+    parser.save(saved_parser)
+    on_disk.store("grammar", "clause", saved_parser.getvalue())
+    return parser
+
+
+@lru_cache(maxsize=1)
+def _token_parser() -> Lark:
+    """A parser of the grammar that keeps every token (keywords and punctuation too)."""
+    return Lark(resource("clause.lark").read_text(encoding="utf-8"), parser="lalr", keep_all_tokens=True)
+
+
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    """Every token of a formula as the parser reads it: start, end and terminal name, in order.
+
+    For showing a formula (keywords, names, literals, operators); ``text`` must parse.
+    """
+    try:
+        tree = _token_parser().parse(text)
+    except LarkError as exc:
+        raise FormulaSyntaxError(str(exc), 0) from None
+    found = [(t.start_pos or 0, t.end_pos or 0, t.type)
+             for t in tree.scan_values(lambda v: isinstance(v, Token))]
+    return sorted(found)
 
 
 def _span(meta: Any) -> tuple[int, int]:
@@ -71,6 +107,14 @@ def _tok_span(token: Token) -> tuple[int, int]:
 _OPS = {"×": "*", "÷": "/", "≠": "!=", "≤": "<=", "≥": ">="}
 
 
+def _number(token: Token, parse: Callable[[str], Fraction]) -> Fraction:
+    """The exact value of a number the grammar matched; past ``MAX_LITERAL_DIGITS``, an error at it."""
+    try:
+        return parse(str(token))
+    except ValueError as exc:  # the grammar matched it, so it is only too long
+        raise FormulaLimitError(str(exc), token.start_pos or 0) from None
+
+
 class _ToAst:
     """Builds an ``ast`` node from a Lark tree's meta and its children, already built; each
     method is named for the rule (or alias) of ``clause.lark`` it builds."""
@@ -79,28 +123,28 @@ class _ToAst:
         return ast.Literal(_span(meta), value, literal_type)
 
     def money(self, meta: Any, c: list[Token]) -> ast.Node:
-        return self._literal(meta, parse_money(c[0]), MONEY_T)
+        return self._literal(meta, _number(c[0], parse_money), MONEY_T)
 
     def price(self, meta: Any, c: list[Token]) -> ast.Node:
-        return self._literal(meta, parse_money(c[0]), PRICE)
+        return self._literal(meta, _number(c[0], parse_money), PRICE)
 
     def percent(self, meta: Any, c: list[Token]) -> ast.Node:
-        node = self._literal(meta, parse_percent(c[0]), RATIO)
+        node = self._literal(meta, _number(c[0], parse_percent), RATIO)
         node.percent = True
         return node
 
     def number(self, meta: Any, c: list[Token]) -> ast.Node:
         # A whole number (7,500) counts; one written with a decimal point (1.25, .06) is a ratio.
-        return self._literal(meta, parse_number(c[0]), RATIO if "." in c[0] else COUNT)
+        return self._literal(meta, _number(c[0], parse_number), RATIO if "." in c[0] else COUNT)
 
     def shares(self, meta: Any, c: list[Token]) -> ast.Node:
-        return self._literal(meta, parse_number(c[0]), SHARES_T)
+        return self._literal(meta, _number(c[0], parse_number), SHARES_T)
 
     def duration(self, meta: Any, c: list[Token]) -> ast.Node:
         unit = " ".join(c[1].split())
         kind = {"trading": TRADING_DAYS_T, "business": BUSINESS_DAYS_T, "year": YEARS_T,
-                "years": YEARS_T}.get(unit.split()[0], DAYS_T)
-        return self._literal(meta, parse_number(c[0]), kind)
+                "years": YEARS_T, "month": MONTHS_T, "months": MONTHS_T}.get(unit.split()[0], DAYS_T)
+        return self._literal(meta, _number(c[0], parse_number), kind)
 
     def date(self, meta: Any, c: list[Token]) -> ast.Node:
         try:
@@ -209,6 +253,9 @@ def parse_formula(text: str) -> ast.Node:
     """Parse one formula. Raises ``FormulaSyntaxError`` with the offset of the problem."""
     if not text.strip():
         raise FormulaSyntaxError("empty formula", 0)
+    if len(text) > MAX_STRING_CHARS:
+        raise FormulaLimitError(f"the formula is {len(text):,} characters long: the limit is "
+                                f"{MAX_STRING_CHARS:,}", 0)
     try:
         tree: Tree[Token] = _lark().parse(text)
     except UnexpectedCharacters as exc:
@@ -226,7 +273,7 @@ def parse_formula(text: str) -> ast.Node:
                 len(text.rstrip()),
             ) from None
         raise FormulaSyntaxError(
-            f"unexpected {str(token)!r}; expected {_describe_expected(exc.expected)}",
+            f"unexpected {shown(str(token))}; expected {_describe_expected(exc.expected)}",
             token.start_pos or 0,
         ) from None
     except UnexpectedInput as exc:  # pragma: no cover - the three above are exhaustive today

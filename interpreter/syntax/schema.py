@@ -9,15 +9,17 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import ClauseError, Diagnostic
+from ..files import read_text
 from ..resources import resource
 from ..types import parse_type
-from .yamldoc import Path_, YamlDoc, load_yaml, read_text
+from .yamldoc import Path_, YamlDoc, load_yaml
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 
 @cache
@@ -27,9 +29,20 @@ def schema(name: str) -> dict[str, Any]:
     return loaded
 
 
+@cache
+def _validator(schema_name: str) -> jsonschema.protocols.Validator:
+    """The validator of a bundled schema, for the draft its ``$schema`` names, built once per run,
+    and only in a run that reads a file."""
+    import jsonschema
+
+    loaded = schema(schema_name)
+    validator: jsonschema.protocols.Validator = jsonschema.validators.validator_for(loaded)(loaded)
+    return validator
+
+
 def schema_diagnostics(doc: YamlDoc, schema_name: str) -> list[Diagnostic]:
     """Validate ``doc`` against a bundled schema; one diagnostic per problem, in file order."""
-    validator = jsonschema.Draft202012Validator(schema(schema_name))
+    validator = _validator(schema_name)
     found: list[Diagnostic] = []
     for error in validator.iter_errors(doc.data):
         found.extend(_describe(doc, error))
@@ -59,7 +72,8 @@ def _describe(doc: YamlDoc, error: ValidationError) -> list[Diagnostic]:
         except ValueError as exc:  # it names the types a file may use
             return [doc.diagnostic(where, f"{label}: {exc}")]
         return [doc.diagnostic(where, f"{label}: write the type as {str(meant)!r}")]
-    return [doc.diagnostic(where, f"{label}: {error.message}")]
+    message = error.message  # it quotes the value, which may be long: a screenful is enough
+    return [doc.diagnostic(where, f"{label}: {message if len(message) <= 200 else message[:200] + '…'}")]
 
 
 def load_checked_yaml(path: str | Path, schema_name: str, kind: str) -> YamlDoc:
@@ -73,9 +87,15 @@ def load_checked_yaml(path: str | Path, schema_name: str, kind: str) -> YamlDoc:
     if key in _CHECKED:
         return _CHECKED[key]
     doc = load_yaml(path, text)
-    if not isinstance(doc.data, dict):
-        problem = doc.diagnostic((), f"a {kind} file is a YAML mapping")
-        raise ClauseError(problem.message, [problem])
+    required = schema(schema_name).get("required", [])
+    if not isinstance(doc.data, dict) or any(key not in doc.data for key in required):
+        # Another kind of file: say so, quoting nothing of it (it may be anyone's).
+        keys = ", ".join(f"{key}:" for key in required)
+        missing = [key for key in required if key not in doc.data] if isinstance(doc.data, dict) else []
+        lacks = f"it has no {', '.join(f'{key}:' for key in missing)} (" if missing else ""
+        message = (f"not a {kind} file: {lacks}a {kind} file is a YAML mapping with {keys} and more"
+                   f"{')' if missing else ''}")
+        raise ClauseError(message, [Diagnostic(doc.path, 1, 1, message)])
     problems = schema_diagnostics(doc, schema_name)
     if problems:
         raise ClauseError(problems[0].message, problems)

@@ -4,7 +4,9 @@ PyYAML's composer gives nodes with positions; this module turns them into plain
 Python data (dicts, lists, str, int, bool, None and exact ``Decimal`` for
 YAML floats, never ``float``) and keeps a map from each value's path to its
 node, so that diagnostics can point at ``file:line:column`` of the offending
-text, down to a character inside a formula string.
+text, down to a character inside a formula string. A document read back from the cache
+of checked programs holds only its path and text: its data and nodes are read again (and
+PyYAML imported) only when something asks for them, such as a diagnostic's position.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from ..diagnostics import ClauseError, Diagnostic, line_and_column
+from ..files import read_text
+from ..limits import MAX_LITERAL_DIGITS, MAX_STRING_CHARS
 
-from ..diagnostics import ClauseError, Diagnostic
+if TYPE_CHECKING:
+    import yaml
 
 Path_ = tuple[str | int, ...]
 
@@ -36,12 +41,29 @@ class YamlDoc:
     """A loaded YAML file: its data and the node behind every path."""
 
     path: str
-    text: str
-    data: Any
-    nodes: dict[Path_, yaml.Node] = field(default_factory=dict)
-    keys: dict[Path_, yaml.Node] = field(default_factory=dict)
+    text: str = field(repr=False)
+    data: Any = field(repr=False)
+    # Not in the repr: every node holds its children, so printing each path's node is quadratic
+    # (a failing test that shows a run printed gigabytes).
+    nodes: dict[Path_, yaml.Node] = field(default_factory=dict, repr=False)
+    keys: dict[Path_, yaml.Node] = field(default_factory=dict, repr=False)
     _offsets: dict[Path_, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled as its path and text: the rest is read again from the text when asked for."""
+        return {"path": self.path, "text": self.text}
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for a field a document read from a pickle does not have yet.
+        if name in ("_offsets", "_line_starts"):  # caches of positions, made again as asked for
+            setattr(self, name, {} if name == "_offsets" else [])
+            return getattr(self, name)
+        if name not in ("data", "nodes", "keys"):
+            raise AttributeError(name)
+        again = load_yaml(self.path, self.text)
+        self.data, self.nodes, self.keys = again.data, again.nodes, again.keys
+        return getattr(self, name)
 
     def position(self, where: Path_, *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the value at ``where`` (or of its key).
@@ -67,6 +89,8 @@ class YamlDoc:
     def formula_text(self, where: Path_) -> str:
         """The formula written at ``where`` as its text: plain numbers, dates and ``true`` or
         ``false`` keep their exact spelling, so no formula needs quoting to stay a formula."""
+        import yaml
+
         node = self.nodes[where]
         assert isinstance(node, yaml.ScalarNode)
         return str(node.value)
@@ -78,7 +102,10 @@ class YamlDoc:
         block scalars and line folding are all accounted for; the walk is done once
         per scalar, however many places in it are asked for.
         """
-        if not isinstance(self.nodes.get(where), yaml.ScalarNode):
+        import yaml
+
+        node = self.nodes.get(where)
+        if not isinstance(node, yaml.ScalarNode):
             return self.position(where)
         if where not in self._offsets:
             self._offsets[where] = self._source_offsets(where)
@@ -87,6 +114,8 @@ class YamlDoc:
 
     def _source_offsets(self, where: Path_) -> list[int]:
         """For each character of the scalar's value (and its end), where it is in the file."""
+        import yaml
+
         node = self.nodes[where]
         assert isinstance(node, yaml.ScalarNode)
         value: str = self.formula_text(where)
@@ -135,32 +164,38 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return text
 
 
-#: libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _loader() -> Any:
+    """libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one."""
+    import yaml
 
-
-def read_text(path: str | Path) -> str:
-    """A file's text, or a ``ClauseError`` saying why it cannot be read."""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ClauseError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ClauseError(f"{path}: cannot read: {exc}") from None
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
     """Load one YAML file safely. Raises ``ClauseError`` with positions on any problem."""
+    import yaml  # here, not above: a run whose programs all come from the cache never needs it
+
     shown = str(path)
     if text is None:
         text = read_text(path)
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        aliases = _aliases(text, shown)
+        if aliases:
+            raise ClauseError(aliases[0].message, aliases)
+        root = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise ClauseError(problem, [Diagnostic(shown, line, col, f"invalid YAML: {problem}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"invalid YAML: {exc.reason} (character #x{code:04x})"
+        line, column = line_and_column(text, exc.position)
+        raise ClauseError(message, [Diagnostic(shown, line, column, message)]) from None
+    except RecursionError:  # only PyYAML's pure-Python composer recurses; libyaml stops at depth 1,000
+        message = "invalid YAML: nested too deep"
+        raise ClauseError(message, [Diagnostic(shown, 1, 1, message)]) from None
     doc = YamlDoc(shown, text, None)
     if root is None:
         doc.data = None
@@ -172,7 +207,38 @@ def load_yaml(path: str | Path, text: str | None = None) -> YamlDoc:
     return doc
 
 
+def _aliases(text: str, shown: str) -> list[Diagnostic]:
+    """A problem at each alias (``*name``): expanding them, a file of a few lines can stand for
+    billions of values, so Clause files write each value where it is used."""
+    import yaml
+
+    if "*" not in text:
+        return []
+    found = []
+    for event in yaml.parse(text, Loader=_loader()):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+            found.append(Diagnostic(shown, event.start_mark.line + 1, event.start_mark.column + 1,
+                                    f"YAML alias *{event.anchor} is not allowed in clause files: write "
+                                    "the value out where it is used"))
+    return found
+
+
+def _scalar_problem(node: yaml.ScalarNode) -> str | None:
+    """Why a scalar is past a limit: a string longer than ``MAX_STRING_CHARS``, a number
+    with more digits than ``MAX_LITERAL_DIGITS``."""
+    text: str = node.value
+    if len(text) > MAX_STRING_CHARS:
+        return f"a string of {len(text):,} characters: the limit is {MAX_STRING_CHARS:,}"
+    if not node.style and (_INT.fullmatch(text) or _FLOAT.fullmatch(text)):
+        digits = sum(ch.isdigit() for ch in text.lower().partition("e")[0])
+        if digits > MAX_LITERAL_DIGITS:
+            return f"a number of {digits:,} digits: the limit is {MAX_LITERAL_DIGITS}"
+    return None
+
+
 def _convert(node: yaml.Node, where: Path_, doc: YamlDoc, problems: list[Diagnostic]) -> Any:
+    import yaml
+
     doc.nodes[where] = node
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if node.tag not in _ALLOWED_TAGS:
@@ -180,6 +246,10 @@ def _convert(node: yaml.Node, where: Path_, doc: YamlDoc, problems: list[Diagnos
                                    f"YAML tag {node.tag} is not allowed in clause files"))
         return None
     if isinstance(node, yaml.ScalarNode):
+        problem = _scalar_problem(node)
+        if problem:
+            problems.append(Diagnostic(doc.path, line, col, problem))
+            return None
         return _scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*where, i), doc, problems) for i, item in enumerate(node.value)]
@@ -190,6 +260,11 @@ def _convert(node: yaml.Node, where: Path_, doc: YamlDoc, problems: list[Diagnos
                                        key_node.start_mark.column + 1, "keys must be plain text"))
             continue
         key = str(key_node.value)
+        problem = _scalar_problem(key_node)
+        if problem:
+            problems.append(Diagnostic(doc.path, key_node.start_mark.line + 1,
+                                       key_node.start_mark.column + 1, problem))
+            continue
         if key in out:
             problems.append(Diagnostic(doc.path, key_node.start_mark.line + 1,
                                        key_node.start_mark.column + 1, f"duplicate key {key!r}"))

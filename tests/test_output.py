@@ -1,0 +1,75 @@
+"""What Clause puts out: the same bytes for the same inputs, whatever the hash seed; files
+written whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import PROVISION, ROOT, definitions
+
+from interpreter import files
+
+#: Commands whose output goes through sets and dicts of names: diagnostics of several kinds,
+#: lint's findings across documents, a deal's run and a derivation.
+COMMANDS = """\
+import contextlib, io, sys
+from interpreter.cli import main
+for command in {commands!r}:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main(command)
+    sys.stdout.write(f"== {{command}} {{code}}\\n{{out.getvalue()}}")
+"""
+
+
+def test_output_is_the_same_whatever_the_hash_seed(contract) -> None:
+    broken = contract(PROVISION + definitions(
+        ("a", "money", "b + p + unknown_name"), ("b", "money", "c"), ("c", "money", "a + b"),
+        ("d", "money", "p + yes"), ("e", "date", "start + p"), ("f", "money", "premum")))
+    commands = [
+        ["validate", str(broken)],
+        ["lint", "contracts/", "--format", "json"],
+        ["run", "examples/scenarios/deal/01-second-closing-to-maturity.yaml", "--format", "json"],
+        ["eval", "contracts/series_b_certificate.yaml", "conversion_shares",
+         "--set", "notice_date=1999-08-02", "--set", "preferred_shares=1000",
+         "--market", "examples/closing-bids-MADE-UP.csv", "--explain", "--format", "json"],
+    ]
+    script = COMMANDS.format(commands=commands)
+    outputs = [subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "4242")]
+    assert outputs[0] == outputs[1]
+    text = outputs[0].decode()
+    assert "circular definition: a → b → c → a" in text  # the commands did run
+    assert '"conversion_shares"' in text and "== ['lint'" in text
+
+
+def test_a_file_is_written_whole(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    files.write_atomically(target, "first\n")
+    assert target.read_text() == "first\n"
+    os.chmod(target, 0o640)
+    files.write_atomically(target, "second\n")
+    assert target.read_text() == "second\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640  # written again, it keeps its permissions
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]  # no temporary file left
+
+
+def test_a_file_that_fails_to_be_written_is_left_as_it_was(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.md"
+    target.write_text("before\n")
+
+    def interrupted(src: str, dst: str) -> None:
+        raise KeyboardInterrupt  # the user presses Ctrl-C just before the rename
+
+    monkeypatch.setattr(files.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        files.write_atomically(target, "after\n" * 100_000)
+    assert target.read_text() == "before\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
