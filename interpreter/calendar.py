@@ -132,6 +132,9 @@ class TradingCalendar:
         self._set = set(self.dates)
         self.exchange = exchange
         self.source = source
+        # The answers found, each checked once (a run asks the same windows again and again).
+        self._windows: dict[tuple[dt.date, int], list[dt.date]] = {}
+        self._moves: dict[tuple[dt.date, int], dt.date] = {}
 
     def is_trading_day(self, day: dt.date) -> bool:
         """True when the market data has ``day``."""
@@ -161,7 +164,11 @@ class TradingCalendar:
         return CalendarError(f"{self.source} holds no trading days")
 
     def window(self, last: dt.date, count: int, what: str) -> list[dt.date]:
-        """The ``count`` trading days ending on ``last`` (``last`` included if it is one)."""
+        """The ``count`` trading days ending on ``last`` (``last`` included if it is one); the
+        list is shared by whoever asks for the same window: do not alter it."""
+        found = self._windows.get((last, count))
+        if found is not None:
+            return found
         if not self.dates:
             raise self._empty()
         end = bisect_right(self.dates, last)
@@ -172,12 +179,16 @@ class TradingCalendar:
                                 f"but {self.source} starts on {first} with {end} of them")
         days = self.dates[end - count:end]
         self._require_complete(days[0], last, what)
+        self._windows[(last, count)] = days
         return days
 
     def add(self, day: dt.date, count: int, what: str) -> dt.date:
         """The ``count``-th trading day after ``day`` (before it, if negative)."""
         if count == 0:
             return day
+        found = self._moves.get((day, count))
+        if found is not None:
+            return found
         if not self.dates:
             raise self._empty()
         if count < 0:
@@ -189,6 +200,7 @@ class TradingCalendar:
                                     f"{self.dates[0].isoformat()}")
             result = self.dates[end + count]
             self._require_complete(result, day - ONE_DAY, what)
+            self._moves[(day, count)] = result
             return result
         start = bisect_right(self.dates, day)  # trading days strictly after ``day``
         if len(self.dates) - start < count:
@@ -197,6 +209,7 @@ class TradingCalendar:
                                 f"but {self.source} ends on {self.dates[-1].isoformat()}")
         result = self.dates[start + count - 1]
         self._require_complete(day + ONE_DAY, result, what)
+        self._moves[(day, count)] = result
         return result
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from ..calendar import CalendarError, TradingCalendar
+from ..calendar import CalendarError, TradingCalendar, business_calendar
 from ..check.dependencies import Graph, reachable
 from ..diagnostics import ClauseError
 from ..limits import MAX_SPAN_DAYS, TOO_LARGE, too_large
@@ -81,8 +81,10 @@ class Compiled:
 
     def __init__(self, program: Program) -> None:
         self.terms = program.terms
-        self.business_holidays = tuple(program.business_holidays)
-        self.exchange = program.exchange
+        self.business = business_calendar(tuple(program.business_holidays))
+        self.exchange = business_calendar((program.exchange,)) if program.exchange else None
+        #: The terms that may be constant: given a value (by --set, a scenario's facts), they are not.
+        self.may_be_constant = frozenset(n for n, t in program.terms.items() if t.kind in CONSTANT_KINDS)
         self._program = weakref.ref(program)
         self._graph: Graph = {name: _names(term) for name, term in program.terms.items()}
         self._reads: dict[str, frozenset[str]] = {}
@@ -94,6 +96,8 @@ class Compiled:
         self._compiling = False
         #: Inline or not, by node: the node (kept, so that its id is not reused), its term, its closure.
         self._closures: tuple[dict[int, tuple[ast.Node, Term | None, Closure]], ...] = ({}, {})
+        #: Inline or not, by term: how the evaluator computes it (see ``Evaluator._compute``).
+        self.computers: tuple[dict[str, Closure], ...] = ({}, {})
 
     def closure(self, formula: Formula, node: ast.Node | None = None, owner: Term | None = None,
                 inline: bool = False) -> Closure:

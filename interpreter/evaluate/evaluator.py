@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..calendar import BusinessCalendar, TradingCalendar, business_calendar
+from ..calendar import BusinessCalendar, TradingCalendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..link.program import (
     DEFINITION,
@@ -35,7 +35,7 @@ from ..link.program import (
 from ..syntax import ast
 from ..types import PartyMap, Type
 from ..values import PartyValues, SeriesValue
-from .compiler import CONSTANT_KINDS, UNSET, EvaluationError, compiled, round_value
+from .compiler import UNSET, Closure, EvaluationError, compiled, round_value
 from .market import MarketData
 from .trace import Bindings, Record, Step
 
@@ -73,12 +73,11 @@ class Evaluator:
         self.env = env
         self.derivations = derivations
         self._compiled = compiled(program)
-        self.business: BusinessCalendar = business_calendar(self._compiled.business_holidays)
-        exchange = business_calendar((self._compiled.exchange,)) if self._compiled.exchange else None
-        self.trading: TradingCalendar | None = env.market.trading_calendar(exchange) if env.market else None
-        terms = program.terms
-        self._inline = not derivations and not any(
-            name in terms and terms[name].kind in CONSTANT_KINDS for name in env.given)
+        self.business: BusinessCalendar = self._compiled.business
+        self.trading: TradingCalendar | None = (env.market.trading_calendar(self._compiled.exchange)
+                                                if env.market else None)
+        self._inline = not derivations and self._compiled.may_be_constant.isdisjoint(env.given)
+        self._computers = self._compiled.computers[self._inline]
         self._memo: dict[str, Any] = {}  # by term: without bindings, a value, or with derivations a record
         self._bound: dict[str, dict[Bindings, Any]] = {}  # by term, then by the bindings in force
         self._active: list[Record] = []
@@ -197,29 +196,43 @@ class Evaluator:
         return _ORIGINS.get(term.kind, "formula"), None
 
     def _compute(self, term: Term, bindings: Bindings) -> Any:
-        if term.kind == SERIES:
-            return self._series(term)
-        if term.kind == STATE and term.name in self.env.state:
-            return self.env.state[term.name]
-        if term.kind == OWED:
-            return self.env.state.get(term.name, PartyValues({}, Fraction(0)))
-        if term.kind == PARAMETER and term.formula is None:
-            raise EvaluationError(f"parameter {term.name} has no value in {self.program.path} (an "
-                                  "abstract body: evaluate a contract that extends it)", term)
-        if term.kind == GIVEN:
-            raise EvaluationError(f"missing {term.name} ({term.type}), {term.description}, which a call or "
-                                  "a loop binds", term, missing=term)
-        if term.kind == INPUT and term.formula is None:
-            raise EvaluationError(f"missing input {term.name} ({term.type}): {term.description}", term,
-                                  missing=term)
-        formula = term.formula
-        if term.kind == INTERPRETATION:
-            formula = term.choices[self.env.choices.get(term.name, term.default_choice or "")].formula
-        assert formula is not None
-        value = self._compiled.closure(formula, owner=term, inline=self._inline)(self, bindings)
-        if term.kind == STATE and isinstance(term.type, PartyMap):
-            return PartyValues({}, value)
-        return value
+        """The value of ``term`` when nothing binds or gives it: by its kind, which the program's
+        computer for it has worked out once."""
+        computer = self._computers.get(term.name)
+        if computer is None:
+            computer = self._computers[term.name] = self._computer(term)
+        return computer(self, bindings)
+
+    def _computer(self, term: Term) -> Closure:
+        name, kind = term.name, term.kind
+        if kind == SERIES:
+            return lambda ev, b: ev._series(term)
+        if kind == OWED:  # outside a run, or before anything of it was owed: nothing is
+            return lambda ev, b: ev.env.state[name] if name in ev.env.state else PartyValues({}, Fraction(0))
+        if kind == PARAMETER and term.formula is None:
+            return _failing(f"parameter {name} has no value in {self.program.path} (an abstract body: "
+                            "evaluate a contract that extends it)", term)
+        if kind == GIVEN:
+            return _failing(f"missing {name} ({term.type}), {term.description}, which a call or a loop "
+                            "binds", term, missing=term)
+        if kind == INPUT and term.formula is None:
+            return _failing(f"missing input {name} ({term.type}): {term.description}", term, missing=term)
+        compiled, inline = self._compiled, self._inline
+        if kind == INTERPRETATION:
+            default = term.default_choice or ""
+            return lambda ev, b: compiled.closure(term.choices[ev.env.choices.get(name, default)].formula,
+                                                  owner=term, inline=inline)(ev, b)
+        assert term.formula is not None
+        formula = compiled.closure(term.formula, owner=term, inline=inline)
+        if kind != STATE:
+            return formula
+        by_party = isinstance(term.type, PartyMap)
+
+        def state(ev: Evaluator, b: Bindings) -> Any:  # as the run has it, else its initial value
+            if name in ev.env.state:
+                return ev.env.state[name]
+            return PartyValues({}, formula(ev, b)) if by_party else formula(ev, b)
+        return state
 
     def _series(self, term: Term) -> SeriesValue:
         market, trading = self.env.market, self.trading
@@ -232,3 +245,10 @@ class Evaluator:
                        f"{', '.join(['date', *market.columns])})")
             raise ClauseError(message, [Diagnostic(market.path, market.header_line, 1, message)])
         return SeriesValue(term.name, market.columns[column], trading)
+
+
+def _failing(message: str, term: Term, missing: Term | None = None) -> Closure:
+    """A term's computer that says why it has no value."""
+    def fail(ev: Evaluator, b: Bindings) -> Any:
+        raise EvaluationError(message, term, missing=missing)
+    return fail

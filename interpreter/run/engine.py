@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..calendar import BusinessCalendar
+from ..calendar import business_calendar
 from ..diagnostics import ClauseError
 from ..display import human
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
@@ -234,7 +234,7 @@ class Engine:
                 if event.every is None or event.name in found:
                     continue
                 if event.every in ("business day", "day"):
-                    business = BusinessCalendar(program.business_holidays)
+                    business = business_calendar(tuple(program.business_holidays))
                     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
                     found[event.name] = (event.every, [d for d in days if event.every == "day"
                                                        or business.is_business_day(d)])
