@@ -71,7 +71,8 @@ def plan(count: int) -> list[Event]:
     groups: list[list[Event]] = []
     conversions = transfers = 0
     while sum(len(g) for g in groups) < count:
-        if conversions and conversions % every == 0 and transfers < TRANSFERS and groups[-1][0].kind != "transfer":
+        due = conversions and conversions % every == 0 and groups[-1][0].kind != "transfer"
+        if due and transfers < TRANSFERS:
             giver, taker = HOLDERS[transfers % len(HOLDERS)], HOLDERS[(transfers + 1) % len(HOLDERS)]
             groups.append([Event(FIRST, "transfer", giver, TRANSFERRED, taker)])
             transfers += 1
@@ -143,7 +144,8 @@ def hand_loop(events: list[Event], dates: list[dt.date], bids: dict[dt.date, Fra
             # V.B: the Reserved Amount under 200% of the shares issuable on all the outstanding
             # Preferred Stock converted that day, for three consecutive trading days.
             premium = FACE * Fraction((day - CLOSING_DATE).days, 365) * PREMIUM_RATE
-            issuable = math.ceil(out.outstanding_preferred * (premium + FACE) / conversion_price(day, dates, bids))
+            price = conversion_price(day, dates, bids)
+            issuable = math.ceil(out.outstanding_preferred * (premium + FACE) / price)
             short = RESERVED_AMOUNT < COVERAGE * issuable
             if short and out.reserve_short_days < 3:
                 out.reserve_short_days += 1
@@ -228,16 +230,15 @@ def scenario_yaml(events: list[Event], market: Path = MARKET) -> str:
     lines += [f"  {h}: {{series_b_preferred: {DESIGNATED // len(HOLDERS)}}}" for h in HOLDERS]
     lines.append("events:")
     for e in events:
-        day = e.date.isoformat()
+        start = f"  - {{date: {e.date.isoformat()}, event: {e.kind}"
         if e.kind == "conversion_notice":
-            lines.append(f"  - {{date: {day}, event: {e.kind}, holder: {e.holder}, preferred_shares: {e.shares}}}")
+            lines.append(f"{start}, holder: {e.holder}, preferred_shares: {e.shares}}}")
         elif e.kind == "certificates_delivered":
-            lines.append(f"  - {{date: {day}, event: {e.kind}, holder: {e.holder}}}")
+            lines.append(f"{start}, holder: {e.holder}}}")
         elif e.kind == "shares_delivered":
-            lines.append(f"  - {{date: {day}, event: {e.kind}, holder: {e.holder}, shares: {e.shares}}}")
+            lines.append(f"{start}, holder: {e.holder}, shares: {e.shares}}}")
         else:
-            lines.append(f"  - {{date: {day}, event: transfer, from: {e.holder}, to: {e.to}, "
-                         f"preferred_shares: {e.shares}}}")
+            lines.append(f"{start}, from: {e.holder}, to: {e.to}, preferred_shares: {e.shares}}}")
     return "\n".join(lines) + "\n"
 
 
