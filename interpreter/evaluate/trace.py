@@ -14,7 +14,7 @@ from ..types import Type
 Bindings = tuple[tuple[str, Any], ...]
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a long run keeps thousands of these (and of the classes below)
 class Step:
     """The value of one built-in call inside a formula, for explanations."""
 
@@ -24,7 +24,7 @@ class Step:
     detail: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One evaluated term: its value, how it was obtained, what it used and its steps."""
 

@@ -45,7 +45,7 @@ from .scenario import Scenario
 _Formulas = tuple[list[tuple[str, Formula]], tuple[Formula, ast.Node] | None]
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a long run keeps thousands of these (and of the classes below)
 class Occurrence:
     """An event as it happens: from the scenario, a clause's schedule, or the run's end."""
 
@@ -56,7 +56,7 @@ class Occurrence:
     origin: str = "scenario"
 
 
-@dataclass
+@dataclass(slots=True)
 class Computed:
     """A value a clause computed: the term's record (value, derivation) and the clause."""
 
@@ -70,7 +70,7 @@ class Computed:
         return self.record.term.name
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     """Everything that happened on one occurrence."""
 
@@ -79,7 +79,7 @@ class Result:
     values: list[Computed] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Obligation:
     """Something a party owes another, created by a clause: one of a declared obligation."""
 
@@ -110,7 +110,7 @@ class Obligation:
         return "open"
 
 
-@dataclass
+@dataclass(slots=True)
 class FlagChange:
     """A flag raised or cleared, with when and why."""
 
@@ -205,8 +205,8 @@ class Engine:
         self._push(Occurrence(min(starts), START_EVENT, {}, None, "start of run"), -1)
         for event in self.scenario.events:
             self._push(Occurrence(event.date, event.name, event.fields, event.index), 0)
-        for day, name, every in self._recurring(min(starts)):
-            self._push(Occurrence(day, name, {}, None, f"every {every}"), 1)
+        for day, name, origin in self._recurring(min(starts)):
+            self._push(Occurrence(day, name, {}, None, origin), 1)
         self._push(Occurrence(self.scenario.as_of, END_EVENT, {}, None, "end of run"), 2)
         not_reached = []
         while self._queue:
@@ -217,16 +217,15 @@ class Engine:
             self._fire(occurrence)
             self.timeline.append((occurrence, self._seen()))
             if occurrence.index is not None:
-                if self._state_now is None:  # events that change nothing share one copy
-                    self._state_now = dict(self.state)
-                self.snapshots[occurrence.index] = self._state_now
+                self.snapshots[occurrence.index] = self._state_copy()
         return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
                          self.types, self.snapshots,
                          [o for o in not_reached if o.index is not None], initial, self.timeline,
                          self.read)
 
     def _recurring(self, first: dt.date) -> list[tuple[dt.date, str, str]]:
-        """The days of the events that happen by themselves (``every: trading day``), in the run."""
+        """The days of the events that happen by themselves (``every: trading day``), in the run,
+        with their origin (``every trading day``: one string for all the days of an event)."""
         last = self.scenario.as_of
         found: dict[str, tuple[str, list[dt.date]]] = {}
         for program in self.scenario.programs:
@@ -244,7 +243,8 @@ class Engine:
                 else:
                     market_days = self.scenario.market.dates
                     found[event.name] = (event.every, [d for d in market_days if first <= d <= last])
-        return sorted((day, name, every) for name, (every, days) in found.items() for day in days)
+        origins = {name: f"every {every}" for name, (every, _) in found.items()}
+        return sorted((day, name, origins[name]) for name, (_, days) in found.items() for day in days)
 
     def _push(self, occurrence: Occurrence, rank: int) -> None:
         self._sequence += 1
@@ -281,8 +281,14 @@ class Engine:
         The same dict until either changes (the timeline holds it for each occurrence): do not alter it.
         """
         if self._seen_now is None:
-            self._seen_now = {**self.state, **self._owed}
+            self._seen_now = {**self.state, **self._owed} if self._owed else self._state_copy()
         return self._seen_now
+
+    def _state_copy(self) -> dict[str, Any]:
+        """A copy of the state, the same until it changes (events that change nothing share one)."""
+        if self._state_now is None:
+            self._state_now = dict(self.state)
+        return self._state_now
 
     def _owed_now(self, name: str) -> PartyValues:
         """What is outstanding of obligation ``name`` (one with a unit), by creditor: its name
