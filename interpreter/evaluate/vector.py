@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -43,6 +43,7 @@ from ..syntax import ast
 from ..types import BOOLEAN, DATE, DURATIONS, PartyMap, Quantity, Type
 from .evaluator import Environment, EvaluationError, Evaluator
 from .market import MarketData
+from .paths import PathMarket
 
 #: The unit roundoff of float64: a correctly rounded operation errs by at most this, relatively.
 EPS = 2.0 ** -53
@@ -58,21 +59,6 @@ CHUNK_ELEMENTS = 1 << 20
 BLOCK_ELEMENTS = 1 << 14
 #: Windows up to this long select their lowest or highest with a sorting network.
 NETWORK_MAX = 48
-
-
-@dataclass
-class PathMarket:
-    """Market series over many paths: ``series[column]`` is a (paths, dates) float64 array of
-    each day's value (NaN for a day without one), on the trading days ``dates``."""
-
-    source: str
-    dates: list[dt.date]
-    series: dict[str, np.ndarray]
-
-    @property
-    def paths(self) -> int:
-        """How many paths each series has."""
-        return next(iter(self.series.values())).shape[0] if self.series else 1
 
 
 class VectorUnsupported(Exception):
@@ -294,6 +280,13 @@ def uses(program: Program, env: Environment, fixed: set[str]) -> Graph:
     return graph
 
 
+def series_read(program: Program, env: Environment, names: list[str], over: str) -> list[Term]:
+    """The market series the terms ``names`` may read with ``over`` swept, in file order."""
+    graph = uses(program, env, set(env.given) | {over})
+    reached = set(names).union(*(reachable(name, graph) for name in names))
+    return [t for t in program.terms.values() if t.kind == SERIES and t.name in reached]
+
+
 def _reaching(graph: Graph, sources: set[str]) -> set[str]:
     """Every name from which one of ``sources`` is reachable, the sources included."""
     users: dict[str, set[str]] = {}
@@ -399,6 +392,7 @@ class VectorEvaluator:
         self._varies_cache: dict[tuple[int, frozenset[str], frozenset[str]], bool] = {}
         #: How many elements of each term were recomputed exactly.
         self.recomputed: dict[str, int] = {}
+        self._collect: list[list[np.ndarray]] = [[]]  # flagged elements, a list per term being evaluated
 
     # -- driving -----------------------------------------------------------------
 
@@ -443,7 +437,7 @@ class VectorEvaluator:
         self._memo: dict[tuple[Any, ...], tuple[_Value, list[np.ndarray], _Grid]] = {}
         self._paths: dict[str, _Paths] = {}
         self._where: list[tuple[Term, Formula]] = []
-        self._collect: list[list[np.ndarray]] = [[]]
+        self._collect = [[]]
 
     def _output(self, value: _Value, term: Term, grid: _Grid) -> np.ndarray:
         """A term's value as the array written out; flags elements too inexact to report."""
@@ -578,13 +572,13 @@ class VectorEvaluator:
     def _exact(self, grid: _Grid, bindings: _Bindings, what: tuple[Any, ...],
                compute: Callable[[Evaluator], Any]) -> _Exact:
         """A value that is the same on every path, by the exact evaluator, once per column."""
-        bound = {n: _take(v, grid) for n, v in bindings.items() if isinstance(v, _Exact)}
+        bound = {n: cast(_Exact, _take(v, grid)) for n, v in bindings.items() if isinstance(v, _Exact)}
         whole = (*what, grid.cols.tobytes())
         if not bound and whole in self._exact_columns:
-            values, failed = self._exact_columns[whole]
-            if failed.any():
-                self._flag(grid, failed)
-            return _Exact(grid.cols, values)
+            known_values, known_failed = self._exact_columns[whole]
+            if known_failed.any():
+                self._flag(grid, known_failed)
+            return _Exact(grid.cols, known_values)
         values: list[Any] = []
         failed = np.zeros(len(grid.cols), dtype=bool)
         for pos, col in enumerate(grid.cols.tolist()):
@@ -780,7 +774,8 @@ class VectorEvaluator:
         with np.errstate(invalid="ignore"):
             result = compare(x.a, y.a)
             if x.bound.err or y.bound.err:  # else both are exact, and so is the comparison
-                near = np.abs(x.a - y.a) <= SAFETY * (x.bound.within(x.a) + y.bound.within(y.a))
+                # strictly: a zero bound (a value exact relatively, such as 0) leaves nothing in doubt
+                near = np.abs(x.a - y.a) < SAFETY * (x.bound.within(x.a) + y.bound.within(y.a))
                 self._flag(grid, near)
         return _Flags(grid.cols, result)
 
@@ -839,9 +834,10 @@ class VectorEvaluator:
         if isinstance(condition, _Exact) and isinstance(then, (_Exact, type(None))) \
                 and isinstance(otherwise, (_Exact, type(None))):
             values: list[Any] = [None] * len(grid.cols)
-            for part, branch in ((yes, then), (no, otherwise)):
-                if part is not None and branch is not None:
-                    for pos, value in zip(np.searchsorted(grid.cols, part.cols), branch.values, strict=True):
+            for exact_part, exact in ((yes, then), (no, otherwise)):
+                if exact_part is not None and exact is not None:
+                    for pos, value in zip(np.searchsorted(grid.cols, exact_part.cols), exact.values,
+                                          strict=True):
                         values[pos] = value
             return _Exact(grid.cols, values)
         kind = node.type
@@ -888,7 +884,7 @@ class VectorEvaluator:
                     distance = np.abs(np.abs(scaled) - np.floor(np.abs(scaled)) - 0.5)
                 else:
                     distance = np.abs(scaled - np.rint(scaled))
-                self._flag(grid, distance <= SAFETY * bound.within(scaled))
+                self._flag(grid, distance < SAFETY * bound.within(scaled))
         mag = math.ceil(bound.mag) + 1.0
         if cents:  # k/100 is not a float: one rounding from the exact cents
             return _Num(grid.cols, whole / 100.0, _Bound(EPS * mag / 100, mag / 100, EPS, value.bound.sign))
@@ -1065,8 +1061,8 @@ def _largest(values: np.ndarray) -> float:
 
 def _binary(value: Any) -> bool:
     """Whether an exact number is a float64 exactly (a dyadic fraction of at most 53 bits)."""
-    den = value.denominator
-    return den & (den - 1) == 0 and abs(value.numerator) < 2 ** 53
+    den = int(value.denominator)
+    return den & (den - 1) == 0 and abs(int(value.numerator)) < 2 ** 53
 
 
 def _exact_floats(values: list[Any]) -> tuple[np.ndarray, _Bound]:
