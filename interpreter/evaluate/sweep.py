@@ -142,8 +142,8 @@ def market_files(program: Program, specs: list[str], read: list[Term]) -> dict[s
         elif len(wanted) == 1:
             column, path = wanted[0], spec
         else:
-            read = f"{len(wanted)} market series ({', '.join(wanted)})" if wanted else "no market series"
-            raise ClauseError(f"--market-paths {spec}: the terms read {read}; name the one this file "
+            reads = f"{len(wanted)} market series ({', '.join(wanted)})" if wanted else "no market series"
+            raise ClauseError(f"--market-paths {spec}: the terms read {reads}; name the one this file "
                               f"holds: --market-paths SERIES={spec}")
         if column in files:
             raise ClauseError(f"--market-paths {spec}: {column} is given twice")
