@@ -242,6 +242,10 @@ def _take(value: _Value, grid: _Grid) -> _Value:
     return _Days(grid.cols, value.a[:, pos])
 
 
+#: The ordinal standing for a date the exact evaluator failed to give (its elements are flagged).
+_NO_DAY = 0
+
+
 def _ordinals(days: list[dt.date]) -> np.ndarray:
     return np.array([d.toordinal() for d in days], dtype=np.int64)
 
@@ -383,7 +387,8 @@ class VectorEvaluator:
         self._business = BusinessCalendar(program.business_holidays)
         exchange = BusinessCalendar([program.exchange]) if program.exchange else None
         self._trading = TradingCalendar(market.dates, exchange, market.source)
-        self._missing: dict[tuple[int, int], np.ndarray] = {}
+        self._missing: np.ndarray | None = None  # exchange days the data lacks, within a year of it
+        self._reach_from = self._reach_to = 0
         self._calendar_market = MarketData(market.source, market.dates, {c: {} for c in market.series})
         self._evaluators: dict[tuple[int, tuple[tuple[str, Any], ...]], Evaluator] = {}
         self._exact_values: dict[tuple[Any, ...], dict[int, Any]] = {}
@@ -444,7 +449,7 @@ class VectorEvaluator:
         shape = (self._rows, len(grid.cols))
         if isinstance(value, _Exact):
             if term.type == DATE:
-                days = np.array([v.toordinal() if v is not None else 1 for v in value.values])
+                days = np.array([v.toordinal() if v is not None else _NO_DAY for v in value.values])
                 return np.broadcast_to(_datetimes(days), shape)
             if term.type == BOOLEAN:
                 return np.broadcast_to(np.array([bool(v) for v in value.values]), shape)
@@ -676,7 +681,7 @@ class VectorEvaluator:
             size = np.abs(y.a)
             if grid.active is not None:
                 size = np.where(grid.active, size, np.inf)
-            low = float(np.min(size, initial=np.inf, where=~zero))
+            low = float(np.min(size, initial=np.inf, where=~zero & ~np.isnan(size)))
             return _Num(grid.cols, x.a / y.a, x.bound.over(y.bound, low))
 
     def _date_arithmetic(self, node: ast.Node, op: str, left: tuple[_Value, Type | None],
@@ -692,7 +697,7 @@ class VectorEvaluator:
         ordinals = self._days(day, grid).a
         calendar = DURATIONS[unit]
         if calendar == "calendar":
-            return _Days(grid.cols, ordinals + steps)
+            return _Days(grid.cols, np.where(ordinals == _NO_DAY, _NO_DAY, ordinals + steps))
         if calendar == "trading":
             moved, bad = self._trading_add(ordinals, steps)
             self._flag(grid, bad)
@@ -715,6 +720,7 @@ class VectorEvaluator:
         """Each date moved by its number of trading days, and where that fails (as the trading
         calendar would: before the data starts, after it ends, or over a gap)."""
         dates = self._dates
+        steps = np.where(ordinals == _NO_DAY, 0, steps)  # no date (already flagged): not moved
         back = steps < 0
         before = np.searchsorted(dates, ordinals, side="left")
         after = np.searchsorted(dates, ordinals, side="right")
@@ -727,21 +733,19 @@ class VectorEvaluator:
         return moved, bad
 
     def _gaps(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-        """Where [low, high] holds a day the exchange was open that the data lacks."""
+        """Where [low, high] holds a day the exchange was open that the data lacks (or might:
+        a span reaching a year past the data is left to the exact evaluator)."""
         if self._trading.exchange is None or low.size == 0:
-            return np.zeros(low.shape, dtype=bool)
-        first, last = int(low.min()), int(high.max())
-        if last < first:
-            return np.zeros(low.shape, dtype=bool)
-        covering = next((k for k in self._missing if k[0] <= first and last <= k[1]), None)
-        if covering is None:
-            covering = (first - 366, last + 366)
-            missing = self._trading.missing(_date(covering[0]), _date(covering[1]))
-            self._missing[covering] = _ordinals(missing)
-        missing_days = self._missing[covering]
-        count = (np.searchsorted(missing_days, high, side="right")
-                 - np.searchsorted(missing_days, low, side="left"))
-        return (high >= low) & (count > 0)
+            return np.zeros(np.broadcast(low, high).shape, dtype=bool)
+        if self._missing is None:
+            first, last = self.market.dates[0], self.market.dates[-1]
+            self._reach_from = (first - dt.timedelta(days=366)).toordinal()
+            self._reach_to = (last + dt.timedelta(days=366)).toordinal()
+            self._missing = _ordinals(self._trading.missing(_date(self._reach_from), _date(self._reach_to)))
+        count = (np.searchsorted(self._missing, high, side="right")
+                 - np.searchsorted(self._missing, low, side="left"))
+        far = (low < self._reach_from) | (high > self._reach_to)
+        return (high >= low) & ((count > 0) | far)
 
     def _each_move(self, node: ast.Node, ordinals: np.ndarray, steps: np.ndarray, calendar: str,
                    grid: _Grid) -> np.ndarray:
@@ -753,9 +757,10 @@ class VectorEvaluator:
         bad = np.zeros(pairs.shape[1], dtype=bool)
         for i, (ordinal, count) in enumerate(pairs.T.tolist()):
             try:
-                moved[i] = mover.move(_date(ordinal), count, calendar, node).toordinal()
+                moved[i] = _NO_DAY if ordinal == _NO_DAY else \
+                    mover.move(_date(ordinal), count, calendar, node).toordinal()
             except EvaluationError:
-                moved[i], bad[i] = ordinal, True
+                moved[i], bad[i] = _NO_DAY, True
         self._flag(grid, bad[inverse.ravel()].reshape(ordinals.shape))
         return moved[inverse.ravel()].reshape(ordinals.shape)
 
@@ -847,7 +852,7 @@ class VectorEvaluator:
         if len(branches) == 1 and branches[0][0] is grid:  # every element takes one branch
             return branches[0][1]
         if kind == DATE:
-            days = np.ones(shape, dtype=np.int64)
+            days = np.full(shape, _NO_DAY, dtype=np.int64)
             for part, branch in branches:
                 _fill(days, grid, part, self._days(branch, part).a)
             return _Days(grid.cols, days)
@@ -885,7 +890,7 @@ class VectorEvaluator:
                 else:
                     distance = np.abs(scaled - np.rint(scaled))
                 self._flag(grid, distance < SAFETY * bound.within(scaled))
-        mag = math.ceil(bound.mag) + 1.0
+        mag = bound.mag + 1.0
         if cents:  # k/100 is not a float: one rounding from the exact cents
             return _Num(grid.cols, whole / 100.0, _Bound(EPS * mag / 100, mag / 100, EPS, value.bound.sign))
         return _Num(grid.cols, whole, _Bound(0.0, mag, 0.0, value.bound.sign))
@@ -1024,7 +1029,8 @@ class VectorEvaluator:
     def _is_business_day(self, node: ast.Call, grid: _Grid, args: list[_Value]) -> _Value:
         ordinals = self._days(args[0], grid).a
         distinct, inverse = np.unique(ordinals, return_inverse=True)
-        open_ = np.array([self._business.is_business_day(_date(d)) for d in distinct.tolist()])
+        open_ = np.array([d != _NO_DAY and self._business.is_business_day(_date(d))
+                          for d in distinct.tolist()])
         return _Flags(grid.cols, open_[inverse.ravel()].reshape(ordinals.shape))
 
     def _abs(self, node: ast.Call, grid: _Grid, args: list[_Value]) -> _Value:
@@ -1044,7 +1050,7 @@ class VectorEvaluator:
         if isinstance(value, _Days):
             return value
         assert isinstance(value, _Exact)
-        ordinals = np.array([1 if v is None else v.toordinal() for v in value.values], dtype=np.int64)
+        ordinals = np.array([_NO_DAY if v is None else v.toordinal() for v in value.values], dtype=np.int64)
         return _Days(grid.cols, ordinals[None, :])
 
     def _flags(self, value: _Value, grid: _Grid) -> _Flags:
