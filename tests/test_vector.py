@@ -38,8 +38,14 @@ provisions:
     definitions:
       tenths: {type: ratio, formula: "round up (bid[day] / dime)"}
       above: {type: boolean, formula: "bid[day] > dime"}
-      late: {type: price, formula: "if day < pricing_date then $1.00 per share else average(window(bid, 3 trading days, ending = day - 1 trading day))"}
-      ratio_off_one: {type: ratio, formula: "if bid[day] = $1.00 per share then 0 else bid[day] / (bid[day] - $1.00 per share)"}
+      late:
+        type: price
+        formula: |
+          if day < pricing_date then $1.00 per share
+          else average(window(bid, 3 trading days, ending = day - 1 trading day))
+      ratio_off_one:
+        type: ratio
+        formula: if bid[day] = $1.00 per share then 0 else bid[day] / (bid[day] - $1.00 per share)
       over_one: {type: ratio, formula: "bid[day] / (bid[day] - $1.00 per share)"}
       daily: {type: price, given: {d: date}, formula: "bid[d]"}
       accrued: {type: price, formula: "total daily for each d from day - 2 days through day"}
@@ -146,8 +152,8 @@ def test_a_construct_without_an_array_form_is_named(toy: Program) -> None:
     [diagnostic] = failure.value.diagnostics
     assert diagnostic.message == ("uses_accrued: the vectorised back end cannot evaluate `total ... for "
                                   "each` (in accrued)")
-    # TOY's line 18 after the 3 lines of HEADER; `total` after `      accrued: {type: price, formula: "`
-    assert (diagnostic.line, diagnostic.column) == (21, 40)
+    # TOY's line 24 after the 3 lines of HEADER; `total` after `      accrued: {type: price, formula: "`
+    assert (diagnostic.line, diagnostic.column) == (27, 40)
 
 
 # -- the differential test --------------------------------------------------------------
