@@ -293,18 +293,11 @@ def series_read(program: Program, env: Environment, names: list[str], over: str)
 
 def _reaching(graph: Graph, sources: set[str]) -> set[str]:
     """Every name from which one of ``sources`` is reachable, the sources included."""
-    users: dict[str, set[str]] = {}
+    users: Graph = {"": set(sources)}  # "" names no term: a start from which every source is used
     for name, used in graph.items():
         for other in used:
             users.setdefault(other, set()).add(name)
-    found = set(sources)
-    stack = list(sources)
-    while stack:
-        for user in users.get(stack.pop(), ()):
-            if user not in found:
-                found.add(user)
-                stack.append(user)
-    return found
+    return reachable("", users)
 
 
 # -- selection networks -------------------------------------------------------------
@@ -556,7 +549,7 @@ class VectorEvaluator:
                                   f"(series given: {given})")
             if column not in self._paths:
                 values = self._series[column]
-                self._paths[column] = _Paths(term.name, values, _series_bound(values))
+                self._paths[column] = _Paths(term.name, values, _market_bound(values))
             return self._paths[column]
         formula = _formula_of(term, self.env)
         assert formula is not None  # a term without a formula reads nothing, so it never varies
@@ -1037,7 +1030,7 @@ class VectorEvaluator:
         value = self._num(args[0], grid)
         return _Num(grid.cols, np.abs(value.a), value.bound.absolute())
 
-    # -- conversions -------------------------------------------------------------
+    # -- as arrays ----------------------------------------------------------------
 
     def _num(self, value: _Value, grid: _Grid) -> _Num:
         if isinstance(value, _Num):
@@ -1081,7 +1074,7 @@ def _exact_floats(values: list[Any]) -> tuple[np.ndarray, _Bound]:
                                    EPS if inexact else 0.0, sign)
 
 
-def _series_bound(values: np.ndarray) -> _Bound:
+def _market_bound(values: np.ndarray) -> _Bound:
     """The bound of a market series: exact, its size, and its sign if it has one."""
     present = ~np.isnan(values)
     low = float(np.min(values, initial=math.inf, where=present))
