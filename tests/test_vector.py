@@ -52,6 +52,8 @@ provisions:
       uses_accrued: {type: price, formula: "accrued + $1.00 per share"}
       lowest_two: {type: price, formula: "sum(lowest(2, window(bid, 4 trading days, ending = day)))"}
       highest_two: {type: price, formula: "sum(highest(2, window(bid, 4 trading days, ending = day)))"}
+      dollars: {type: price, formula: "round bid[day]"}
+      cents: {type: price, formula: "round to cent bid[day]"}
 """
 
 
@@ -94,6 +96,17 @@ def test_a_rounding_floats_would_get_wrong_is_recomputed_exactly(toy: Program) -
     assert out["tenths"].tolist() == [[2, 3, 4], [5, 2, 2]]  # 0.2 and 0.35 are a little more too
     assert out["above"].tolist() == [[True, True, True], [True, True, True]]  # 0.1 > $0.10 exactly
     assert _exact(toy, {}, bids[1], days, "day", days[2], "tenths") == 2  # 0.125 / 0.1 = 1.25: 2
+
+
+def test_rounding_to_nearest_reads_each_float_exactly(toy: Program) -> None:
+    # The float below 0.5 nearest to it is 0.49999999999999994: it rounds to 0 (x + 0.5 would
+    # round up to 1.0 in floats). 2.5 rounds away from zero, to 3. The float 1.005 is exactly
+    # 1.00499999999999989…, below the half cent: $1.00, not $1.01.
+    days = _days(dt.date(1999, 8, 2), 3)
+    bids = np.array([[0.49999999999999994, 2.5, 1.005]])
+    out = _vector(toy, {}, bids, days, "day", ["dollars", "cents"])
+    assert out["dollars"].tolist() == [[0.0, 3.0, 1.0]]
+    assert out["cents"].tolist() == [[0.5, 2.5, 1.0]]
 
 
 def test_a_branch_not_taken_is_not_evaluated(toy: Program) -> None:

@@ -771,7 +771,7 @@ class VectorEvaluator:
         x, y = self._num(left, grid), self._num(right, grid)
         with np.errstate(invalid="ignore"):
             result = compare(x.a, y.a)
-            if x.bound.err or y.bound.err:  # else both are exact, and so is the comparison
+            if x.bound.err or y.bound.err or x.bound.rel or y.bound.rel:  # else both are exact, as is this
                 # strictly: a zero bound (a value exact relatively, such as 0) leaves nothing in doubt
                 near = np.abs(x.a - y.a) < SAFETY * (x.bound.within(x.a) + y.bound.within(y.a))
                 self._flag(grid, near)
@@ -870,16 +870,17 @@ class VectorEvaluator:
         cents = node.step == "cent"
         bound = value.bound.times(_Bound(mag=100.0, sign=1)) if cents else value.bound
         scaled = value.a * 100.0 if cents else value.a
-        if node.direction == "up":
-            whole = np.ceil(scaled)
-        elif node.direction == "down":
-            whole = np.floor(scaled)
-        else:
-            whole = np.floor(np.abs(scaled) + 0.5) * np.sign(scaled)
-        if bound.err or bound.rel:
-            with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore"):
+            if node.direction == "up":
+                whole = np.ceil(scaled)
+            elif node.direction == "down":
+                whole = np.floor(scaled)
+            else:  # halves away from zero; a float minus its whole part is exact, x + 0.5 is not
+                part = np.trunc(scaled)
+                whole = part + np.sign(scaled) * (np.abs(scaled - part) >= 0.5)
+            if bound.err or bound.rel:
                 if node.direction == "nearest":
-                    distance = np.abs(np.abs(scaled) - np.floor(np.abs(scaled)) - 0.5)
+                    distance = np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5)
                 else:
                     distance = np.abs(scaled - np.rint(scaled))
                 self._flag(grid, distance < SAFETY * bound.within(scaled))
