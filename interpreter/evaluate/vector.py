@@ -334,11 +334,11 @@ def _select(items: list[np.ndarray], k: int, highest: bool) -> list[np.ndarray]:
     """The ``k`` lowest items elementwise, ascending (or the highest, descending)."""
     n = len(items)
     order = list(range(n - 1, n - 1 - k, -1)) if highest else list(range(k))
-    rows, cols = items[0].shape
-    out = [np.empty((rows, cols)) for _ in order]
     if n > NETWORK_MAX:
         ranked = np.sort(np.stack(items, axis=-1), axis=-1)
         return [ranked[..., i] for i in order]
+    rows, cols = items[0].shape
+    out = [np.empty((rows, cols)) for _ in order]
     pairs = _network(n, tuple(order))
     block = max(1, BLOCK_ELEMENTS // max(cols, 1))
     spare = np.empty((block, cols))
@@ -490,10 +490,9 @@ class VectorEvaluator:
 
     # -- flags ---------------------------------------------------------------------
 
-    def _flag(self, grid: _Grid, mask: np.ndarray) -> None:
-        """Flag the active elements of ``mask`` ((paths, n), or (n,) for whole columns)."""
-        if mask.ndim == 1:
-            mask = np.broadcast_to(mask, (self._rows, len(grid.cols)))
+    def _flag(self, grid: _Grid, mask: Any) -> None:
+        """Flag the active elements of ``mask``: (paths, n), or (1, n) or (n,) for whole columns."""
+        mask = np.broadcast_to(mask, (self._rows, len(grid.cols)))
         if grid.active is not None:
             mask = mask & grid.active
         if not mask.any():
