@@ -111,6 +111,31 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("--inventory", metavar="FILE", help="Markdown inventory whose provision ids "
                                                           "cross-references may also name")
 
+    sweep = sub.add_parser("sweep", help="terms over many price paths and a range of dates at once "
+                                         "(the vectorised back end)")
+    sweep.add_argument("contract", metavar="CONTRACT")
+    sweep.add_argument("terms", nargs="+", metavar="TERM")
+    sweep.add_argument("--over", required=True, metavar="NAME=START..END",
+                       help="the date swept over the trading days from START to END")
+    sweep.add_argument("--set", dest="given", action="append", default=[], metavar="NAME=VALUE")
+    sweep.add_argument("--interpret", action="append", default=[], metavar="NAME=CHOICE")
+    sweep.add_argument("--market-paths", action="append", default=[], metavar="[SERIES=]PATHS.npy",
+                       help="a series' values, an array (paths, dates); one a series")
+    sweep.add_argument("--market-dates", metavar="DATES.txt", help="the dates of the columns, one a line")
+    sweep.add_argument("--paths", type=_count, metavar="N", help="draw N paths from --model")
+    sweep.add_argument("--model", choices=["gbm", "bootstrap"])
+    sweep.add_argument("--seed", type=int, default=0)
+    sweep.add_argument("--market", metavar="CSV", help="the history the paths continue")
+    sweep.add_argument("--simulate-from", metavar="DATE", help="the first day drawn (default: the "
+                                                               "first trading day after the history)")
+    sweep.add_argument("--drift", type=_rate, default=0.0, help="gbm: yearly drift (default 0)")
+    sweep.add_argument("--volatility", type=_rate, help="gbm: yearly volatility (default: the history's)")
+    sweep.add_argument("--start-price", type=_rate, help="gbm: the first price (default: the last of "
+                                                         "the history)")
+    sweep.add_argument("--output", required=True, metavar="OUT", help=".npy, .npz, .csv or .json")
+    sweep.add_argument("--quantiles", type=_percents, default=[5.0, 50.0, 95.0], metavar="P,P,...",
+                       help="the quantiles printed, in percent (default 5,50,95)")
+
     readings = sub.add_parser("interpretations", help="list the named interpretations of "
                                                       "contracts and their choices")
     readings.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
@@ -171,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _render(args)
         if args.command in ("terms", "events"):
             return _discover(args)
+        if args.command == "sweep":
+            return _sweep(args)
         return _interpretations(args.paths, args.format)
     except UsageError as exc:
         print(f"clause: error: {exc}", file=sys.stderr)
@@ -488,6 +515,58 @@ def _lint(args: argparse.Namespace) -> int:
         else:
             print(counts)
     return EXIT_ERRORS if errors or (args.strict and warnings) else EXIT_OK
+
+
+# -- sweep ------------------------------------------------------------------
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a number of paths (1 or more): {text!r}")
+    return int(text)
+
+
+def _rate(text: str) -> float:
+    body = text.strip().lstrip("$")
+    try:
+        return float(body[:-1]) / 100 if body.endswith("%") else float(body)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number (like 0.05, 5% or $5.00): {text!r}") from None
+
+
+def _percents(text: str) -> list[float]:
+    try:
+        found = [float(p) for p in text.split(",")]
+    except ValueError:
+        found = []
+    if not found or not all(0 <= p <= 100 for p in found):
+        raise argparse.ArgumentTypeError(f"not percentages from 0 to 100, like 5,50,95: {text!r}")
+    return found
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    if bool(args.market_paths) == bool(args.paths):
+        raise UsageError("sweep: give --market-paths PATHS.npy --market-dates DATES.txt, or --paths N "
+                         "--model gbm|bootstrap --market CSV")
+    if args.market_paths and not args.market_dates:
+        raise UsageError("sweep: --market-paths needs --market-dates DATES.txt, the date of each column")
+    if args.paths and not (args.model and args.market):
+        raise UsageError("sweep: --paths needs --model gbm|bootstrap and --market CSV, the history it "
+                         "continues")
+    from .evaluate.sweep import SweepRequest, sweep_command  # numpy is imported only for a sweep
+    from .report.sweep_output import check_output, summary, write_sweep
+
+    check_output(args.output, args.terms)
+    result, warnings = sweep_command(SweepRequest(
+        args.contract, args.terms, args.over, _pairs(args.given, "--set"),
+        _pairs(args.interpret, "--interpret"),
+        args.market_paths, args.market_dates, args.paths, args.model, args.seed, args.market,
+        args.simulate_from, args.drift, args.volatility, args.start_price))
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    write_sweep(args.output, result)
+    shape = f"{result.market.paths:,} paths × {len(result.days):,} dates"
+    print("\n".join([*summary(result, args.quantiles), "", f"wrote {args.output} ({shape})"]))
+    return EXIT_OK
 
 
 # -- interpretations --------------------------------------------------------

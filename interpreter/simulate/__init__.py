@@ -1,0 +1,1 @@
+"""Price paths drawn at random, for evaluating terms over many possible markets."""
