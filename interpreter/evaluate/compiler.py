@@ -94,8 +94,10 @@ class Compiled:
         self._constants: dict[str, Any] = {}
         self._static: Evaluator | None = None  # while compiling: see constant()
         self._compiling = False
-        #: Inline or not, by node: the node (kept, so that its id is not reused), its term, its closure.
-        self._closures: tuple[dict[int, tuple[ast.Node, Term | None, Closure]], ...] = ({}, {})
+        #: Inline or not, of a term's formula or of no term's, by node: the node (kept, so that its id
+        #: is not reused), its term, its closure.
+        self._closures: tuple[tuple[dict[int, tuple[ast.Node, Term | None, Closure]], ...], ...] = (
+            ({}, {}), ({}, {}))
         #: Inline or not, by term: how the evaluator computes it (see ``Evaluator._compute``).
         self.computers: tuple[dict[str, Closure], ...] = ({}, {})
 
@@ -104,9 +106,9 @@ class Compiled:
         """The closure of ``node`` (the whole formula by default), in the formula of ``owner``
         (None for a formula of no term: a clause's, an event's requirement)."""
         node = node or formula.node
-        closures = self._closures[inline]
+        closures = self._closures[inline][owner is None]
         found = closures.get(id(node))
-        if found is None or found[1] is not owner:  # a term's formula read as no term's: compile it again
+        if found is None or found[1] is not owner:  # one tree in two terms (none so far): compile it again
             outermost, self._compiling = not self._compiling, True
             try:
                 found = closures[id(node)] = (node, owner, _compile(node, _Site(formula, owner,

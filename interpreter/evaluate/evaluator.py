@@ -12,6 +12,7 @@ the derivation ``--explain`` prints; otherwise it computes values only.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -35,7 +36,7 @@ from ..link.program import (
 from ..syntax import ast
 from ..types import PartyMap, Type
 from ..values import PartyValues, SeriesValue
-from .compiler import UNSET, Closure, EvaluationError, compiled, round_value
+from .compiler import UNSET, Closure, EvaluationError, compiled, move, round_value
 from .market import MarketData
 from .trace import Bindings, Record, Step
 
@@ -145,6 +146,11 @@ class Evaluator:
             else:
                 for term in stale:
                     memo.pop(term, None)
+
+    def move(self, day: dt.date, steps: int, calendar: str, node: ast.Node) -> dt.date:
+        """``day`` moved by ``steps`` calendar, business or trading days, months or years, as a
+        formula's ``node`` moves it (a failure is located at it)."""
+        return move(self, day, steps, calendar, lambda message: EvaluationError(message, span=node.span))
 
     def step(self, text: str, value: Any, type_: Type, detail: str) -> None:
         """Add a built-in's step to the derivation of the term being computed."""
