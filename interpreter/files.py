@@ -15,9 +15,9 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from .diagnostics import ClauseError, Diagnostic, line_and_column
 from .limits import MAX_FILE_BYTES
@@ -172,24 +172,28 @@ def named_file(doc: YamlDoc, where: Path_, written: str, what: str) -> Path:
     return target
 
 
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: into a temporary file in the same
+def write_atomically(path: str | Path, content: str | Callable[[IO[bytes]], None]) -> None:
+    """Write ``content`` to ``path`` whole or not at all: into a temporary file in the same
     folder, then renamed over ``path``, so that no reader ever sees part of it and a failure
-    leaves what was there before. Raises ``ClauseError`` naming the file when it cannot be written."""
+    leaves what was there before. ``content`` is text (written as UTF-8, line ends as given) or
+    a function that writes bytes to the open file (a numpy array, say). Raises ``ClauseError``
+    naming the file when it cannot be written."""
     target = Path(path)
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)  # a file written again keeps its permissions
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
     try:
-        handle = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp",
-            delete=False, newline="")
+        handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp",
+                                             delete=False)
     except OSError as exc:
         raise ClauseError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with handle:
-            handle.write(text)
+            if isinstance(content, str):
+                handle.write(content.encode("utf-8"))
+            else:
+                content(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(handle.name, mode)

@@ -97,7 +97,7 @@ def evaluate(program: Program, env: Environment, terms: list[str], derivations: 
     for name in terms:
         if name not in program.terms:
             raise unknown_name(name, program, "term")
-    _not_before_issue(program, env)
+    not_before_issue(program, env)
     evaluator = Evaluator(program, env, derivations)
     try:
         return [evaluator.record(name) for name in terms]
@@ -105,7 +105,7 @@ def evaluate(program: Program, env: Environment, terms: list[str], derivations: 
         raise exc.located(how=lambda term: f"give it with --set {term.name}=VALUE") from None
 
 
-def _not_before_issue(program: Program, env: Environment) -> None:
+def not_before_issue(program: Program, env: Environment) -> None:
     """Refuse an event's date given before the document is issued: nothing happens under it then."""
     dates = {name for event in program.events.values() for name in event.date_inputs}
     given = sorted((name, day) for name, day in env.given.items() if name in dates)

@@ -20,7 +20,7 @@ from ..link.program import SERIES, Program, Term
 from ..syntax.literals import parse_date
 from ..types import DATE
 from .evaluator import Environment
-from .inputs import _not_before_issue, environment
+from .inputs import environment, not_before_issue
 from .paths import PathMarket, column_of, load_paths
 from .vector import VectorEvaluator, series_read, uses
 
@@ -118,7 +118,7 @@ def sweep(program: Program, env: Environment, market: PathMarket, over: str, sta
                           f"to {end.isoformat()}")
     days = [market.dates[i] for i in columns]
     try:  # the first date swept is refused as clause eval would refuse it given with --set
-        _not_before_issue(program, Environment(given={**env.given, over: days[0]}, choices=env.choices))
+        not_before_issue(program, Environment(given={**env.given, over: days[0]}, choices=env.choices))
     except ClauseError as exc:
         raise ClauseError(f"--over {over}: {exc.message.partition(': ')[2]}") from None
     evaluator = VectorEvaluator(program, env, market, over, columns)

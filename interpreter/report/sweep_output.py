@@ -18,8 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -30,6 +28,7 @@ import numpy as np
 from ..diagnostics import ClauseError
 from ..display import human
 from ..evaluate.sweep import Sweep
+from ..files import write_atomically
 from ..link.program import Term
 from ..types import BOOLEAN, DATE
 
@@ -58,19 +57,7 @@ def write_sweep(path: str, result: Sweep) -> None:
     suffix = Path(path).suffix.lower()
     writer: Callable[[IO[bytes], Sweep], None] = {
         ".npy": _npy, ".npz": _npz, ".csv": _csv, ".json": _json}[suffix]
-    target = Path(path)
-    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp",
-                                         delete=False)
-    try:
-        with handle:
-            writer(handle, result)
-        os.replace(handle.name, target)
-    except OSError as exc:
-        Path(handle.name).unlink(missing_ok=True)
-        raise ClauseError(f"--output {path}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    write_atomically(path, lambda handle: writer(handle, result))
 
 
 def _npy(handle: IO[bytes], result: Sweep) -> None:
