@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -178,6 +177,8 @@ def write_atomically(path: str | Path, content: str | Callable[[IO[bytes]], None
     leaves what was there before. ``content`` is text (written as UTF-8, line ends as given) or
     a function that writes bytes to the open file (a numpy array, say). Raises ``ClauseError``
     naming the file when it cannot be written."""
+    import tempfile  # here: it imports shutil, random and the compressors, which reading never needs
+
     target = Path(path)
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)  # a file written again keeps its permissions
