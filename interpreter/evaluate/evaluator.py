@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -33,6 +32,7 @@ from ..link.program import (
     Program,
     Term,
 )
+from ..slotted import Slotted
 from ..syntax import ast
 from ..types import PartyMap, Type
 from ..values import PartyValues, SeriesValue
@@ -46,18 +46,26 @@ _ORIGINS = {PARAMETER: "parameter", INPUT: "default", DEFINITION: "formula",
             INTERPRETATION: "interpretation", STATE: "initial state"}
 
 
-@dataclass
-class Environment:
-    """What evaluation needs besides the program: given values, readings, data, calendars."""
+class Environment(Slotted):
+    """What evaluation needs besides the program: given values, readings, data, calendars.
 
-    given: dict[str, Any] = field(default_factory=dict)
-    choices: dict[str, str] = field(default_factory=dict)
-    market: MarketData | None = None
-    state: dict[str, Any] = field(default_factory=dict)
-    origins: dict[str, str] = field(default_factory=dict)  # why a given value is given
-    #: When given, collects the name of every term evaluated (but the constants, which a lean
-    #: evaluator reads as values: they read no input, state, data or reading).
-    read: set[str] | None = None
+    ``origins`` says why a given value is given; ``read``, when given, collects the name of
+    every term evaluated (but the constants, which a lean evaluator reads as values: they
+    read no input, state, data or reading).
+    """
+
+    _names = ("given", "choices", "market", "state", "origins", "read")
+    __slots__ = _names
+
+    def __init__(self, given: dict[str, Any] | None = None, choices: dict[str, str] | None = None,
+                 market: MarketData | None = None, state: dict[str, Any] | None = None,
+                 origins: dict[str, str] | None = None, read: set[str] | None = None) -> None:
+        self.given: dict[str, Any] = {} if given is None else given
+        self.choices: dict[str, str] = {} if choices is None else choices
+        self.market = market
+        self.state: dict[str, Any] = {} if state is None else state
+        self.origins: dict[str, str] = {} if origins is None else origins
+        self.read = read
 
 
 class Evaluator:

@@ -12,13 +12,13 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
 
 from .. import cache
 from ..calendar import BusinessCalendar, TradingCalendar
+from ..deferred import dataclass, field
 from ..diagnostics import ClauseError, Diagnostic
 from ..files import read_text
 from ..limits import MAX_MARKET_ROWS, MAX_SPAN_DAYS

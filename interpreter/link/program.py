@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from ..deferred import dataclass, field
 from ..diagnostics import Diagnostic
 from ..display import human
 from ..syntax import ast

@@ -10,8 +10,9 @@ calendar days).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
+
+from ..deferred import dataclass, field, fields, replace
 
 if TYPE_CHECKING:
     from ..types import Type

@@ -10,9 +10,9 @@ of the quote or provision it sits in). Nothing here reads a formula; the loader 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from ..deferred import dataclass
 from .yamldoc import Path_, YamlDoc
 
 #: The sections an entry can belong to, in the order a provision lists them.

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..deferred import dataclass, field
 from ..diagnostics import ClauseError, Diagnostic, line_and_column
 from ..files import read_text
 from ..limits import MAX_LITERAL_DIGITS, MAX_STRING_CHARS
