@@ -11,7 +11,6 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, cache
@@ -20,6 +19,8 @@ from .files import allow_paths, write_atomically, yaml_files
 from .files import is_scenario as _is_scenario
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .report.readings import Readings
     from .run.engine import RunResult
 
@@ -431,6 +432,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .pipeline import load_checked
     from .report.literate import contract_html, contract_markdown
     from .run.scenario import load_scenario

@@ -15,13 +15,14 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from .diagnostics import ClauseError, Diagnostic, line_and_column
 from .limits import MAX_FILE_BYTES
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .syntax.yamldoc import Path_, YamlDoc
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -34,6 +35,8 @@ def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
     used), and ``ClauseError`` for a folder without YAML files (nothing to check) or a path
     that is neither a file nor a folder (a device, a pipe).
     """
+    from pathlib import Path  # here, as in the other functions that use it: reading a file never does
+
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -88,6 +91,8 @@ def allow_paths(folders: Iterable[str]) -> None:
     and into no other folder beyond the default ones."""
     allowed = []
     for folder in folders:
+        from pathlib import Path  # here: most commands allow none
+
         path = Path(folder)
         if not path.is_dir():
             raise ClauseError(f"--allow-path {folder}: no such folder")
@@ -155,6 +160,8 @@ def named_file(doc: YamlDoc, where: Path_, written: str, what: str) -> Path:
     """The file ``doc`` names as ``written`` at ``where``, relative to its folder; a
     ``ClauseError`` there if it leads outside the folders allowed, does not exist (``what``
     says what it should be) or is not a regular file."""
+    from pathlib import Path
+
     target = Path(doc.path).parent / written
     roots = [Path(doc.path).parent.resolve(), Path.cwd().resolve(), *_ALLOWED]
     if not any(target.resolve().is_relative_to(root) for root in roots):
@@ -178,6 +185,7 @@ def write_atomically(path: str | Path, content: str | Callable[[IO[bytes]], None
     a function that writes bytes to the open file (a numpy array, say). Raises ``ClauseError``
     naming the file when it cannot be written."""
     import tempfile  # here: it imports shutil, random and the compressors, which reading never needs
+    from pathlib import Path
 
     target = Path(path)
     try:

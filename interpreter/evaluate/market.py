@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from fractions import Fraction
 from functools import partial
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import cache
 from ..calendar import BusinessCalendar, TradingCalendar
@@ -25,6 +25,9 @@ from ..limits import MAX_MARKET_ROWS, MAX_SPAN_DAYS
 from ..link.program import SERIES, Program, impossible_value
 from ..syntax.literals import parse_date, parse_money, parse_number
 from ..types import Series
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass

@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..deferred import dataclass, field
@@ -23,6 +22,8 @@ from ..files import read_text
 from ..limits import MAX_LITERAL_DIGITS, MAX_STRING_CHARS
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import yaml
 
 Path_ = tuple[str | int, ...]
