@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,11 @@ from . import __version__
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+try:  # the unpickler in C alone: the pickle module around it costs a warm run more than it reads
+    from _pickle import load as _unpickle
+except ImportError:  # another Python
+    from pickle import load as _unpickle
 
 try:  # CPython's own BLAKE2: it loads in a tenth of the time of hashlib, which loads OpenSSL
     from _blake2 import blake2b
@@ -76,7 +80,7 @@ def fingerprint() -> str:
         from .resources import resource_path
 
         h = blake2b(digest_size=20)
-        python = (sys.version, sys.implementation.cache_tag or "", str(pickle.HIGHEST_PROTOCOL))
+        python = (sys.version, sys.implementation.cache_tag or "")  # the version says pickle's protocol
         for part in (__version__, *python, *_library_versions()):
             _add(h, part)
         package = os.path.dirname(os.path.realpath(__file__))
@@ -135,7 +139,7 @@ def load(kind: str, name: str) -> Any:
     gc.disable()  # unpickling makes thousands of objects and no garbage: collecting is pure cost
     try:
         with open(path, "rb") as f:
-            return pickle.load(f) if _owned(f.fileno()) else None
+            return _unpickle(f) if _owned(f.fileno()) else None
     except FileNotFoundError:
         return None
     except Exception:  # a damaged or foreign entry, whatever unpickling raises: make it again
@@ -157,7 +161,8 @@ def store(kind: str, name: str, value: Any) -> None:
     A cache that cannot be written (a read-only home, a full disk, a value pickle refuses)
     costs the next run time, never this one its result.
     """
-    from pathlib import Path  # here: a warm run only loads
+    import pickle  # here, as pathlib: a warm run only loads
+    from pathlib import Path
 
     found = folder()
     if found is None:

@@ -179,7 +179,8 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     one when it names none, for ``clause --help`` and errors): adding every subcommand's
     arguments would cost a warm ``clause eval`` a tenth of its time."""
     parser = argparse.ArgumentParser(
-        prog="clause", description="Contracts as data: validate clause files, evaluate terms.")
+        prog="clause", description="Contracts as data: validate clause files, evaluate terms.",
+        formatter_class=_Formatter)
     parser.add_argument("--version", action=_Version, nargs=0, default=argparse.SUPPRESS,
                         help="show program's version number and exit")
     parser.add_argument("--no-cache", action="store_true",
@@ -187,13 +188,32 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     invoked = next((a for a in argv if not a.startswith("-")), None)
     for name, (help_text, arguments) in _COMMANDS.items():
-        command = sub.add_parser(name, help=help_text)
+        command = sub.add_parser(name, help=help_text, formatter_class=_Formatter)
         if invoked not in _COMMANDS or name == invoked:
             arguments(command)
             command.add_argument("--allow-path", action="append", default=[], metavar="FOLDER",
                                  help="let the paths files name (extends, documents, contracts, market) "
                                       "lead into FOLDER too, besides their own folder and this one")
     return parser
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, as wide as the terminal less two columns, as argparse makes it; the
+    width is measured here (as ``shutil.get_terminal_size`` does) because argparse makes a
+    formatter for each argument added, and importing ``shutil`` imports the compressors."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            columns = int(os.environ["COLUMNS"])
+        except (KeyError, ValueError):
+            columns = 0
+        if columns <= 0:
+            stdout = sys.__stdout__
+            try:
+                columns = (os.get_terminal_size(stdout.fileno()).columns if stdout else 0) or 80
+            except (AttributeError, ValueError, OSError):  # not a terminal, closed, detached
+                columns = 80
+        super().__init__(prog, width=columns - 2)
 
 
 class _Version(argparse.Action):
@@ -334,10 +354,23 @@ def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    import gc
+
+    # An eval makes the objects it keeps (modules, the program, the values) and little garbage
+    # in cycles: the collector would only walk them, a twentieth of a warm eval's time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _evaluated(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _evaluated(args: argparse.Namespace) -> int:
     from .display import human, plain
     from .evaluate.inputs import environment, evaluate
     from .pipeline import load_checked
-    from .report.explain import explain, explain_json
 
     program = load_checked(args.contract)
     env = environment(program, _pairs(args.given, "--set"), _pairs(args.interpret, "--interpret"),
@@ -345,6 +378,8 @@ def _eval(args: argparse.Namespace) -> int:
     for warning in env.market.warnings if env.market else []:
         print(warning, file=sys.stderr)
     records = evaluate(program, env, args.terms, derivations=args.explain)
+    if args.explain:
+        from .report.explain import explain, explain_json
     if args.format == "json":
         if args.explain:
             out: Any = {r.term.name: explain_json(r, program) for r in records}
