@@ -15,12 +15,13 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import TYPE_CHECKING, Any
 
 from . import __version__
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
 try:  # the unpickler in C alone: the pickle module around it costs a warm run more than it reads
     from _pickle import load as _unpickle

@@ -11,15 +11,16 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from . import __version__, cache
 from .diagnostics import ClauseError, Diagnostic
 from .files import allow_paths, write_atomically, yaml_files
 from .files import is_scenario as _is_scenario
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
     from .report.readings import Readings
     from .run.engine import RunResult

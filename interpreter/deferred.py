@@ -23,10 +23,10 @@ these classes must use this decorator too (the standard one reads its bases' fie
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
     from dataclasses import dataclass, field, fields, replace
+    from typing import Any
 else:
     import sys
 

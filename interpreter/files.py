@@ -15,13 +15,14 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable
-from typing import IO, TYPE_CHECKING
 
 from .diagnostics import ClauseError, Diagnostic, line_and_column
 from .limits import MAX_FILE_BYTES
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import IO
 
     from .syntax.yamldoc import Path_, YamlDoc
 

@@ -7,8 +7,8 @@ checkout (or an editable install) they are read from the top-level ``grammar/``.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
     from pathlib import Path
 

@@ -9,7 +9,9 @@ fields in ``_names``, in the order ``__init__`` takes them.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Slotted:

@@ -15,9 +15,12 @@ expected (``fits``); ``join`` is the type two values of an ``if`` or a sum meet 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .slotted import Slotted
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 # Base dimensions of quantities: money, shares, days, business_days, trading_days.
 Dims = tuple[tuple[str, int], ...]

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any
 
 from .calendar import TradingCalendar
 from .slotted import Slotted
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class SeriesValue(Slotted):

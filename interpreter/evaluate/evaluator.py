@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any
 
 from ..calendar import BusinessCalendar, TradingCalendar
 from ..diagnostics import ClauseError, Diagnostic
@@ -39,6 +38,10 @@ from ..values import PartyValues, SeriesValue
 from .compiler import UNSET, Closure, EvaluationError, compiled, move, round_value
 from .market import MarketData
 from .trace import Bindings, Record, Step
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Environment", "EvaluationError", "Evaluator", "round_value"]
 

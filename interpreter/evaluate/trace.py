@@ -5,13 +5,15 @@ The evaluator keeps one ``Record`` per term and bindings; ``--explain`` prints t
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..link.program import Term
 from ..slotted import Slotted
 from ..types import Type
 
-Bindings = tuple[tuple[str, Any], ...]
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
+
+Bindings = tuple[tuple[str, "Any"], ...]
 
 
 class Step(Slotted):

@@ -10,11 +10,13 @@ calendar days).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
 
 from ..deferred import dataclass, field, fields, replace
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..types import Type
 
 

@@ -14,15 +14,16 @@ from __future__ import annotations
 import bisect
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
 
 from ..deferred import dataclass, field
 from ..diagnostics import ClauseError, Diagnostic, line_and_column
 from ..files import read_text
 from ..limits import MAX_LITERAL_DIGITS, MAX_STRING_CHARS
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
     import yaml
 
