@@ -176,9 +176,9 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 
 
 def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
-    """The command line's parser, with the arguments of the subcommand ``argv`` invokes (of every
-    one when it names none, for ``clause --help`` and errors): adding every subcommand's
-    arguments would cost a warm ``clause eval`` a tenth of its time."""
+    """The command line's parser, with only the subcommand ``argv`` invokes (every one when it
+    names none, for ``clause --help`` and its errors): making every subcommand's parser would
+    cost a warm ``clause eval`` a tenth of its time."""
     parser = argparse.ArgumentParser(
         prog="clause", description="Contracts as data: validate clause files, evaluate terms.",
         formatter_class=_Formatter)
@@ -187,14 +187,17 @@ def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the cache of checked programs (as CLAUSE_NO_CACHE=1)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    invoked = next((a for a in argv if not a.startswith("-")), None)
+    # The command named, unless an option before it might print the top-level help (-h, --he).
+    first = next((i for i, a in enumerate(argv) if not a.startswith("-")), len(argv))
+    invoked = argv[first] if first < len(argv) and set(argv[:first]) <= {"--no-cache"} else None
     for name, (help_text, arguments) in _COMMANDS.items():
+        if invoked in _COMMANDS and name != invoked:
+            continue
         command = sub.add_parser(name, help=help_text, formatter_class=_Formatter)
-        if invoked not in _COMMANDS or name == invoked:
-            arguments(command)
-            command.add_argument("--allow-path", action="append", default=[], metavar="FOLDER",
-                                 help="let the paths files name (extends, documents, contracts, market) "
-                                      "lead into FOLDER too, besides their own folder and this one")
+        arguments(command)
+        command.add_argument("--allow-path", action="append", default=[], metavar="FOLDER",
+                             help="let the paths files name (extends, documents, contracts, market) "
+                                  "lead into FOLDER too, besides their own folder and this one")
     return parser
 
 
