@@ -231,7 +231,7 @@ DURATIONS: dict[Type, str] = {
 
 #: How an enum type begins, and what a member may be: a word without spaces, commas or quotes.
 ENUM_PREFIX = "one of "
-_MEMBER = re.compile(r'[^\s,"]+')
+_MEMBER = r'[^\s,"]+'  # compiled (and kept by re) when first used: a warm run reads no type
 
 
 def parse_type(text: str) -> Type:
@@ -258,7 +258,7 @@ def parse_type(text: str) -> Type:
 def _enum(listed: str) -> Enum:
     members = tuple(m.strip() for m in listed.split(","))
     for member in members:
-        if not _MEMBER.fullmatch(member):
+        if not re.fullmatch(_MEMBER, member):
             raise ValueError(f"{member!r} cannot be a member of an enum: write words without spaces "
                              "or quotes, separated by commas (one of low, high, other)")
     twice = sorted({m for m in members if members.count(m) > 1})
