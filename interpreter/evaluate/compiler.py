@@ -434,6 +434,19 @@ def _index(node: ast.Index, site: _Site) -> Closure:
     return indexed
 
 
+def _as_of(node: ast.AsOf, site: _Site) -> Closure:
+    operand, day, fail = _compile(node.operand, site), _compile(node.date, site), site.fail(node)
+    step = _step(node, site, lambda args: f"on the state at the end of {args[0].isoformat()}")
+
+    def as_of(ev: Evaluator, b: Bindings) -> Any:
+        when: dt.date = day(ev, b)
+        value = operand(ev.past(when, fail), b)
+        if ev.derivations:
+            step(ev, [when], value)
+        return value
+    return as_of
+
+
 def _bind(bindings: Bindings, names: tuple[str, ...], values: list[Any]) -> Bindings:
     """``bindings`` with ``names`` bound to ``values`` (replacing any binding of theirs), sorted by name."""
     new = dict(bindings)
@@ -605,6 +618,7 @@ _COMPILERS: dict[type, Callable[[Any, _Site], Closure]] = {
     ast.If: _if,
     ast.Round: _round,
     ast.Index: _index,
+    ast.AsOf: _as_of,
     ast.Call: _call,
     ast.Total: _total,
 }
