@@ -64,6 +64,9 @@ class Environment:
     #: the state is not known yet; None outside a run, where the state never changes.
     history: StateHistory | None = None
     today: dt.date | None = None
+    #: The parties a run names that are not holders (the Company): values by party summed,
+    #: counted or listed leave theirs out.
+    others: frozenset[str] = frozenset()
 
 
 class Evaluator:

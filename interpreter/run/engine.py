@@ -155,7 +155,8 @@ def run_environment(scenario: Scenario, program: Program, state: dict[str, Any],
     given.update(bound)
     origins.update(dict.fromkeys(bound, "from the event"))
     return Environment(given=given, choices=dict(scenario.choices), market=scenario.market,
-                       state=dict(state), origins=origins, read=read, history=history, today=today)
+                       state=dict(state), origins=origins, read=read, history=history, today=today,
+                       others=scenario.others)
 
 
 class Engine:
