@@ -73,6 +73,8 @@ class _Context:
     formula: Formula
     refs: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
     rebinds: list[tuple[str, ast.Keyword]] = field(default_factory=list)
+    #: Each ``X as of D`` and the names X reads (it must reach the state, else it means X).
+    pasts: list[tuple[ast.AsOf, list[str]]] = field(default_factory=list)
 
 
 def check(program: Program) -> list[Diagnostic]:
@@ -110,6 +112,7 @@ def check(program: Program) -> list[Diagnostic]:
     problems.extend(_cycles(contexts, deps, component))
     problems.extend(_long_chains(contexts, deps, component))
     problems.extend(_rebinds(contexts + clause_contexts, deps))
+    problems.extend(_past_state(contexts + clause_contexts, deps))
     return sorted(problems, key=lambda d: (d.line, d.column))
 
 
@@ -180,6 +183,8 @@ def _infer(node: ast.Node, ctx: _Context) -> Type:
         if index != DATE:
             raise _Fail(node.index.span, f"a series is indexed by a date, not {index}")
         return target.element
+    if isinstance(node, ast.AsOf):
+        return _as_of(node, ctx)
     if isinstance(node, ast.Call):
         return _call(node, ctx)
     if isinstance(node, ast.Total):
@@ -336,6 +341,30 @@ def _total(node: ast.Total, ctx: _Context) -> Type:
     ctx.refs.append((node.term, node.span))
     ctx.rebinds.append((node.term, ast.Keyword(node.day, node.start, node.span)))
     return term.type
+
+
+def _as_of(node: ast.AsOf, ctx: _Context) -> Type:
+    day = _type(node.date, ctx)
+    if day != DATE:
+        raise _Fail(node.date.span, f"'as of' needs a date, not {day}")
+    first = len(ctx.refs)
+    found = _type(node.operand, ctx)
+    ctx.pasts.append((node, [name for name, _ in ctx.refs[first:]]))
+    return found
+
+
+def _past_state(contexts: list[_Context], deps: Graph) -> list[Diagnostic]:
+    """``X as of D`` where X reads no state (nor what is owed): it would mean X itself."""
+    problems = []
+    for ctx in contexts:
+        for node, names in ctx.pasts:
+            reached = set(names).union(*(reachable(name, deps) for name in names))
+            if not any(ctx.program.terms[name].kind in (STATE, OWED) for name in reached
+                       if name in ctx.program.terms):
+                text = " ".join(ctx.formula.text[node.operand.span[0]:node.operand.span[1]].split())
+                problems.append(ctx.formula.diagnostic(node.span[0], f"{text} reads no state, so "
+                                                       "'as of' has no effect"))
+    return problems
 
 
 def _dependencies(contexts: list[_Context]) -> Graph:

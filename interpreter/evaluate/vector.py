@@ -911,6 +911,9 @@ class VectorEvaluator:
     def _total(self, node: ast.Total, grid: _Grid, bindings: _Bindings) -> _Value:
         raise self._unsupported(f"`{node.mode} ... for each`", node)
 
+    def _as_of(self, node: ast.AsOf, grid: _Grid, bindings: _Bindings) -> _Value:
+        raise self._unsupported("`as of` over values that vary by path", node)
+
     # -- built-ins ---------------------------------------------------------------
 
     def _extreme(self, node: ast.Call, grid: _Grid, args: list[_Value]) -> _Value:
@@ -1162,4 +1165,5 @@ _DISPATCH: dict[type, Callable[[VectorEvaluator, Any, _Grid, _Bindings], _Value]
     ast.Index: VectorEvaluator._index,
     ast.Call: VectorEvaluator._call,
     ast.Total: VectorEvaluator._total,
+    ast.AsOf: VectorEvaluator._as_of,
 }

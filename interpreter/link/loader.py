@@ -399,7 +399,12 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
                 assumption=data.get("assumption"), question=data.get("question"),
                 deadline_of=data.get("deadline_of"), answers=data.get("answers"),
                 unused=data.get("unused"), source_sites=list(entry.source_sites),
-                given={name: parse_type(t) for name, t in (data.get("given") or {}).items()})
+                given={name: parse_type(t) for name, t in (data.get("given") or {}).items()},
+                role=data.get("role"))
+    if term.role is not None and declared != PARTY:
+        problems.append(doc.diagnostic((*where, "role"), f"{name}: only a party has a role; {name} "
+                                       f"is {declared}"))
+        return None
     if kind == PARAMETER and (declared in (PARTY, TEXT) or isinstance(declared, Enum)) and "value" in data:
         text = str(data["value"])  # written as is, without quotes
         word = ast.Literal((0, len(text)), text, TEXT if isinstance(declared, Enum) else declared)

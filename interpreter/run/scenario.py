@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,14 @@ class Scenario:
     events: list[ScenarioEvent]
     expectations: list[Expectation] = field(default_factory=list)
     charts: list[tuple[Program, Chart]] = field(default_factory=list)  # its own, with what each reads
+    #: The parties the contracts declare with a role (``role: the Company``), by name: the role.
+    parties: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def others(self) -> frozenset[str]:
+        """The parties named with a role that are not among the holders: events and obligations
+        may name them, ``for_each`` and sums by party leave them out."""
+        return frozenset(self.parties) - frozenset(self.holders)
 
     @property
     def path(self) -> str:
@@ -153,6 +162,7 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
     _readings(scenario, data.get("interpret") or {}, problems)
     _facts(scenario, data.get("facts") or {}, problems)
     _holders(scenario, data.get("holders") or {}, problems)
+    _parties(scenario)
     for i, entry in enumerate(data.get("events") or []):
         event = _event(scenario, i, entry, problems)
         if event is not None:
@@ -285,6 +295,15 @@ def _holders(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]
                 problems.append(scenario.doc.diagnostic(where, f"{name}: {impossible}"))
 
 
+def _parties(scenario: Scenario) -> None:
+    """The parties the contracts name with a role, each by its name (a fact may rename it)."""
+    for program in scenario.programs:
+        for term in program.terms.values():
+            if term.role is not None and term.formula is not None:
+                name = scenario.facts.get(term.name, ast.literal_value(term.formula.node))
+                scenario.parties.setdefault(str(name), term.role)
+
+
 def _event(scenario: Scenario, index: int, entry: dict[str, Any],
            problems: list[Diagnostic]) -> ScenarioEvent | None:
     doc = scenario.doc
@@ -321,9 +340,10 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any],
         impossible = impossible_value(term, values[key], term.type)
         if impossible:
             problems.append(doc.diagnostic((*where, key), f"{key}: {impossible}"))
-        if term.type == PARTY and values[key] not in scenario.holders:
+        if term.type == PARTY and values[key] not in scenario.holders and values[key] not in scenario.parties:
+            others = "".join(f"; {name}, {role}" for name, role in scenario.parties.items())
             problems.append(doc.diagnostic((*where, key), f"unknown holder {values[key]!r} (holders: "
-                                           f"{', '.join(scenario.holders) or 'none'})"))
+                                           f"{', '.join(scenario.holders) or 'none'}{others})"))
     for key, term in fields.items():
         if key not in values and term.formula is None and key not in entry:
             problems.append(doc.diagnostic(where, f"{name} needs its field {key!r}"))

@@ -151,6 +151,15 @@ class Total(Node):
     end: Node
 
 
+@dataclass(eq=False)
+class AsOf(Node):
+    """``X as of D``: ``operand`` evaluated on the state of the run as it stood at the end of
+    the day ``date`` (a record date), not on the state of the day evaluated."""
+
+    operand: Node
+    date: Node
+
+
 def children(node: Node) -> list[Node]:
     """The direct sub-expressions of ``node``, in source order."""
     if isinstance(node, (Negate, Not)):
@@ -165,6 +174,8 @@ def children(node: Node) -> list[Node]:
         return [node.condition, node.then, node.otherwise]
     if isinstance(node, Index):
         return [node.target, node.index]
+    if isinstance(node, AsOf):
+        return [node.operand, node.date]
     if isinstance(node, Call):
         return [*node.args, *(k.value for k in node.keywords)]
     if isinstance(node, Total):
