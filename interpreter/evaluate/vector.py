@@ -1139,7 +1139,7 @@ _COMPARE: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 }
 
 #: Built-ins without an array form: values not rational, computed to 40 digits exactly.
-_NOT_VECTORISED = {"sqrt", "volatility", "black_scholes"}
+_NOT_VECTORISED = {"sqrt", "volatility", "black_scholes", "key_of_least"}
 
 _BUILTINS: dict[str, Callable[[VectorEvaluator, ast.Call, _Grid, list[_Value]], _Value]] = {
     "lesser_of": VectorEvaluator._extreme,

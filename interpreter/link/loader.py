@@ -340,6 +340,7 @@ EFFECT_KINDS: dict[str, tuple[str, ...]] = {
     "decrease": ("by",),
     "raise": (),
     "clear": (),
+    "remove": (),
     "owe": ("debtor", "creditor", "amount", "due"),  # debtor, creditor: if not the declaration's
     "settle": ("debtor", "creditor", "amount", "due"),
     "schedule": ("on",),
