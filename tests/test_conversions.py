@@ -1,11 +1,11 @@
 """Several pending conversions per holder (issue 9), and the language that says it: maps of maps
 (``T by text by party``), ``total TERM for each KEY in MAP``, ``key_of_least`` and ``remove``.
 
-The certificate's runs use examples/closing-bids-MADE-UP.csv (made up). Holder A holds 3,000 Series B
-shares. A conversion of 10 shares on 1999-08-02 gives round up (10 × (1,000 + 2,724/73) / 5.03421875)
-= round up (2,060.53) = 2,061 Common; one of 20 shares on 1999-08-04, with N = 229 days and a Premium
-of 1,000 × 229/365 × 6% = 2,748/73, gives round up (20 × (1,000 + 2,748/73) / 5.03421875) =
-round up (4,122.36) = 4,123.
+The certificate's runs are those of test_series_b_events (examples/closing-bids-MADE-UP.csv, made up):
+Holder A holds 3,000 Series B shares, B 1,500. A conversion of 10 shares on 1999-08-02 gives
+round up (10 × (1,000 + 2,724/73) / 5.03421875) = round up (2,060.53) = 2,061 Common; one of
+20 shares on 1999-08-04, with N = 229 days and a Premium of 1,000 × 229/365 × 6% = 2,748/73,
+gives round up (20 × (1,000 + 2,748/73) / 5.03421875) = round up (4,122.36) = 4,123.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
-from support import ROOT
+from test_series_b_events import run
 
 from interpreter.check.checker import check
 from interpreter.diagnostics import ClauseError
@@ -149,22 +149,6 @@ def test_loops_over_keys_are_checked(tmp_path: Path, formula: str, message: str)
 # -- the certificate ------------------------------------------------------------
 
 
-def run(tmp_path: Path, events: str, as_of: str = "1999-08-31", interpret: str = "") -> RunResult:
-    path = tmp_path / "s.yaml"
-    path.write_text(textwrap.dedent(f"""\
-        title: test
-        contracts: [{ROOT / 'contracts' / 'series_b_certificate.yaml'}]
-        market: {ROOT / 'examples' / 'closing-bids-MADE-UP.csv'}
-        as_of: {as_of}
-        facts: {{common_outstanding: 100000000}}
-        interpret: {{{interpret}}}
-        holders:
-          A: {{series_b_preferred: 3000}}
-        events:
-        """) + textwrap.indent(textwrap.dedent(events), "  "))
-    return run_scenario(load_scenario(path))
-
-
 def payments(result: RunResult) -> list[tuple[F | None, dt.date, str, dt.date | None]]:
     return [(o.amount, o.due, o.clause, o.settled) for o in result.obligations
             if o.what.startswith("Conversion Default Payments")]
@@ -188,7 +172,7 @@ def test_two_late_conversions_each_accrue_from_their_own_deadline(tmp_path: Path
     # 1% × $10,000 ($2,200), and its Premium once, 10 × 2,724/73.
     result = run(tmp_path, TWO_LATE + """\
     - {date: 1999-08-16, event: shares_delivered, holder: A, shares: 4123, conversion: Y}
-    """)
+    """, as_of="1999-08-31")
     assert payments(result) == [
         (1800 + 20 * F(2748, 73), D(1999, 8, 23), "conversion_default_payment", None),
         (4200 + 10 * F(2724, 73), D(1999, 9, 8), "conversion_default_accrued", None)]
@@ -210,7 +194,7 @@ def test_the_penalty_sums_what_is_owed_on_both_conversions(tmp_path: Path) -> No
     - {date: 1999-08-16, event: shares_delivered, holder: A, shares: 4123, conversion: Y}
     - {date: 1999-08-20, event: payment_demand, holder: A}
     - {date: 1999-08-25, event: redemption_notice, holder: A, preferred_shares: 10}
-    """)
+    """, as_of="1999-08-31")
     y, x = 1800 + 20 * F(2748, 73), 3100 + 10 * F(2724, 73)
     assert payments(result)[:2] == [(y, D(1999, 8, 23), "conversion_default_payment", D(1999, 8, 25)),
                                     (x, D(1999, 8, 27), "payment_demand", D(1999, 8, 25))]
@@ -227,13 +211,13 @@ def test_the_penalty_sums_what_is_owed_on_both_conversions(tmp_path: Path) -> No
 
 def test_a_delivery_of_more_than_its_conversions_shares_is_an_error_at_the_event(tmp_path: Path) -> None:
     # 2,061 + 4,123 = 6,184 are due in all, but Y makes 4,123 due: 4,124 on Y is too many. The events
-    # start on line 10 of the scenario, each at column 5; the delivery is the fifth.
+    # start on line 11 of the scenario, each at column 5; the delivery is the fifth.
     with pytest.raises(ClauseError) as raised:
         run(tmp_path, TWO_LATE + """\
     - {date: 1999-08-06, event: shares_delivered, holder: A, shares: 4124, conversion: Y}
     """)
     (problem,) = raised.value.diagnostics
-    assert (problem.path, problem.line, problem.column) == (str(tmp_path / "s.yaml"), 14, 5)
+    assert (problem.path, problem.line, problem.column) == (str(tmp_path / "s.yaml"), 15, 5)
     assert problem.message == (
         "event 4 (shares_delivered of 1999-08-06: the Company delivers on one conversion at a time, no "
         "more Common Stock than that conversion makes due (delivered_shares <= "
@@ -247,7 +231,7 @@ def test_a_notice_cannot_name_a_conversion_already_pending(tmp_path: Path) -> No
             - {date: 1999-08-03, event: conversion_notice, holder: A, preferred_shares: 10, conversion: X}
             """)
     (problem,) = raised.value.diagnostics
-    assert (problem.line, problem.column) == (11, 5)  # the second notice: the events start on line 10
+    assert (problem.line, problem.column) == (12, 5)  # the second notice: the events start on line 11
     assert "names one that is not already pending" in problem.message
 
 
