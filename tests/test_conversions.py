@@ -224,15 +224,17 @@ def test_a_delivery_of_more_than_its_conversions_shares_is_an_error_at_the_event
         "common_due[holder][delivered_conversion] is false))")
 
 
-def test_a_notice_cannot_name_a_conversion_already_pending(tmp_path: Path) -> None:
-    with pytest.raises(ClauseError) as raised:
-        run(tmp_path, """\
-            - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10, conversion: X}
-            - {date: 1999-08-03, event: conversion_notice, holder: A, preferred_shares: 10, conversion: X}
-            """)
-    (problem,) = raised.value.diagnostics
-    assert (problem.line, problem.column) == (12, 5)  # the second notice: the events start on line 11
-    assert "names one that is not already pending" in problem.message
+def test_a_notice_naming_a_pending_conversion_adds_to_it(tmp_path: Path) -> None:
+    # X, 10 shares on 08-02 (2,061 Common), then 10 more named X on 08-03, while X is undelivered: one
+    # conversion of 20 shares, 2,061 + round up (10 × (1,000 + 1,000 × 228/365 × 6%) / 5.03421875) =
+    # 2,061 + round up (2,060.85) = 4,122 Common, its Conversion Date the later notice's, as without names.
+    result = run(tmp_path, """\
+        - {date: 1999-08-02, event: conversion_notice, holder: A, preferred_shares: 10, conversion: X}
+        - {date: 1999-08-03, event: conversion_notice, holder: A, preferred_shares: 10, conversion: X}
+        """)
+    assert result.state["common_due"].values["A"].values == {"X": 4122}
+    assert result.state["pending_preferred"].values["A"].values == {"X": 20}
+    assert result.state["pending_conversion_date"].values["A"].values == {"X": D(1999, 8, 3)}
 
 
 @pytest.mark.parametrize(("reading", "due"), [
