@@ -15,13 +15,18 @@ import textwrap
 from fractions import Fraction as F
 from pathlib import Path
 
+import numpy as np
 import pytest
 from test_series_b_events import run
 
 from interpreter.check.checker import check
 from interpreter.diagnostics import ClauseError
 from interpreter.display import human, plain
+from interpreter.evaluate.evaluator import Environment
+from interpreter.evaluate.paths import PathMarket
+from interpreter.evaluate.vector import VectorEvaluator
 from interpreter.link.loader import load_program
+from interpreter.pipeline import load_checked
 from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.expectations import failures
 from interpreter.run.scenario import load_scenario
@@ -144,6 +149,33 @@ def test_loops_over_keys_are_checked(tmp_path: Path, formula: str, message: str)
     contract = TABS.replace('"total open_amount for each order in open[who]"', f'"{formula}"')
     (tmp_path / "tabs.yaml").write_text(contract, encoding="utf-8")
     assert [d.message for d in check(load_program(str(tmp_path / "tabs.yaml")))] == [message]
+
+
+def test_the_vectorised_back_end_names_a_loop_over_keys(contract) -> None:
+    # A market series inside the loop: the vectorised back end has no array form of it. held is on
+    # line 13 of the file (the 10th below the 3 lines of HEADER), `total` at column 37, after
+    # `      held: {type: price, formula: "`.
+    program = load_checked(str(contract("""\
+        provisions:
+          T 1:
+            text: q
+            market: {bid: {type: price, description: the bid}}
+            inputs:
+              day: {type: date, description: the day}
+              lot: {type: text, description: a lot}
+            state: {lots: {type: ratio by text, initial: 0, description: lots held}}
+            definitions:
+              held: {type: price, formula: "total priced for each lot in lots"}
+              priced: {type: price, formula: "bid[day] × lots[lot]"}
+        """)))
+    days = [dt.date(1999, 8, 2), dt.date(1999, 8, 3)]
+    market = PathMarket("paths", days, {"bid": np.ones((1, 2))})
+    evaluator = VectorEvaluator(program, Environment(given={}), market, "day", [0, 1])
+    with pytest.raises(ClauseError) as failure:
+        evaluator.evaluate(["held"])
+    [diagnostic] = failure.value.diagnostics
+    assert diagnostic.message == "held: the vectorised back end cannot evaluate `total ... for each ... in`"
+    assert (diagnostic.line, diagnostic.column) == (13, 37)
 
 
 # -- the certificate ------------------------------------------------------------

@@ -915,7 +915,8 @@ class VectorEvaluator:
         return self._term(node.function, grid, new)
 
     def _total(self, node: ast.Total, grid: _Grid, bindings: _Bindings) -> _Value:
-        raise self._unsupported(f"`{node.mode} ... for each`", node)
+        over = " ... in" if node.keys is not None else ""
+        raise self._unsupported(f"`{node.mode} ... for each{over}`", node)
 
     # -- built-ins ---------------------------------------------------------------
 
