@@ -40,10 +40,15 @@ class PartyValues:
 
     def replaced(self, keys: tuple[Any, ...], value: Any = None, remove: bool = False) -> PartyValues:
         """A new map with ``value`` under ``keys`` (or, with ``remove``, the last key without a value
-        of its own); the maps it does not change are shared with this one."""
+        of its own, and an inner map left with none without one either); the maps it does not
+        change are shared with this one."""
         first, rest = keys[0], keys[1:]
+        if remove and first not in self.values:
+            return self
         if rest:
             inner = self.get(first).replaced(rest, value, remove)
+            if remove and not inner.values:
+                return self.replaced((first,), remove=True)
             return PartyValues({**self.values, first: inner}, self.default)
         if remove:
             return PartyValues({k: v for k, v in self.values.items() if k != first}, self.default)

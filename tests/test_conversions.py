@@ -106,6 +106,15 @@ def test_a_map_of_maps_keeps_a_value_per_party_and_name(tmp_path: Path) -> None:
     assert human(run.state["open"], types) == "Ann: (y: $50.00); Bob: $7.00"
 
 
+def test_a_party_whose_last_key_is_removed_has_no_values_of_its_own(tmp_path: Path) -> None:
+    # Ann pays x on 07-03, then y on 07-04: she owes nothing, and is no longer among the parties of
+    # open, which sum and count read; Bob's order stays.
+    path = tabs(tmp_path, body=TABS_EVENTS + "  - {date: 1999-07-04, event: paid, who: Ann}\n")
+    run = run_scenario(load_scenario(path))
+    assert list(run.state["open"].values) == ["Bob"]
+    assert run.state["open"].at(("Ann", "y")) == 0
+
+
 def test_expectations_of_a_map_of_maps_and_the_empty_key(tmp_path: Path) -> None:
     # A value written without its inner key is the one under “”: Bob's $7.
     path = tabs(tmp_path, body=TABS_EVENTS + textwrap.dedent("""\
