@@ -54,6 +54,7 @@ provisions:
     state:
       open: {type: money by text by party, initial: $0, description: what each order owes}
       opened: {type: date by text by party, initial: 1900-01-01, description: when each order was placed}
+      settled: {type: boolean by text by party, initial: false, description: the orders paid}
     events:
       placed: {date: day, fields: [who, order, amount], description: an order}
       paid: {date: day, fields: [who], description: the oldest order is paid}
@@ -71,6 +72,7 @@ provisions:
         effects:
           - remove: open[who][oldest]
           - remove: opened[who][oldest]
+          - raise: settled[who][oldest]
 """
 
 TABS_EVENTS = """\
@@ -113,6 +115,9 @@ def test_a_party_whose_last_key_is_removed_has_no_values_of_its_own(tmp_path: Pa
     run = run_scenario(load_scenario(path))
     assert list(run.state["open"].values) == ["Bob"]
     assert run.state["open"].at(("Ann", "y")) == 0
+    # A flag of a map of maps is reported for its party and key.
+    assert [(f.name, f.party, f.raised, f.date) for f in run.flags] == [
+        ("settled", "Ann, x", True, D(1999, 7, 3)), ("settled", "Ann, y", True, D(1999, 7, 4))]
 
 
 def test_expectations_of_a_map_of_maps_and_the_empty_key(tmp_path: Path) -> None:
