@@ -52,6 +52,8 @@ from ..types import (
     Series,
     Type,
     fits,
+    held_keys,
+    held_value,
     join,
 )
 from .builtins import BUILTINS
@@ -119,7 +121,7 @@ def check(program: Program) -> list[Diagnostic]:
 
 
 def _expect(term: Term, formula: Formula, found: Type) -> None:
-    declared = term.type.element if term.kind == STATE and isinstance(term.type, PartyMap) else term.type
+    declared = held_value(term.type) if term.kind == STATE else term.type
     if _conform(formula.node, found, declared, formula.text):
         return
     role = {"input": "default of input", "parameter": "value of parameter",
@@ -332,8 +334,11 @@ def _total(node: ast.Total, ctx: _Context) -> Type:
     if not isinstance(term.type, Quantity):
         raise _Fail(node.span, f"{node.mode} needs quantities; {node.term} is {term.type}")
     day = ctx.program.terms.get(node.day)
+    if node.keys is not None:
+        return _total_in(node, node.keys, term, ctx)
     if day is None or day.type != DATE:
         raise _Fail(node.span, f"{node.mode} needs a date-valued name to vary, not {node.day!r}")
+    assert node.start is not None and node.end is not None
     for end in (node.start, node.end):
         found = _type(end, ctx)
         if found != DATE:
@@ -365,6 +370,20 @@ def _past_state(contexts: list[_Context], deps: Graph) -> list[Diagnostic]:
                 problems.append(ctx.formula.diagnostic(node.span[0], f"{text} reads no state, so "
                                                        "'as of' has no effect"))
     return problems
+
+
+def _total_in(node: ast.Total, keys: ast.Node, term: Term, ctx: _Context) -> Type:
+    """``total TERM for each KEY in MAP``: MAP is values by a key, KEY a term of that key's type."""
+    found = _type(keys, ctx)
+    if not isinstance(found, PartyMap):
+        raise _Fail(keys.span, f"{node.mode} ... in needs values by party, text or date, not {found}")
+    key = ctx.program.terms.get(node.day)
+    if key is None or not (fits(found.key, key.type) or fits(key.type, found.key)):
+        raise _Fail(node.span, f"{node.mode} ... in {found} needs a {found.key}-valued name to vary, "
+                               f"not {node.day!r}")
+    ctx.refs.append((node.term, node.span))
+    ctx.rebinds.append((node.term, ast.Keyword(node.day, keys, node.span)))
+    return term.type
 
 
 def _dependencies(contexts: list[_Context]) -> Graph:
@@ -672,31 +691,41 @@ def _charts(program: Program, charts: Iterable[Chart], contexts: list[_Context])
 
 
 def _target(program: Program, effect: Effect, problems: list[Diagnostic]) -> Type | None:
-    """The type of value a set/increase/decrease/raise/clear target holds."""
+    """The type of value a set/increase/decrease/raise/clear/remove target holds; a map's value
+    is named by its keys, outermost first (``name[party]``, ``name[party][text]``)."""
     formula = effect.target
     assert formula is not None
-    node = formula.node
-    party: ast.Node | None = None
-    if isinstance(node, ast.Index):
-        party = node.index
-        node = node.target
+    node, keys = ast.keyed(formula.node)
     term = program.terms.get(node.name) if isinstance(node, ast.Name) else None
     if term is None or term.kind != STATE:
         problems.append(formula.diagnostic(0, "the target of an effect is a state variable, "
                                                  "or one party's value: name[party]"))
         return None
-    if party is None:
+    if not keys:
+        if effect.kind == "remove":
+            problems.append(formula.diagnostic(0, "remove takes one key's value of a map: name[key]"))
+            return None
         return term.type
-    if not isinstance(term.type, PartyMap):
-        problems.append(formula.diagnostic(0, f"{term.name} is not kept by party, text or date"))
-        return None
+    held = term.type
     ctx = _Context(program, None, formula)
-    try:
-        found = _type(party, ctx)
-    except _Fail as fail:
-        problems.append(formula.diagnostic(fail.span[0], fail.message))
+    for key in keys:
+        if not isinstance(held, PartyMap):
+            problems.append(formula.diagnostic(0, f"{term.name} is not kept by party, text or date")
+                            if held == term.type else
+                            formula.diagnostic(key.span[0], f"{term.name}{''.join('[…]' for _ in keys[:-1])}"
+                                                            f" is {held}: it has no key to give here"))
+            return None
+        try:
+            found = _type(key, ctx)
+        except _Fail as fail:
+            problems.append(formula.diagnostic(fail.span[0], fail.message))
+            return None
+        if not fits(found, held.key):
+            problems.append(formula.diagnostic(key.span[0], f"a {held.key} is needed here, not {found}"))
+            return None
+        held = held.element
+    if isinstance(held, PartyMap) and effect.kind != "remove":
+        by = " and by ".join(map(str, held_keys(term.type)))
+        problems.append(formula.diagnostic(0, f"{term.name} is kept by {by}: give a key for each"))
         return None
-    if not fits(found, term.type.key):
-        problems.append(formula.diagnostic(party.span[0], f"a {term.type.key} is needed here, not {found}"))
-        return None
-    return term.type.element
+    return held

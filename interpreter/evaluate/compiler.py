@@ -486,8 +486,11 @@ def _step(node: ast.Node, site: _Site,
 
 
 def _total(node: ast.Total, site: _Site) -> Closure:
+    if node.keys is not None:
+        return _total_in(node, node.keys, site)
+    assert node.start is not None and node.end is not None
     start, end, fail = _compile(node.start, site), _compile(node.end, site), site.fail(node)
-    term, day_name, mode, step = node.term, (node.day,), node.mode, _step(node, site, None)
+    term, day_name, mode, accumulated = node.term, (node.day,), node.mode, _accumulation(node, site)
 
     def total(ev: Evaluator, b: Bindings) -> Fraction:
         first: dt.date = start(ev, b)
@@ -500,10 +503,20 @@ def _total(node: ast.Total, site: _Site) -> Closure:
         while day <= last:
             found.append(ev.peek(term, _bind(b, day_name, [day])))
             day += dt.timedelta(days=1)
+        return accumulated(ev, found, f"an empty period ({first.isoformat()} to {last.isoformat()})")
+    return total
+
+
+def _accumulation(node: ast.Total, site: _Site) -> Callable[[Evaluator, list[Fraction], str], Fraction]:
+    """How a total, least or greatest combines the values it found (``empty``: what it ran over,
+    when there were none)."""
+    mode, fail, step = node.mode, site.fail(node), _step(node, site, None)
+
+    def accumulated(ev: Evaluator, found: list[Fraction], empty: str) -> Fraction:
         if mode == "total":
             result = sum(found, Fraction(0))
         elif not found:
-            raise fail(f"{mode} over an empty period ({first.isoformat()} to {last.isoformat()})")
+            raise fail(f"{mode} over {empty}")
         else:
             result = min(found) if mode == "least" else max(found)
         if too_large(result):
@@ -511,7 +524,19 @@ def _total(node: ast.Total, site: _Site) -> Closure:
         if ev.derivations:
             step(ev, [], result)
         return result
-    return total
+    return accumulated
+
+
+def _total_in(node: ast.Total, keys: ast.Node, site: _Site) -> Closure:
+    """``total TERM for each KEY in MAP``: TERM with KEY bound to each key of MAP that has a value
+    of its own, in key order (as ``sum`` and ``count`` read a map)."""
+    of, term, key_name, accumulated = _compile(keys, site), node.term, (node.day,), _accumulation(node, site)
+
+    def total_in(ev: Evaluator, b: Bindings) -> Fraction:
+        found_map: PartyValues = of(ev, b)
+        found = [ev.peek(term, _bind(b, key_name, [key])) for key in sorted(found_map.values)]
+        return accumulated(ev, found, "no keys (the map has no value of its own)")
+    return total_in
 
 
 # -- built-ins: (evaluator, argument values, how to fail) -> value ------------
@@ -588,6 +613,13 @@ def _numeric(function: str) -> Callable[[Evaluator, list[Any], Fail], Fraction]:
     return numeric
 
 
+def _key_of_least(ev: Evaluator, args: list[Any], fail: Fail) -> Any:
+    values: PartyValues = args[0]
+    if not values.values:
+        raise fail("key_of_least: no key has a value of its own")
+    return min(sorted(values.values), key=lambda k: values.values[k])
+
+
 _BUILTINS: dict[str, Callable[[Evaluator, list[Any], Fail], Any]] = {
     "lesser_of": lambda ev, args, fail: min(args),
     "greater_of": lambda ev, args, fail: max(args),
@@ -604,6 +636,7 @@ _BUILTINS: dict[str, Callable[[Evaluator, list[Any], Fail], Any]] = {
     "sqrt": _numeric("sqrt"),
     "volatility": _numeric("volatility"),
     "black_scholes": _numeric("black_scholes"),
+    "key_of_least": _key_of_least,
 }
 
 #: What an explanation step says besides a built-in's value, from its arguments.

@@ -35,8 +35,8 @@ from ..link.program import (
     Term,
 )
 from ..syntax import ast
-from ..types import PartyMap, Type
-from ..values import PartyValues, SeriesValue
+from ..types import Type, map_levels
+from ..values import PartyValues, SeriesValue, empty_map
 from .compiler import UNSET, Closure, EvaluationError, Fail, compiled, move, round_value
 from .history import StateHistory
 from .market import MarketData
@@ -258,12 +258,12 @@ class Evaluator:
         formula = compiled.closure(term.formula, owner=term, inline=inline)
         if kind != STATE:
             return formula
-        by_party = isinstance(term.type, PartyMap)
+        levels = map_levels(term.type)
 
         def state(ev: Evaluator, b: Bindings) -> Any:  # as the run has it, else its initial value
             if name in ev.env.state:
                 return ev.env.state[name]
-            return PartyValues({}, formula(ev, b)) if by_party else formula(ev, b)
+            return empty_map(levels, formula(ev, b)) if levels else formula(ev, b)
         return state
 
     def _series(self, term: Term) -> SeriesValue:

@@ -25,6 +25,7 @@ from ..types import (
     Enum,
     PartyMap,
     Series,
+    held_value,
     parse_type,
 )
 from .compose import compose, qualified_keywords
@@ -346,6 +347,7 @@ EFFECT_KINDS: dict[str, tuple[str, ...]] = {
     "decrease": ("by",),
     "raise": (),
     "clear": (),
+    "remove": (),
     "owe": ("debtor", "creditor", "amount", "due"),  # debtor, creditor: if not the declaration's
     "settle": ("debtor", "creditor", "amount", "due"),
     "schedule": ("on",),
@@ -428,8 +430,7 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
     if kind == STATE:
         term.formula = _formula(doc, (*where, "initial"), problems)
         if term.formula is not None:
-            element = declared.element if isinstance(declared, PartyMap) else declared
-            message = value_problem(term.formula.node, element, term.formula.text)
+            message = value_problem(term.formula.node, held_value(declared), term.formula.text)
             if message:
                 problems.append(doc.diagnostic((*where, "initial"), f"{name}: {message}"))
     elif kind == INPUT and "default" in data:
@@ -457,7 +458,7 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
 def _bounds(doc: YamlDoc, term: Term, data: dict[str, Any], problems: list[Diagnostic]) -> Bounds:
     """An input's, state variable's or series' limits, each a literal of its type (its element's,
     by party or by day)."""
-    element = term.type.element if isinstance(term.type, PartyMap | Series) else term.type
+    element = term.type.element if isinstance(term.type, Series) else held_value(term.type)
     limits: dict[str, Any] = {}
     for key in ("at_least", "more_than"):
         if key not in data:

@@ -38,12 +38,13 @@ from ..link.program import (
     Program,
 )
 from ..syntax import ast
-from ..types import PARTY, PartyMap, Type
+from ..types import PARTY, PartyMap, Type, held_value
 from ..values import PartyValues
 from .scenario import Scenario
 
-#: An effect's formulas by name, and where its target names a party: the formula and its index.
-_Formulas = tuple[list[tuple[str, Formula]], tuple[Formula, ast.Node] | None]
+#: An effect's formulas by name, and where its target names a map's value: the formula and its
+#: keys, outermost first.
+_Formulas = tuple[list[tuple[str, Formula]], tuple[Formula, list[ast.Node]] | None]
 
 
 @dataclass(slots=True)  # slots: a long run keeps thousands of these (and of the classes below)
@@ -395,7 +396,8 @@ class Engine:
                 if effect.when is None or value(effect.when, bindings=b):
                     values = {k: value(f, bindings=b) for k, f in formulas}
                     fields = {k: value(f, bindings=b) for k, f in effect.fields.items()}
-                    party = value(party_of[0], party_of[1], b) if party_of is not None else None
+                    party = (tuple(value(party_of[0], key, b) for key in party_of[1])
+                             if party_of is not None else None)
                     planned.append((effect, values, fields, party))
         changed: set[str] = set()
         for effect, values, fields, party in planned:
@@ -414,37 +416,45 @@ class Engine:
                 declared = program.obligations[effect.label or ""]
                 parties = {"debtor": declared.debtor, "creditor": declared.creditor}
                 formulas = {**{k: f for k, f in parties.items() if f is not None}, **effect.formulas}
-            party_of: tuple[Formula, ast.Node] | None = None
+            party_of: tuple[Formula, list[ast.Node]] | None = None
             if effect.target is not None and isinstance(effect.target.node, ast.Index):
-                party_of = (effect.target, effect.target.node.index)
+                party_of = (effect.target, ast.keyed(effect.target.node)[1])
             found = self._effects[id(effect)] = (list(formulas.items()), party_of)
         return found
 
     def _effect(self, program: Program, clause: Clause, effect: Effect, values: dict[str, Any],
-                fields: dict[str, Any], party: str | None, occurrence: Occurrence) -> list[str]:
-        """Apply one effect; the names of the state it changed, or of the obligations it made or settled."""
+                fields: dict[str, Any], keys: tuple[Any, ...] | None, occurrence: Occurrence) -> list[str]:
+        """Apply one effect; the names of the state it changed, or of the obligations it made or settled.
+
+        ``keys`` name the value of a map the effect changes, outermost first."""
         sources = effect.sources or clause.sources
+        if effect.kind == "remove":
+            assert keys is not None
+            name = _target_name(effect)
+            self._set(name, self.state[name].replaced(keys, remove=True))
+            return [name]
         if effect.kind in ("set", "increase", "decrease", "raise", "clear"):
             name = _target_name(effect)
-            old = self.state[name].get(party) if party is not None else self.state[name]
+            old = self.state[name].at(keys) if keys is not None else self.state[name]
             new = _changed(effect.kind, old, values)
             if too_large(new):
                 self._impossible(occurrence, f"{name} would be {TOO_LARGE} (clause {clause.name})")
             term = program.terms[name]
-            element = term.type.element if isinstance(term.type, PartyMap) else term.type
+            element = held_value(term.type)
             problem = term.bounds.problem(new, element) if term.bounds else None
             if problem:
-                shown = f"{name}[{party}]" if party is not None else name
+                shown = name + "".join(f"[{k}]" for k in keys or ())
                 self._impossible(occurrence, f"{shown} would be {human(new, element)}, but {problem} "
                                              f"(clause {clause.name})")
             if effect.kind in ("raise", "clear") and old != new:
+                party = ", ".join(str(k) for k in keys if k != "") if keys is not None else None
                 self.flags.append(FlagChange(name, party, bool(new), occurrence.date, clause.name,
                                              sources))
-            if party is None:
+            if keys is None:
                 self._set(name, new)
             else:
                 current: PartyValues = self.state[name]
-                self._set(name, PartyValues({**current.values, party: new}, current.default))
+                self._set(name, current.replaced(keys, new))
             return [name]
         if effect.kind == "owe":
             amount = values.get("amount")
@@ -527,8 +537,7 @@ def _located(exc: EvaluationError, context: str) -> ClauseError:
 
 def _target_name(effect: Effect) -> str:
     assert effect.target is not None
-    node = effect.target.node
-    target = node.target if isinstance(node, ast.Index) else node
+    target, _ = ast.keyed(effect.target.node)
     assert isinstance(target, ast.Name)
     return target.name
 

@@ -36,7 +36,7 @@ from ..syntax.literals import literal_formula, parse_date
 from ..syntax.parser import FormulaSyntaxError, parse_formula
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
-from ..types import DATE, PARTY, TEXT, Enum, PartyMap, Type
+from ..types import DATE, PARTY, TEXT, Enum, PartyMap, Type, held_keys, held_value, map_levels
 
 
 @dataclass
@@ -274,6 +274,24 @@ def _key(raw: Any, key: Type) -> Any:
     return str(raw)
 
 
+def _expected_map(raw: Any, type_: PartyMap, keys: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], Any]:
+    """A map's expected values by the keys written, outermost first. Under a map of maps, a value
+    written without its inner keys is the one under the empty text (the key “” stands for none)."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"give one value per {type_.key}: {{{type_.key}: value}}")
+    found: dict[tuple[Any, ...], Any] = {}
+    for k, v in raw.items():
+        written = (*keys, _key(k, type_.key))
+        inner = type_.element
+        if isinstance(inner, PartyMap) and isinstance(v, dict):
+            found.update(_expected_map(v, inner, written))
+        elif isinstance(inner, PartyMap) and held_keys(inner) != [TEXT] * map_levels(inner):
+            raise ValueError(f"give one value per {inner.key}: {{{inner.key}: value}}")
+        else:
+            found[written] = read_value(v, held_value(inner))
+    return found
+
+
 def _holders(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]) -> None:
     for party, positions in raw.items():
         scenario.holders[party] = {}
@@ -406,10 +424,7 @@ def _expectation(scenario: Scenario, index: int, entry: dict[str, Any],
             continue
         try:
             if isinstance(term.type, PartyMap):
-                if not isinstance(raw, dict):
-                    raise ValueError(f"give one value per {term.type.key}: {{{term.type.key}: value}}")
-                element, key = term.type.element, term.type.key
-                expected.state[name] = {_key(k, key): read_value(v, element) for k, v in raw.items()}
+                expected.state[name] = _expected_map(raw, term.type)
             else:
                 expected.state[name] = read_value(raw, term.type)
         except (ValueError, FormulaSyntaxError) as exc:

@@ -142,13 +142,16 @@ class Total(Node):
     Evaluates ``term`` once for every calendar day from ``start`` to ``end``
     (both included), with the date-valued name ``day`` bound to that day, and
     adds the results (``mode`` total), or takes the least or greatest of them.
+    Written ``total TERM for each KEY in MAP``, it binds ``day`` (then the key's name) to each
+    key of ``keys`` that has a value of its own, in order, and has no ``start`` or ``end``.
     """
 
     mode: str
     term: str
     day: str
-    start: Node
-    end: Node
+    start: Node | None
+    end: Node | None
+    keys: Node | None = None
 
 
 @dataclass(eq=False)
@@ -179,8 +182,17 @@ def children(node: Node) -> list[Node]:
     if isinstance(node, Call):
         return [*node.args, *(k.value for k in node.keywords)]
     if isinstance(node, Total):
-        return [node.start, node.end]
+        return [n for n in (node.start, node.end, node.keys) if n is not None]
     return []
+
+
+def keyed(node: Node) -> tuple[Node, list[Node]]:
+    """What ``node`` indexes and the keys it gives, outermost first: ``x[a][b]`` is ``x``, [a, b]."""
+    keys: list[Node] = []
+    while isinstance(node, Index):
+        keys.insert(0, node.index)
+        node = node.target
+    return node, keys
 
 
 def walk(node: Node) -> Iterator[Node]:

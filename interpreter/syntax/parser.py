@@ -37,7 +37,7 @@ from .literals import parse_date, parse_money, parse_number, parse_percent, pars
 #: Words of the language, which cannot name a term.
 RESERVED = frozenset({
     "if", "then", "else", "and", "or", "not", "true", "false", "round", "per", "share", "total",
-    "least", "greatest", "for", "each", "from", "through", "as", "of",
+    "least", "greatest", "for", "each", "from", "through", "in", "as", "of",
 })
 
 
@@ -163,6 +163,9 @@ class _ToAst:
 
     def total(self, meta: Any, c: list[Any]) -> ast.Node:
         return ast.Total(_span(meta), str(c[0]), str(c[1]), str(c[2]), c[3], c[4])
+
+    def total_in(self, meta: Any, c: list[Any]) -> ast.Node:
+        return ast.Total(_span(meta), str(c[0]), str(c[1]), str(c[2]), None, None, keys=c[3])
 
     def true(self, meta: Any, c: list[Token]) -> ast.Node:
         return self._literal(meta, True, BOOLEAN)
