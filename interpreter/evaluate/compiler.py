@@ -473,6 +473,9 @@ def _step(node: ast.Node, site: _Site,
 
 
 def _total(node: ast.Total, site: _Site) -> Closure:
+    if node.among is not None:
+        return _total_among(node, site)
+    assert node.start is not None and node.end is not None  # the grammar gives a period both ends
     start, end, fail = _compile(node.start, site), _compile(node.end, site), site.fail(node)
     term, day_name, mode, step = node.term, (node.day,), node.mode, _step(node, site, None)
 
@@ -487,18 +490,44 @@ def _total(node: ast.Total, site: _Site) -> Closure:
         while day <= last:
             found.append(ev.peek(term, _bind(b, day_name, [day])))
             day += dt.timedelta(days=1)
-        if mode == "total":
-            result = sum(found, Fraction(0))
-        elif not found:
-            raise fail(f"{mode} over an empty period ({first.isoformat()} to {last.isoformat()})")
-        else:
-            result = min(found) if mode == "least" else max(found)
-        if too_large(result):
-            raise fail(TOO_LARGE)
-        if ev.derivations:
-            step(ev, [], result)
-        return result
+        empty = f"{mode} over an empty period ({first.isoformat()} to {last.isoformat()})"
+        return _accumulated(ev, mode, found, fail, empty, step)
     return total
+
+
+def _total_among(node: ast.Total, site: _Site) -> Closure:
+    """``total TERM for each P among holders where COND``: TERM with P bound to each party of the
+    run for which COND holds (COND evaluated with P bound too), in the order the run lists them."""
+    where = _compile(node.where, site) if node.where is not None else None
+    term, party_name, mode, fail = node.term, (node.day,), node.mode, site.fail(node)
+    step = _step(node, site, None)
+    empty = f"{mode} among no {node.among}: none of the run's parties is counted"
+
+    def total(ev: Evaluator, b: Bindings) -> Fraction:
+        found: list[Fraction] = []
+        for party in ev.env.parties:
+            bound = _bind(b, party_name, [party])
+            if where is None or where(ev, bound):
+                found.append(ev.peek(term, bound))
+        return _accumulated(ev, mode, found, fail, empty, step)
+    return total
+
+
+def _accumulated(ev: Evaluator, mode: str, found: list[Fraction], fail: Fail, empty: str,
+                 step: Callable[[Evaluator, list[Any], Any], None]) -> Fraction:
+    """A total's values added (``mode`` total), or the least or greatest of them; ``empty`` is why
+    there is no least or greatest of none."""
+    if mode == "total":
+        result = sum(found, Fraction(0))
+    elif not found:
+        raise fail(empty)
+    else:
+        result = min(found) if mode == "least" else max(found)
+    if too_large(result):
+        raise fail(TOO_LARGE)
+    if ev.derivations:
+        step(ev, [], result)
+    return result
 
 
 # -- built-ins: (evaluator, argument values, how to fail) -> value ------------

@@ -58,6 +58,8 @@ class Environment:
     #: When given, collects the name of every term evaluated (but the constants, which a lean
     #: evaluator reads as values: they read no input, state, data or reading).
     read: set[str] | None = None
+    #: The parties of the run (its holders), which ``for each P among holders`` ranges over.
+    parties: tuple[str, ...] = ()
 
 
 class Evaluator:

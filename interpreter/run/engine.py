@@ -152,7 +152,7 @@ def run_environment(scenario: Scenario, program: Program, state: dict[str, Any],
     given.update(bound)
     origins.update(dict.fromkeys(bound, "from the event"))
     return Environment(given=given, choices=dict(scenario.choices), market=scenario.market,
-                       state=dict(state), origins=origins, read=read)
+                       state=dict(state), origins=origins, read=read, parties=tuple(scenario.holders))
 
 
 class Engine:

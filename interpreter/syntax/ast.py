@@ -142,13 +142,19 @@ class Total(Node):
     Evaluates ``term`` once for every calendar day from ``start`` to ``end``
     (both included), with the date-valued name ``day`` bound to that day, and
     adds the results (``mode`` total), or takes the least or greatest of them.
+
+    ``total TERM for each P among holders where COND`` (``among`` is ``holders``,
+    ``start`` and ``end`` are None) binds the party-valued name ``day`` to each
+    party of the run instead, and keeps those for which ``where``, if given, holds.
     """
 
     mode: str
     term: str
     day: str
-    start: Node
-    end: Node
+    start: Node | None
+    end: Node | None
+    among: str | None = None
+    where: Node | None = None
 
 
 def children(node: Node) -> list[Node]:
@@ -168,7 +174,7 @@ def children(node: Node) -> list[Node]:
     if isinstance(node, Call):
         return [*node.args, *(k.value for k in node.keywords)]
     if isinstance(node, Total):
-        return [node.start, node.end]
+        return [n for n in (node.start, node.end, node.where) if n is not None]
     return []
 
 
