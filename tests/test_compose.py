@@ -170,6 +170,13 @@ def test_shared_clauses_must_be_one_rule(tmp_path: Path) -> None:
     assert "b.fill cannot be one clause with a.fill: it applies on b.order, and a.fill on a.order" in message
 
 
+def test_shared_clauses_belong_to_a_deal(tmp_path: Path) -> None:
+    lines = SUPPLY.count("\n")  # the key is on the line after the contract's
+    path = _write(tmp_path, "a.yaml", SUPPLY.replace("PRICE", "2") + "shared_clauses:\n  fill: [a, b]\n")
+    assert (f"a.yaml:{lines + 1}:1: error: shared_clauses: only a file that joins documents has it "
+            "(give documents:)") in _error(path)
+
+
 def test_document_file_problems(tmp_path: Path) -> None:
     deal = _write(tmp_path, "deal.yaml", "title: deal\ndocument: {title: Deal, source: t}\n"
                   "documents: {a: missing.yaml}\n")
