@@ -159,13 +159,16 @@ def test_an_affiliate_pair_reaches_4_9_percent_together(tmp_path: Path, reading:
         assert F(167828 + 347403, 10000000 + 167828 + 347403) <= F("0.049")
 
 
-def test_in_the_deal_an_affiliates_common_from_another_security_counts(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("reading", "counted"), [("all_securities", 87500), ("own_document", 0)])
+def test_in_the_deal_an_affiliates_common_from_another_security_counts(tmp_path: Path, reading: str,
+                                                                       counted: int) -> None:
     # Gemini Capital taken, as made-up data, for an affiliate of CC Investments. 10,000,000 shares
     # outstanding. Gemini exercises its whole Warrant for cash on 1999-09-01: 87,500 shares (its own
     # room, 4.9% × 10,000,000 / 95.1% = 515,247, allows them). On 09-02 CC Investments converts 3,500
-    # Series B: its room counts Gemini's 87,500, from the other security, in the group's holding:
-    # (4.9% × 10,087,500 − 87,500) / 95.1% = 406,787.5 / 95.1% = 427,747.1 → 427,747 (alone it would be
-    # 4.9% × 10,087,500 / 95.1% = 519,747).
+    # Series B: its room counts Gemini's 87,500, from the other security, in the group's holding
+    # (other_securities_counted, all_securities): (4.9% × 10,087,500 − 87,500) / 95.1% = 406,787.5
+    # / 95.1% = 427,747.1 → 427,747. Each document alone (own_document) counts only what the
+    # certificates issued, none: 4.9% × 10,087,500 / 95.1% = 494,287.5 / 95.1% = 519,755.3 → 519,755.
     holders = ("{CC Investments: {series_b.series_b_preferred: 7500, affiliate_group: castle_creek}, "
                "Gemini Capital: {affiliate_group: castle_creek}}")
     events = ("  - {date: 1999-09-01, event: gemini_warrant.exercise_notice, holder: Gemini Capital, "
@@ -173,10 +176,10 @@ def test_in_the_deal_an_affiliates_common_from_another_security_counts(tmp_path:
               "  - {date: 1999-09-02, event: series_b.conversion_notice, holder: CC Investments, "
               "preferred_shares: 3500}\n")
     result = _run(tmp_path, DEAL, holders, events, facts="{common_outstanding: 10000000, board_only: false}",
-                  market=MARKET, as_of="1999-09-30")
+                  market=MARKET, as_of="1999-09-30", interpret=f"{{other_securities_counted: {reading}}}")
     assert result.snapshots[0]["gemini_warrant.common_received"] == 87500
-    room = math.floor((F("0.049") * 10087500 - 87500) / F("0.951"))
-    assert room == 427747
+    room = math.floor((F("0.049") * 10087500 - counted) / F("0.951"))
+    assert room == (427747 if counted else 519755)
     got = _computed(result, 1)
     rate = (1000 + F(1000 * 258 * 6, 365 * 100)) / got["series_b.conversion_price"]  # N = 258 days
     assert got["series_b.convertible_preferred"] == math.floor(room / rate) < 3500
