@@ -333,12 +333,21 @@ def _total(node: ast.Total, ctx: _Context) -> Type:
         raise _Fail(node.span, f"unknown name {node.term!r}{_suggest(node.term, ctx)}")
     if not isinstance(term.type, Quantity):
         raise _Fail(node.span, f"{node.mode} needs quantities; {node.term} is {term.type}")
-    day = ctx.program.terms.get(node.day)
-    if node.keys is not None:
+    varied = ctx.program.terms.get(node.day)
+    if node.keys is not None:  # over the keys of a map
         return _total_in(node, node.keys, term, ctx)
-    if day is None or day.type != DATE:
+    if node.among is not None:  # over the parties of the run
+        if varied is None or varied.type != PARTY:
+            raise _Fail(node.span, f"{node.mode} among {node.among} needs a party-valued name to vary, "
+                                   f"not {node.day!r}")
+        if node.where is not None and (found := _type(node.where, ctx)) != BOOLEAN:
+            raise _Fail(node.where.span, f"'where' needs a condition (boolean), not {found}")
+        ctx.refs.append((node.term, node.span))
+        ctx.rebinds.append((node.term, ast.Keyword(node.day, node.where or node, node.span)))
+        return term.type
+    if varied is None or varied.type != DATE:
         raise _Fail(node.span, f"{node.mode} needs a date-valued name to vary, not {node.day!r}")
-    assert node.start is not None and node.end is not None
+    assert node.start is not None and node.end is not None  # the grammar gives a period both ends
     for end in (node.start, node.end):
         found = _type(end, ctx)
         if found != DATE:

@@ -488,7 +488,9 @@ def _step(node: ast.Node, site: _Site,
 def _total(node: ast.Total, site: _Site) -> Closure:
     if node.keys is not None:
         return _total_in(node, node.keys, site)
-    assert node.start is not None and node.end is not None
+    if node.among is not None:
+        return _total_among(node, site)
+    assert node.start is not None and node.end is not None  # the grammar gives a period both ends
     start, end, fail = _compile(node.start, site), _compile(node.end, site), site.fail(node)
     term, day_name, mode, accumulated = node.term, (node.day,), node.mode, _accumulation(node, site)
 
@@ -503,20 +505,20 @@ def _total(node: ast.Total, site: _Site) -> Closure:
         while day <= last:
             found.append(ev.peek(term, _bind(b, day_name, [day])))
             day += dt.timedelta(days=1)
-        return accumulated(ev, found, f"an empty period ({first.isoformat()} to {last.isoformat()})")
+        return accumulated(ev, found, f"over an empty period ({first.isoformat()} to {last.isoformat()})")
     return total
 
 
 def _accumulation(node: ast.Total, site: _Site) -> Callable[[Evaluator, list[Fraction], str], Fraction]:
     """How a total, least or greatest combines the values it found (``empty``: what it ran over,
-    when there were none)."""
+    said when there were none: ``over an empty period ...``)."""
     mode, fail, step = node.mode, site.fail(node), _step(node, site, None)
 
     def accumulated(ev: Evaluator, found: list[Fraction], empty: str) -> Fraction:
         if mode == "total":
             result = sum(found, Fraction(0))
         elif not found:
-            raise fail(f"{mode} over {empty}")
+            raise fail(f"{mode} {empty}")
         else:
             result = min(found) if mode == "least" else max(found)
         if too_large(result):
@@ -535,8 +537,25 @@ def _total_in(node: ast.Total, keys: ast.Node, site: _Site) -> Closure:
     def total_in(ev: Evaluator, b: Bindings) -> Fraction:
         found_map: PartyValues = of(ev, b)
         found = [ev.peek(term, _bind(b, key_name, [key])) for key in sorted(found_map.values)]
-        return accumulated(ev, found, "no keys (the map has no value of its own)")
+        return accumulated(ev, found, "over no keys (the map has no value of its own)")
     return total_in
+
+
+def _total_among(node: ast.Total, site: _Site) -> Closure:
+    """``total TERM for each P among holders where COND``: TERM with P bound to each party of the
+    run for which COND holds (COND evaluated with P bound too), in the order the run lists them."""
+    where = _compile(node.where, site) if node.where is not None else None
+    term, party_name, accumulated = node.term, (node.day,), _accumulation(node, site)
+    empty = f"among no {node.among}: none of the run's parties is counted"
+
+    def total(ev: Evaluator, b: Bindings) -> Fraction:
+        found: list[Fraction] = []
+        for party in ev.env.parties:
+            bound = _bind(b, party_name, [party])
+            if where is None or where(ev, bound):
+                found.append(ev.peek(term, bound))
+        return accumulated(ev, found, empty)
+    return total
 
 
 # -- built-ins: (evaluator, argument values, how to fail) -> value ------------

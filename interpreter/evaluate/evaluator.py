@@ -67,6 +67,8 @@ class Environment:
     #: The parties a run names that are not holders (the Company): values by party summed,
     #: counted or listed leave theirs out.
     others: frozenset[str] = frozenset()
+    #: The parties of the run (its holders), which ``for each P among holders`` ranges over.
+    parties: tuple[str, ...] = ()
 
 
 class Evaluator:

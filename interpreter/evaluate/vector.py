@@ -909,7 +909,7 @@ class VectorEvaluator:
         return self._term(node.function, grid, new)
 
     def _total(self, node: ast.Total, grid: _Grid, bindings: _Bindings) -> _Value:
-        over = " ... in" if node.keys is not None else ""
+        over = " ... in" if node.keys is not None else " ... among" if node.among is not None else ""
         raise self._unsupported(f"`{node.mode} ... for each{over}`", node)
 
     def _as_of(self, node: ast.AsOf, grid: _Grid, bindings: _Bindings) -> _Value:

@@ -157,7 +157,7 @@ def run_environment(scenario: Scenario, program: Program, state: dict[str, Any],
     origins.update(dict.fromkeys(bound, "from the event"))
     return Environment(given=given, choices=dict(scenario.choices), market=scenario.market,
                        state=dict(state), origins=origins, read=read, history=history, today=today,
-                       others=scenario.others)
+                       others=scenario.others, parties=tuple(scenario.holders))
 
 
 class Engine:

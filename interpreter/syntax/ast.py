@@ -144,6 +144,10 @@ class Total(Node):
     adds the results (``mode`` total), or takes the least or greatest of them.
     Written ``total TERM for each KEY in MAP``, it binds ``day`` (then the key's name) to each
     key of ``keys`` that has a value of its own, in order, and has no ``start`` or ``end``.
+
+    ``total TERM for each P among holders where COND`` (``among`` is ``holders``,
+    ``start`` and ``end`` are None) binds the party-valued name ``day`` to each
+    party of the run instead, and keeps those for which ``where``, if given, holds.
     """
 
     mode: str
@@ -152,6 +156,8 @@ class Total(Node):
     start: Node | None
     end: Node | None
     keys: Node | None = None
+    among: str | None = None
+    where: Node | None = None
 
 
 @dataclass(eq=False)
@@ -182,7 +188,7 @@ def children(node: Node) -> list[Node]:
     if isinstance(node, Call):
         return [*node.args, *(k.value for k in node.keywords)]
     if isinstance(node, Total):
-        return [n for n in (node.start, node.end, node.keys) if n is not None]
+        return [n for n in (node.start, node.end, node.keys, node.where) if n is not None]
     return []
 
 
