@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 from ..calendar import BusinessCalendar, TradingCalendar
+from ..deferred import dataclass, field, replace
 from ..diagnostics import ClauseError, Diagnostic
 from ..link.program import (
     DEFINITION,
@@ -31,11 +32,11 @@ from ..link.program import (
     Program,
     Term,
 )
-from ..slotted import Slotted
 from ..syntax import ast
-from ..types import PartyMap, Type
-from ..values import PartyValues, SeriesValue
-from .compiler import UNSET, Closure, EvaluationError, compiled, move, round_value
+from ..types import Type, map_levels
+from ..values import PartyValues, SeriesValue, empty_map
+from .compiler import UNSET, Closure, EvaluationError, Fail, compiled, move, round_value
+from .history import StateHistory
 from .market import MarketData
 from .trace import Bindings, Record, Step
 
@@ -49,26 +50,27 @@ _ORIGINS = {PARAMETER: "parameter", INPUT: "default", DEFINITION: "formula",
             INTERPRETATION: "interpretation", STATE: "initial state"}
 
 
-class Environment(Slotted):
-    """What evaluation needs besides the program: given values, readings, data, calendars.
+@dataclass
+class Environment:
+    """What evaluation needs besides the program: given values, readings, data, calendars."""
 
-    ``origins`` says why a given value is given; ``read``, when given, collects the name of
-    every term evaluated (but the constants, which a lean evaluator reads as values: they
-    read no input, state, data or reading).
-    """
-
-    _names = ("given", "choices", "market", "state", "origins", "read")
-    __slots__ = _names
-
-    def __init__(self, given: dict[str, Any] | None = None, choices: dict[str, str] | None = None,
-                 market: MarketData | None = None, state: dict[str, Any] | None = None,
-                 origins: dict[str, str] | None = None, read: set[str] | None = None) -> None:
-        self.given: dict[str, Any] = {} if given is None else given
-        self.choices: dict[str, str] = {} if choices is None else choices
-        self.market = market
-        self.state: dict[str, Any] = {} if state is None else state
-        self.origins: dict[str, str] = {} if origins is None else origins
-        self.read = read
+    given: dict[str, Any] = field(default_factory=dict)
+    choices: dict[str, str] = field(default_factory=dict)
+    market: MarketData | None = None
+    state: dict[str, Any] = field(default_factory=dict)
+    origins: dict[str, str] = field(default_factory=dict)  # why a given value is given
+    #: When given, collects the name of every term evaluated (but the constants, which a lean
+    #: evaluator reads as values: they read no input, state, data or reading).
+    read: set[str] | None = None
+    #: In a run, the state day by day (for ``X as of D``) and the day being evaluated, after which
+    #: the state is not known yet; None outside a run, where the state never changes.
+    history: StateHistory | None = None
+    today: dt.date | None = None
+    #: The parties a run names that are not holders (the Company): values by party summed,
+    #: counted or listed leave theirs out.
+    others: frozenset[str] = frozenset()
+    #: The parties of the run (its holders), which ``for each P among holders`` ranges over.
+    parties: tuple[str, ...] = ()
 
 
 class Evaluator:
@@ -93,6 +95,7 @@ class Evaluator:
         self._memo: dict[str, Any] = {}  # by term: without bindings, a value, or with derivations a record
         self._bound: dict[str, dict[Bindings, Any]] = {}  # by term, then by the bindings in force
         self._active: list[Record] = []
+        self._past: dict[dt.date, Evaluator] = {}  # by day: an evaluator of the state at its end
 
     # -- terms -------------------------------------------------------------
 
@@ -157,6 +160,22 @@ class Evaluator:
             else:
                 for term in stale:
                     memo.pop(term, None)
+
+    def past(self, day: dt.date, fail: Fail) -> Evaluator:
+        """An evaluator of the state as it stood at the end of ``day`` (``X as of day``): this
+        one for the day evaluated, or outside a run; a day after it is not known yet."""
+        history, today = self.env.history, self.env.today
+        if history is None or today is None or day == today:
+            return self
+        if day > today:
+            raise fail(f"the state as of {day.isoformat()} is not known on {today.isoformat()}, "
+                       "the day evaluated")
+        found = self._past.get(day)
+        if found is None:
+            env = replace(self.env, state=dict(history.on(day)))
+            found = self._past[day] = Evaluator(self.program, env, self.derivations)
+            found._active = self._active  # what it computes is used by the term computed here
+        return found
 
     def move(self, day: dt.date, steps: int, calendar: str, node: ast.Node) -> dt.date:
         """``day`` moved by ``steps`` calendar, business or trading days, months or years, as a
@@ -243,12 +262,12 @@ class Evaluator:
         formula = compiled.closure(term.formula, owner=term, inline=inline)
         if kind != STATE:
             return formula
-        by_party = isinstance(term.type, PartyMap)
+        levels = map_levels(term.type)
 
         def state(ev: Evaluator, b: Bindings) -> Any:  # as the run has it, else its initial value
             if name in ev.env.state:
                 return ev.env.state[name]
-            return PartyValues({}, formula(ev, b)) if by_party else formula(ev, b)
+            return empty_map(levels, formula(ev, b)) if levels else formula(ev, b)
         return state
 
     def _series(self, term: Term) -> SeriesValue:

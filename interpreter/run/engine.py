@@ -25,6 +25,7 @@ from ..calendar import business_calendar
 from ..diagnostics import ClauseError
 from ..display import human
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
+from ..evaluate.history import StateHistory
 from ..evaluate.trace import Bindings, Record
 from ..limits import MAX_RUN_EVENTS, TOO_LARGE, too_large
 from ..link.program import (
@@ -37,12 +38,13 @@ from ..link.program import (
     Program,
 )
 from ..syntax import ast
-from ..types import PARTY, PartyMap, Type
+from ..types import PARTY, PartyMap, Type, held_value
 from ..values import PartyValues
 from .scenario import Scenario
 
-#: An effect's formulas by name, and where its target names a party: the formula and its index.
-_Formulas = tuple[list[tuple[str, Formula]], tuple[Formula, ast.Node] | None]
+#: An effect's formulas by name, and where its target names a map's value: the formula and its
+#: keys, outermost first.
+_Formulas = tuple[list[tuple[str, Formula]], tuple[Formula, list[ast.Node]] | None]
 
 
 @dataclass(slots=True)  # slots: a long run keeps thousands of these (and of the classes below)
@@ -141,18 +143,21 @@ class RunResult:
 
 
 def run_environment(scenario: Scenario, program: Program, state: dict[str, Any], bound: dict[str, Any],
-                    read: set[str] | None = None) -> Environment:
+                    read: set[str] | None = None, history: StateHistory | None = None,
+                    today: dt.date | None = None) -> Environment:
     """What a formula of ``program`` sees during a run of ``scenario``: its facts, readings and
     market, ``state``, and the names ``bound`` by the event (or by whoever asks).
 
-    ``read``, when given, collects the names of the terms evaluated.
+    ``read``, when given, collects the names of the terms evaluated; ``history`` is the state of
+    the run before ``today``, the day evaluated, which ``as of`` reads.
     """
     given = {k: v for k, v in scenario.facts.items() if k in program.terms}
     origins = dict.fromkeys(given, "scenario fact")
     given.update(bound)
     origins.update(dict.fromkeys(bound, "from the event"))
     return Environment(given=given, choices=dict(scenario.choices), market=scenario.market,
-                       state=dict(state), origins=origins, read=read)
+                       state=dict(state), origins=origins, read=read, history=history, today=today,
+                       others=scenario.others, parties=tuple(scenario.holders))
 
 
 class Engine:
@@ -182,6 +187,7 @@ class Engine:
         self._effects: dict[int, _Formulas] = {}  # by effect
         self._seen_now: dict[str, Any] | None = None  # _seen(), until state or what is owed changes
         self._state_now: dict[str, Any] | None = None  # a copy of the state, until it changes
+        self.history = StateHistory({})  # the state after each occurrence, for ``as of``
 
     def run(self) -> RunResult:
         """Process every event up to ``as_of`` and return what happened."""
@@ -197,6 +203,7 @@ class Engine:
     def _run(self) -> RunResult:
         self._initial_state()
         initial = dict(self.state)
+        self.history = StateHistory(self._seen())
         starts = [e.date for e in self.scenario.events] + [self.scenario.as_of]
         for program in self.scenario.programs:
             if program.issue_date:
@@ -216,6 +223,7 @@ class Engine:
                 continue
             self._fire(occurrence)
             self.timeline.append((occurrence, self._seen()))
+            self.history.add(occurrence.date, self._seen())
             if occurrence.index is not None:
                 self.snapshots[occurrence.index] = self._state_copy()
         return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
@@ -269,10 +277,10 @@ class Engine:
                                          if term.name in pos}, value.default)
                 self._set(term.name, value)
 
-    def _evaluator(self, program: Program, bound: dict[str, Any]) -> Evaluator:
+    def _evaluator(self, program: Program, bound: dict[str, Any], today: dt.date | None = None) -> Evaluator:
         """An evaluator of ``program`` with the scenario's facts, ``bound`` (an event's fields)
-        and the state as it is now."""
-        env = run_environment(self.scenario, program, self._seen(), bound, self.read)
+        and the state as it is now, on ``today`` (the state of the days before it, for ``as of``)."""
+        env = run_environment(self.scenario, program, self._seen(), bound, self.read, self.history, today)
         return Evaluator(program, env, self.derivations)
 
     def _seen(self) -> dict[str, Any]:
@@ -347,7 +355,7 @@ class Engine:
             fields = declared.fields if declared else {}
             bound = {name: v for k, v in occurrence.fields.items() for name in fields.get(k, [k])}
             bound.update(dict.fromkeys(declared.date_inputs if declared else [], occurrence.date))
-            evaluator = self._evaluator(program, bound)
+            evaluator = self._evaluator(program, bound, occurrence.date)
             for requirement in requirements:
                 with self._located(f", checking {occurrence.name} of {occurrence.date.isoformat()}"):
                     met = evaluator.formula_value(requirement.condition)
@@ -388,7 +396,8 @@ class Engine:
                 if effect.when is None or value(effect.when, bindings=b):
                     values = {k: value(f, bindings=b) for k, f in formulas}
                     fields = {k: value(f, bindings=b) for k, f in effect.fields.items()}
-                    party = value(party_of[0], party_of[1], b) if party_of is not None else None
+                    party = (tuple(value(party_of[0], key, b) for key in party_of[1])
+                             if party_of is not None else None)
                     planned.append((effect, values, fields, party))
         changed: set[str] = set()
         for effect, values, fields, party in planned:
@@ -407,37 +416,45 @@ class Engine:
                 declared = program.obligations[effect.label or ""]
                 parties = {"debtor": declared.debtor, "creditor": declared.creditor}
                 formulas = {**{k: f for k, f in parties.items() if f is not None}, **effect.formulas}
-            party_of: tuple[Formula, ast.Node] | None = None
+            party_of: tuple[Formula, list[ast.Node]] | None = None
             if effect.target is not None and isinstance(effect.target.node, ast.Index):
-                party_of = (effect.target, effect.target.node.index)
+                party_of = (effect.target, ast.keyed(effect.target.node)[1])
             found = self._effects[id(effect)] = (list(formulas.items()), party_of)
         return found
 
     def _effect(self, program: Program, clause: Clause, effect: Effect, values: dict[str, Any],
-                fields: dict[str, Any], party: str | None, occurrence: Occurrence) -> list[str]:
-        """Apply one effect; the names of the state it changed, or of the obligations it made or settled."""
+                fields: dict[str, Any], keys: tuple[Any, ...] | None, occurrence: Occurrence) -> list[str]:
+        """Apply one effect; the names of the state it changed, or of the obligations it made or settled.
+
+        ``keys`` name the value of a map the effect changes, outermost first."""
         sources = effect.sources or clause.sources
+        if effect.kind == "remove":
+            assert keys is not None
+            name = _target_name(effect)
+            self._set(name, self.state[name].replaced(keys, remove=True))
+            return [name]
         if effect.kind in ("set", "increase", "decrease", "raise", "clear"):
             name = _target_name(effect)
-            old = self.state[name].get(party) if party is not None else self.state[name]
+            old = self.state[name].at(keys) if keys is not None else self.state[name]
             new = _changed(effect.kind, old, values)
             if too_large(new):
                 self._impossible(occurrence, f"{name} would be {TOO_LARGE} (clause {clause.name})")
             term = program.terms[name]
-            element = term.type.element if isinstance(term.type, PartyMap) else term.type
+            element = held_value(term.type)
             problem = term.bounds.problem(new, element) if term.bounds else None
             if problem:
-                shown = f"{name}[{party}]" if party is not None else name
+                shown = name + "".join(f"[{k}]" for k in keys or ())
                 self._impossible(occurrence, f"{shown} would be {human(new, element)}, but {problem} "
                                              f"(clause {clause.name})")
             if effect.kind in ("raise", "clear") and old != new:
+                party = ", ".join(str(k) for k in keys if k != "") if keys is not None else None
                 self.flags.append(FlagChange(name, party, bool(new), occurrence.date, clause.name,
                                              sources))
-            if party is None:
+            if keys is None:
                 self._set(name, new)
             else:
                 current: PartyValues = self.state[name]
-                self._set(name, PartyValues({**current.values, party: new}, current.default))
+                self._set(name, current.replaced(keys, new))
             return [name]
         if effect.kind == "owe":
             amount = values.get("amount")
@@ -520,8 +537,7 @@ def _located(exc: EvaluationError, context: str) -> ClauseError:
 
 def _target_name(effect: Effect) -> str:
     assert effect.target is not None
-    node = effect.target.node
-    target = node.target if isinstance(node, ast.Index) else node
+    target, _ = ast.keyed(effect.target.node)
     assert isinstance(target, ast.Name)
     return target.name
 
