@@ -1,9 +1,9 @@
 """Plain classes with ``__slots__`` that print and compare as dataclasses do.
 
-For the values every command makes, compares or hashes (types, the evaluator's records and
-environment, values at run time): a dataclass of these would be made at import or at the
-first value (see ``deferred``), which imports ``dataclasses`` and compiles its methods; a
-slotted instance is smaller besides. Each class writes its ``__init__`` and names its
+For the values every command makes, compares or hashes (types, the evaluator's records,
+values at run time): a dataclass of these would be made at import or at the first value
+(see ``deferred``), which imports ``dataclasses`` and compiles its methods; a slotted
+instance is smaller besides. Each class writes its ``__init__`` and names its
 fields in ``_names``, in the order ``__init__`` takes them.
 """
 
