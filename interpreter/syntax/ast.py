@@ -174,6 +174,8 @@ class AsOf(Node):
 
 def children(node: Node) -> list[Node]:
     """The direct sub-expressions of ``node``, in source order."""
+    if isinstance(node, (Name, Literal)):  # the leaves, two nodes in three: asked first
+        return []
     if isinstance(node, (Negate, Not)):
         return [node.operand]
     if isinstance(node, Round):
