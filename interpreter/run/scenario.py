@@ -26,6 +26,7 @@ from ..syntax.parser import FormulaSyntaxError, parse_formula
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import DATE, PARTY, TEXT, Enum, PartyMap, Type
+from .rules import Outcomes, Rule, load_outcomes, load_rules
 
 
 @dataclass
@@ -66,6 +67,8 @@ class Scenario:
     holders: dict[str, dict[str, Any]]
     events: list[ScenarioEvent]
     expectations: list[Expectation] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)  # conduct stated as rules, tried on their days
+    outcomes: Outcomes | None = None  # what a simulation collects
 
     @property
     def path(self) -> str:
@@ -146,6 +149,8 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
         event = _event(scenario, i, entry, problems)
         if event is not None:
             scenario.events.append(event)
+    scenario.rules = load_rules(doc, programs, problems)
+    scenario.outcomes = load_outcomes(doc, programs, problems)
     for i, entry in enumerate(data.get("expect") or []):
         scenario.expectations.append(_expectation(scenario, i, entry, problems))
     if problems:
