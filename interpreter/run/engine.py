@@ -517,8 +517,8 @@ class Engine:
         """Stop the run: the event asks for what the contract cannot do, at its place in the scenario."""
         where = f"{occurrence.name} of {occurrence.date.isoformat()}: "
         if occurrence.index is None and occurrence.where is not None:  # emitted by a rule
-            problem = self.scenario.doc.diagnostic(occurrence.where,
-                                                   f"{occurrence.origin} ({where}{message})")
+            said = f"{occurrence.origin} ({where}{message})"
+            problem = self.scenario.doc.diagnostic(occurrence.where, said, key=True)
             raise ClauseError(problem.message, [problem])
         if occurrence.index is None:
             raise ClauseError(where + message)

@@ -114,7 +114,7 @@ def load_rules(doc: YamlDoc, programs: list[Program], problems: list[Diagnostic]
         for key, inputs in declared.fields.items():
             if program.terms[inputs[0]].formula is None and key not in (entry.get("with") or {}):
                 problems.append(doc.diagnostic(where, f"rule {name}: {event} needs its field {key!r} "
-                                               f"(give it under with)"))
+                                               f"(give it under with)", key=True))
         when = (_formula(doc, (*where, "when"), program, BOOLEAN, "a rule's condition", problems)
                 if "when" in entry else None)
         first, last = (_day(doc, (*where, key), entry.get(key), problems) for key in ("from", "through"))

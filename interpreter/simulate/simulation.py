@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import importlib
 import math
 import pickle
@@ -204,17 +205,22 @@ def run_paths(simulation: Simulation, paths: range) -> list[dict[str, Any]]:
     return [run_path(simulation, path) for path in paths]
 
 
-_SHIPPED: Simulation | None = None  # in a pool's worker process: the simulation, unpickled once
+#: In a worker: the simulation it was sent, unpickled once, by the digest of its bytes.
+_SHIPPED: dict[bytes, Simulation] = {}
 
 
-def _receive(payload: bytes) -> None:
-    global _SHIPPED
-    _SHIPPED = pickle.loads(payload)
+def _receive(payload: bytes) -> Simulation:
+    key = hashlib.sha256(payload).digest()
+    if key not in _SHIPPED:
+        _SHIPPED.clear()  # a worker keeps one simulation: the one it is working on
+        _SHIPPED[key] = pickle.loads(payload)
+    return _SHIPPED[key]
 
 
-def _run_shipped(paths: range) -> list[dict[str, Any]]:
-    assert _SHIPPED is not None
-    return run_paths(_SHIPPED, paths)
+def _run_shipped(paths: range, payload: bytes | None = None) -> list[dict[str, Any]]:
+    """``run_paths`` in a worker, of the simulation sent with ``payload`` (or received before)."""
+    simulation = _receive(payload) if payload is not None else next(iter(_SHIPPED.values()))
+    return run_paths(simulation, paths)
 
 
 def chunks(count: int, parts: int) -> list[range]:
@@ -271,8 +277,9 @@ def _on_dask(simulation: Simulation, pieces: list[range], scheduler: str,
     except (OSError, ValueError, TimeoutError) as exc:
         raise ClauseError(f"--scheduler {scheduler}: cannot reach the Dask scheduler: {exc}") from None
     with client:
-        shipped = client.scatter(simulation, broadcast=True)
-        futures = {client.submit(run_paths, shipped, piece, pure=False): piece for piece in pieces}
+        # Its bytes, sent once to each worker (and not hashed as a structure, which takes long).
+        shipped = client.scatter(pickle.dumps(simulation), broadcast=True, hash=False)
+        futures = {client.submit(_run_shipped, piece, shipped, pure=False): piece for piece in pieces}
         for future in distributed.as_completed(list(futures)):
             finished(futures[future], future.result())
 
