@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="a run as one self-contained HTML page: charts, events with "
                                            "derivations, obligations, flags, state, readings at stake")
-    report.add_argument("scenario", metavar="SCENARIO")
+    report.add_argument("scenario", metavar="SCENARIO", help="a scenario, or a result of clause simulate "
+                                                            "(SIM.json) for its distributions")
     report.add_argument("-o", "--output", metavar="FILE", help="the HTML file (default: standard output)")
     report.add_argument("--as-of", metavar="DATE", help="end the run on this date instead")
     report.add_argument("--readings", metavar="all|none|NAME,...", default="all",
@@ -389,6 +390,13 @@ def _write(path: str | None, text: str) -> None:
 def _report(args: argparse.Namespace) -> int:
     from .report.page import report_html
 
+    if args.scenario.endswith(".json"):  # a simulation's result: its distributions
+        from .report.simulation_page import load_simulation, simulation_html
+
+        if args.as_of:
+            raise UsageError("--as-of: a simulation's result is reported as it was simulated")
+        _write(args.output, simulation_html(load_simulation(args.scenario)))
+        return EXIT_OK
     result = _scenario_run(args, derivations=True)  # the page folds each value's derivation
     _write(args.output, report_html(result, _readings(result, args.readings), args.contract_html))
     return EXIT_OK

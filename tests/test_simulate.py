@@ -18,8 +18,10 @@ from support import ROOT, SERIES_B, Run
 
 from interpreter.diagnostics import ClauseError
 from interpreter.evaluate.paths import PathMarket
+from interpreter.report.charts import Frequencies, Histogram, QuantileRows
 from interpreter.report.run_report import run_json
 from interpreter.report.simulation_output import dumps, simulation_json, summary
+from interpreter.report.simulation_page import distributions
 from interpreter.run.engine import run_scenario
 from interpreter.run.scenario import load_scenario
 from interpreter.simulate import simulation as sim
@@ -210,3 +212,34 @@ def test_a_failing_path_is_counted_with_its_first_message(tmp_path: Path) -> Non
     document = simulation_json(simulation, found)
     said = f"{len(failed)} of 8 runs failed; the first, path {failed[0]['path']}: "
     assert said in summary(document, [50])[-1]
+
+
+def test_the_report_of_a_simulation(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    scenario = load_scenario(EXAMPLE, as_of=FIRST_WEEKS)
+    simulation = prepare(scenario, ModelOptions("gbm", 5, dt.date(1999, 8, 2), volatility=0.8))
+    document = simulation_json(simulation, simulate(simulation, 3))
+    charts = distributions(document)
+    assert [type(c).__name__ for c in charts] == ["Histogram", "QuantileRows", "Cumulative", "Frequencies",
+                                                  "Frequencies", "QuantileRows"]
+    issued, holders, _, flags, _, owed = charts
+    assert isinstance(issued, Histogram) and isinstance(holders, QuantileRows)
+    assert isinstance(owed, QuantileRows)
+    assert issued.values == [Fraction(o["values"]["Common Stock issued"]) for o in document["outcomes"]]
+    assert holders.limit == Fraction(49, 1000)
+    assert [label for label, _ in holders.rows] == ["CC Investments (final)", "CC Investments (highest)",
+                                                    "Gemini Capital (final)", "Gemini Capital (highest)"]
+    # The Stockholder Approval deadline (1999-02-08) passes on every path, before any path differs.
+    assert isinstance(flags, Frequencies) and flags.rows == [("cap_restriction_remains", 3)]
+    # All the Common Stock issued is owed (and delivered): the amounts owed are the totals issued.
+    assert owed.rows == [("shares of Common Stock", issued.values)]
+    result, page = tmp_path / "sim.json", tmp_path / "sim.html"
+    result.write_text(dumps(document))
+    found = cli("report", result, "-o", page)
+    assert found.code == 0 and page.read_text().count('<svg class="chart"') == 6
+    bad = tmp_path / "bad.json"
+    bad.write_text("{\n  nope")
+    found = cli("report", bad)
+    assert found.code == 1 and f"{bad}:2:3: error: not JSON" in found.err
+    bad.write_text("{}")
+    found = cli("report", bad)
+    assert found.code == 1 and "not a result of clause simulate" in found.err
