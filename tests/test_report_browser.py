@@ -62,7 +62,7 @@ def test_the_simulation_page_draws_every_distribution(tmp_path: Path) -> None:
     from interpreter.run.scenario import load_scenario
     from interpreter.simulate.simulation import ModelOptions, prepare, simulate
 
-    scenario = load_scenario(ROOT / "examples" / "scenarios" / "10-weekly-conversions-by-rule.yaml",
+    scenario = load_scenario(ROOT / "examples" / "scenarios" / "11-weekly-conversions-by-rule.yaml",
                              as_of=dt.date(1999, 8, 31))
     simulation = prepare(scenario, ModelOptions("gbm", 5, dt.date(1999, 8, 2), volatility=0.8))
     result, page = tmp_path / "sim.json", tmp_path / "sim.html"

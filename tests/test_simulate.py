@@ -27,7 +27,7 @@ from interpreter.run.scenario import load_scenario
 from interpreter.simulate import simulation as sim
 from interpreter.simulate.simulation import ModelOptions, outcomes, prepare, run_path, simulate
 
-EXAMPLE = ROOT / "examples" / "scenarios" / "10-weekly-conversions-by-rule.yaml"
+EXAMPLE = ROOT / "examples" / "scenarios" / "11-weekly-conversions-by-rule.yaml"
 MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"
 #: The example stopped after its first conversions, for quick runs.
 FIRST_WEEKS = dt.date(1999, 8, 31)

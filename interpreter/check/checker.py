@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Note, close_match
@@ -24,6 +24,7 @@ from ..link.program import (
     SERIES,
     STATE,
     TIMELINE_CHART,
+    Chart,
     Clause,
     Effect,
     Formula,
@@ -55,7 +56,7 @@ from ..types import (
 )
 from .builtins import BUILTINS
 from .dependencies import Graph, components, longest_chains, reachable, shortest_path
-from .given import check_given
+from .given import check_given, check_given_in_charts
 
 
 class _Fail(Exception):
@@ -72,6 +73,8 @@ class _Context:
     formula: Formula
     refs: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
     rebinds: list[tuple[str, ast.Keyword]] = field(default_factory=list)
+    #: Each ``X as of D`` and the names X reads (it must reach the state, else it means X).
+    pasts: list[tuple[ast.AsOf, list[str]]] = field(default_factory=list)
 
 
 def check(program: Program) -> list[Diagnostic]:
@@ -101,7 +104,7 @@ def check(program: Program) -> list[Diagnostic]:
     for clause in program.clauses:
         problems.extend(_clause(program, clause, clause_contexts))
     chart_contexts: list[_Context] = []
-    problems.extend(_charts(program, chart_contexts))
+    problems.extend(_charts(program, program.charts.values(), chart_contexts))
     problems.extend(check_given(program, [c.formula for c in clause_contexts]))
     clause_contexts += chart_contexts
     deps = _dependencies(contexts)
@@ -109,6 +112,7 @@ def check(program: Program) -> list[Diagnostic]:
     problems.extend(_cycles(contexts, deps, component))
     problems.extend(_long_chains(contexts, deps, component))
     problems.extend(_rebinds(contexts + clause_contexts, deps))
+    problems.extend(_past_state(contexts + clause_contexts, deps))
     return sorted(problems, key=lambda d: (d.line, d.column))
 
 
@@ -179,6 +183,8 @@ def _infer(node: ast.Node, ctx: _Context) -> Type:
         if index != DATE:
             raise _Fail(node.index.span, f"a series is indexed by a date, not {index}")
         return target.element
+    if isinstance(node, ast.AsOf):
+        return _as_of(node, ctx)
     if isinstance(node, ast.Call):
         return _call(node, ctx)
     if isinstance(node, ast.Total):
@@ -335,6 +341,30 @@ def _total(node: ast.Total, ctx: _Context) -> Type:
     ctx.refs.append((node.term, node.span))
     ctx.rebinds.append((node.term, ast.Keyword(node.day, node.start, node.span)))
     return term.type
+
+
+def _as_of(node: ast.AsOf, ctx: _Context) -> Type:
+    day = _type(node.date, ctx)
+    if day != DATE:
+        raise _Fail(node.date.span, f"'as of' needs a date, not {day}")
+    first = len(ctx.refs)
+    found = _type(node.operand, ctx)
+    ctx.pasts.append((node, [name for name, _ in ctx.refs[first:]]))
+    return found
+
+
+def _past_state(contexts: list[_Context], deps: Graph) -> list[Diagnostic]:
+    """``X as of D`` where X reads no state (nor what is owed): it would mean X itself."""
+    problems = []
+    for ctx in contexts:
+        for node, names in ctx.pasts:
+            reached = set(names).union(*(reachable(name, deps) for name in names))
+            if not any(ctx.program.terms[name].kind in (STATE, OWED) for name in reached
+                       if name in ctx.program.terms):
+                text = " ".join(ctx.formula.text[node.operand.span[0]:node.operand.span[1]].split())
+                problems.append(ctx.formula.diagnostic(node.span[0], f"{text} reads no state, so "
+                                                       "'as of' has no effect"))
+    return problems
 
 
 def _dependencies(contexts: list[_Context]) -> Graph:
@@ -603,11 +633,23 @@ def _obligation_effect(program: Program, doc: YamlDoc, effect: Effect, check_typ
                                        f"amount (in {declared.unit})"))
 
 
-def _charts(program: Program, contexts: list[_Context]) -> list[Diagnostic]:
+def check_charts(program: Program, charts: list[Chart]) -> list[Diagnostic]:
+    """Charts a scenario adds to a checked ``program``, checked as its own are; the program is not
+    changed (only the charts' formulas are typed)."""
+    contexts: list[_Context] = []
+    problems = _charts(program, charts, contexts) + check_given_in_charts(program, charts)
+    reads: Graph = {}
+    for term in program.terms.values():  # what each term reads, for the charts' calls
+        reads[term.name] = {name for formula in term.formulas() for name in ast.names_read(formula.node)}
+    problems.extend(_rebinds(contexts, reads))
+    return sorted(problems, key=lambda d: (d.line, d.column))
+
+
+def _charts(program: Program, charts: Iterable[Chart], contexts: list[_Context]) -> list[Diagnostic]:
     """Each chart: lines and limits of one quantity type, a condition, the names it binds, what it shows."""
     problems: list[Diagnostic] = []
     typed = _formula_typer(program, contexts, problems)
-    for chart in program.charts.values():
+    for chart in charts:
         doc, where = chart.doc, chart.where
         if chart.kind == TIMELINE_CHART and (chart.lines or chart.limits or chart.each_day):
             problems.append(doc.diagnostic(where, f"chart {chart.name} is a timeline of obligations: it "

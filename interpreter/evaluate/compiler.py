@@ -434,6 +434,19 @@ def _index(node: ast.Index, site: _Site) -> Closure:
     return indexed
 
 
+def _as_of(node: ast.AsOf, site: _Site) -> Closure:
+    operand, day, fail = _compile(node.operand, site), _compile(node.date, site), site.fail(node)
+    step = _step(node, site, lambda args: f"on the state at the end of {args[0].isoformat()}")
+
+    def as_of(ev: Evaluator, b: Bindings) -> Any:
+        when: dt.date = day(ev, b)
+        value = operand(ev.past(when, fail), b)
+        if ev.derivations:
+            step(ev, [when], value)
+        return value
+    return as_of
+
+
 def _bind(bindings: Bindings, names: tuple[str, ...], values: list[Any]) -> Bindings:
     """``bindings`` with ``names`` bound to ``values`` (replacing any binding of theirs), sorted by name."""
     new = dict(bindings)
@@ -504,11 +517,13 @@ def _total(node: ast.Total, site: _Site) -> Closure:
 # -- built-ins: (evaluator, argument values, how to fail) -> value ------------
 
 
-def _values(value: Any) -> list[Fraction]:
+def _values(ev: Evaluator, value: Any) -> list[Fraction]:
+    """The values of a list, a series (by date) or values by party (the holders', by name)."""
     if isinstance(value, SeriesValue):
         return [value.values[d] for d in sorted(value.values)]
     if isinstance(value, PartyValues):
-        return [value.values[p] for p in sorted(value.values)]
+        others = ev.env.others
+        return [value.values[p] for p in sorted(value.values) if p not in others]
     return list(value)
 
 
@@ -541,16 +556,16 @@ def _never(message: str) -> EvaluationError:
     raise AssertionError(f"an explanation recomputed what already succeeded: {message}")
 
 
-def _select(args: list[Any], fail: Fail, highest: bool) -> list[Fraction]:
+def _select(ev: Evaluator, args: list[Any], fail: Fail, highest: bool) -> list[Fraction]:
     count, values = args
-    values = _values(values)
+    values = _values(ev, values)
     if count.denominator != 1 or not 0 < count <= len(values):
         raise fail(f"cannot take the {count} {'highest' if highest else 'lowest'} of {len(values)} values")
     return sorted(values, reverse=highest)[: int(count)]
 
 
 def _average(ev: Evaluator, args: list[Any], fail: Fail) -> Fraction:
-    values = _values(args[0])
+    values = _values(ev, args[0])
     if not values:
         raise fail("the average of no values is undefined")
     return sum(values, Fraction(0)) / len(values)
@@ -563,7 +578,7 @@ def _numeric(function: str) -> Callable[[Evaluator, list[Any], Fail], Fraction]:
             if function == "sqrt":
                 return numerics.square_root(args[0])
             if function == "volatility":
-                return numerics.log_return_volatility(_values(args[0]))
+                return numerics.log_return_volatility(_values(ev, args[0]))
             spot, strike, volatility, rate, term = args
             return numerics.black_scholes_call(spot, strike, volatility, rate, term / 365)
         except ValueError as exc:
@@ -577,10 +592,10 @@ _BUILTINS: dict[str, Callable[[Evaluator, list[Any], Fail], Any]] = {
     "lesser_of": lambda ev, args, fail: min(args),
     "greater_of": lambda ev, args, fail: max(args),
     "average": _average,
-    "sum": lambda ev, args, fail: sum(_values(args[0]), Fraction(0)),
-    "count": lambda ev, args, fail: Fraction(len(_values(args[0]))),
-    "lowest": lambda ev, args, fail: _select(args, fail, highest=False),
-    "highest": lambda ev, args, fail: _select(args, fail, highest=True),
+    "sum": lambda ev, args, fail: sum(_values(ev, args[0]), Fraction(0)),
+    "count": lambda ev, args, fail: Fraction(len(_values(ev, args[0]))),
+    "lowest": lambda ev, args, fail: _select(ev, args, fail, highest=False),
+    "highest": lambda ev, args, fail: _select(ev, args, fail, highest=True),
     "window": _window,
     "days_between": lambda ev, args, fail: Fraction((args[1] - args[0]).days),
     "is_business_day": lambda ev, args, fail: ev.business.is_business_day(args[0]),
@@ -605,6 +620,7 @@ _COMPILERS: dict[type, Callable[[Any, _Site], Closure]] = {
     ast.If: _if,
     ast.Round: _round,
     ast.Index: _index,
+    ast.AsOf: _as_of,
     ast.Call: _call,
     ast.Total: _total,
 }

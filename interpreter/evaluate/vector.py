@@ -266,13 +266,7 @@ def _formula_of(term: Term, env: Environment) -> Formula | None:
 
 def _names(node: ast.Node, program: Program) -> Iterator[str]:
     """The terms a formula reads, as the checker counts them."""
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name):
-            yield sub.name
-        elif isinstance(sub, ast.Call) and sub.function in program.terms:
-            yield sub.function
-        elif isinstance(sub, ast.Total):
-            yield sub.term
+    return (name for name in ast.names_read(node) if name in program.terms)
 
 
 def uses(program: Program, env: Environment, fixed: set[str]) -> Graph:
@@ -917,6 +911,9 @@ class VectorEvaluator:
     def _total(self, node: ast.Total, grid: _Grid, bindings: _Bindings) -> _Value:
         raise self._unsupported(f"`{node.mode} ... for each`", node)
 
+    def _as_of(self, node: ast.AsOf, grid: _Grid, bindings: _Bindings) -> _Value:
+        raise self._unsupported("`as of` over values that vary by path", node)
+
     # -- built-ins ---------------------------------------------------------------
 
     def _extreme(self, node: ast.Call, grid: _Grid, args: list[_Value]) -> _Value:
@@ -1168,4 +1165,5 @@ _DISPATCH: dict[type, Callable[[VectorEvaluator, Any, _Grid, _Bindings], _Value]
     ast.Index: VectorEvaluator._index,
     ast.Call: VectorEvaluator._call,
     ast.Total: VectorEvaluator._total,
+    ast.AsOf: VectorEvaluator._as_of,
 }

@@ -14,13 +14,13 @@ distributions of ``clause simulate`` are drawn so (``Histogram``, ``QuantileRows
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from ..display import human
 from ..evaluate.evaluator import EvaluationError, Evaluator
+from ..evaluate.history import StateHistory
 from ..link.program import TIMELINE_CHART, Chart, Program
 from ..run.engine import Obligation, RunResult, run_environment
 from ..types import Type
@@ -146,10 +146,12 @@ Distribution = Histogram | QuantileRows | Cumulative | Frequencies
 
 
 def run_charts(run: RunResult) -> list[ChartData]:
-    """Every chart the run's contracts declare, computed from the run, in their order."""
+    """Every chart the run's contracts declare, then the scenario's own, computed from the run,
+    in their order."""
+    declared = [*((program, chart) for program in run.scenario.programs for chart in program.charts.values()),
+                *run.scenario.charts]
     return [_timeline(run, program, chart) if chart.kind == TIMELINE_CHART
-            else _line_chart(run, program, chart)
-            for program in run.scenario.programs for chart in program.charts.values()]
+            else _line_chart(run, program, chart) for program, chart in declared]
 
 
 def _span(run: RunResult) -> tuple[dt.date, dt.date]:
@@ -175,19 +177,6 @@ def _timeline(run: RunResult, program: Program, chart: Chart) -> Timeline:
     return Timeline(chart, program, start, end, bars, _markers(run))
 
 
-class _States:
-    """The state as each day of the run ended: after the last event on or before it."""
-
-    def __init__(self, run: RunResult) -> None:
-        self.days = [occurrence.date for occurrence, _ in run.timeline]
-        self.states = [state for _, state in run.timeline]
-        self.initial = run.initial
-
-    def on(self, day: dt.date) -> dict[str, Any]:
-        at = bisect_right(self.days, day)
-        return self.states[at - 1] if at else self.initial
-
-
 def _days(run: RunResult, chart: Chart, start: dt.date, end: dt.date) -> list[dt.date]:
     """The days a chart samples: its trading or calendar days, or the days an event changed the state
     (the only thing a chart without ``each_day`` reads that changes over a run)."""
@@ -206,7 +195,7 @@ def _days(run: RunResult, chart: Chart, start: dt.date, end: dt.date) -> list[dt
 
 def _line_chart(run: RunResult, program: Program, chart: Chart) -> LineChart:
     start, end = _span(run)
-    states = _States(run)
+    states = StateHistory(run.initial, ((occurrence.date, state) for occurrence, state in run.timeline))
     parties: list[str | None] = [*run.scenario.holders] if chart.for_each and run.scenario.holders else [None]
     drawn = [*((label, f, False) for label, f in chart.lines.items()),
              *((label, f, True) for label, f in chart.limits.items())]
@@ -219,7 +208,8 @@ def _line_chart(run: RunResult, program: Program, chart: Chart) -> LineChart:
             bound: dict[str, Any] = {chart.each_day: day} if chart.each_day else {}
             if chart.for_each and party is not None:
                 bound[chart.for_each] = party
-            evaluator = Evaluator(program, run_environment(run.scenario, program, state, bound))
+            evaluator = Evaluator(program, run_environment(run.scenario, program, state, bound,
+                                                           history=states, today=day))
             try:
                 if chart.when is not None and not evaluator.formula_value(chart.when):
                     continue

@@ -25,6 +25,7 @@ from ..calendar import business_calendar
 from ..diagnostics import ClauseError
 from ..display import human
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
+from ..evaluate.history import StateHistory
 from ..evaluate.trace import Bindings, Record
 from ..limits import MAX_RUN_EVENTS, TOO_LARGE, too_large
 from ..link.program import (
@@ -153,18 +154,21 @@ class RunResult:
 
 
 def run_environment(scenario: Scenario, program: Program, state: dict[str, Any], bound: dict[str, Any],
-                    read: set[str] | None = None) -> Environment:
+                    read: set[str] | None = None, history: StateHistory | None = None,
+                    today: dt.date | None = None) -> Environment:
     """What a formula of ``program`` sees during a run of ``scenario``: its facts, readings and
     market, ``state``, and the names ``bound`` by the event (or by whoever asks).
 
-    ``read``, when given, collects the names of the terms evaluated.
+    ``read``, when given, collects the names of the terms evaluated; ``history`` is the state of
+    the run before ``today``, the day evaluated, which ``as of`` reads.
     """
     given = {k: v for k, v in scenario.facts.items() if k in program.terms}
     origins = dict.fromkeys(given, "scenario fact")
     given.update(bound)
     origins.update(dict.fromkeys(bound, "from the event"))
     return Environment(given=given, choices=dict(scenario.choices), market=scenario.market,
-                       state=dict(state), origins=origins, read=read)
+                       state=dict(state), origins=origins, read=read, history=history, today=today,
+                       others=scenario.others)
 
 
 class Engine:
@@ -194,6 +198,7 @@ class Engine:
         self._effects: dict[int, _Formulas] = {}  # by effect
         self._seen_now: dict[str, Any] | None = None  # _seen(), until state or what is owed changes
         self._state_now: dict[str, Any] | None = None  # a copy of the state, until it changes
+        self.history = StateHistory({})  # the state after each occurrence, for ``as of``
 
     def run(self) -> RunResult:
         """Process every event up to ``as_of`` and return what happened."""
@@ -209,6 +214,7 @@ class Engine:
     def _run(self) -> RunResult:
         self._initial_state()
         initial = dict(self.state)
+        self.history = StateHistory(self._seen())
         starts = [e.date for e in self.scenario.events] + [self.scenario.as_of]
         for program in self.scenario.programs:
             if program.issue_date:
@@ -235,6 +241,7 @@ class Engine:
             for occurrence in self._tried(item) if isinstance(item, _RuleDay) else (item,):
                 self._fire(occurrence)
                 self.timeline.append((occurrence, self._seen()))
+                self.history.add(occurrence.date, self._seen())
                 if occurrence.index is not None:
                     self.snapshots[occurrence.index] = self._state_copy()
         return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
@@ -319,10 +326,10 @@ class Engine:
                                          if term.name in pos}, value.default)
                 self._set(term.name, value)
 
-    def _evaluator(self, program: Program, bound: dict[str, Any]) -> Evaluator:
+    def _evaluator(self, program: Program, bound: dict[str, Any], today: dt.date | None = None) -> Evaluator:
         """An evaluator of ``program`` with the scenario's facts, ``bound`` (an event's fields)
-        and the state as it is now."""
-        env = run_environment(self.scenario, program, self._seen(), bound, self.read)
+        and the state as it is now, on ``today`` (the state of the days before it, for ``as of``)."""
+        env = run_environment(self.scenario, program, self._seen(), bound, self.read, self.history, today)
         return Evaluator(program, env, self.derivations)
 
     def _seen(self) -> dict[str, Any]:
@@ -397,7 +404,7 @@ class Engine:
             fields = declared.fields if declared else {}
             bound = {name: v for k, v in occurrence.fields.items() for name in fields.get(k, [k])}
             bound.update(dict.fromkeys(declared.date_inputs if declared else [], occurrence.date))
-            evaluator = self._evaluator(program, bound)
+            evaluator = self._evaluator(program, bound, occurrence.date)
             for requirement in requirements:
                 with self._located(f", checking {occurrence.name} of {occurrence.date.isoformat()}"):
                     met = evaluator.formula_value(requirement.condition)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,17 @@ from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.market import MarketData, check_bounds, load_market
 from ..files import named_file
 from ..link.literal_fit import value_problem
-from ..link.program import END_EVENT, INTERPRETATION, OWED, SERIES, STATE, Program, Term, impossible_value
+from ..link.program import (
+    END_EVENT,
+    INTERPRETATION,
+    OWED,
+    SERIES,
+    STATE,
+    Chart,
+    Program,
+    Term,
+    impossible_value,
+)
 from ..pipeline import load_checked
 from ..syntax import ast
 from ..syntax.literals import literal_formula, parse_date
@@ -69,6 +80,15 @@ class Scenario:
     expectations: list[Expectation] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)  # conduct stated as rules, tried on their days
     outcomes: Outcomes | None = None  # what a simulation collects
+    charts: list[tuple[Program, Chart]] = field(default_factory=list)  # its own, with what each reads
+    #: The parties the contracts declare with a role (``role: the Company``), by name: the role.
+    parties: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def others(self) -> frozenset[str]:
+        """The parties named with a role that are not among the holders: events and obligations
+        may name them, ``for_each`` and sums by party leave them out."""
+        return frozenset(self.parties) - frozenset(self.holders)
 
     @property
     def path(self) -> str:
@@ -145,6 +165,7 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
     _readings(scenario, data.get("interpret") or {}, problems)
     _facts(scenario, data.get("facts") or {}, problems)
     _holders(scenario, data.get("holders") or {}, problems)
+    _parties(scenario)
     for i, entry in enumerate(data.get("events") or []):
         event = _event(scenario, i, entry, problems)
         if event is not None:
@@ -153,9 +174,42 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
     scenario.outcomes = load_outcomes(doc, programs, problems)
     for i, entry in enumerate(data.get("expect") or []):
         scenario.expectations.append(_expectation(scenario, i, entry, problems))
+    if data.get("charts"):
+        scenario.charts = _charts(doc, programs, data["charts"], problems)
     if problems:
         raise ClauseError(problems[0].message, problems)
     return scenario
+
+
+def _charts(doc: YamlDoc, programs: list[Program], raw: dict[str, Any],
+            problems: list[Diagnostic]) -> list[tuple[Program, Chart]]:
+    """The scenario's own charts, each read and checked as a contract file's over the contract it
+    names (``contract:``, as the ``contracts`` list does), or the only one."""
+    from ..check.checker import check_charts
+    from ..link.loader import read_chart
+    from ..syntax.schema import part_diagnostics
+
+    listed = [str(name) for name in doc.data["contracts"]]
+    charts: list[tuple[Program, Chart]] = []
+    for name, data in raw.items():
+        where: Path_ = ("charts", name)
+        chart = {k: v for k, v in data.items() if k != "contract"}
+        found = part_diagnostics(doc, where, chart, "contract.schema.json", "chart")
+        if "contract" in data and str(data["contract"]) not in listed:
+            found.append(doc.diagnostic((*where, "contract"), f"{data['contract']!r} is not one of the "
+                                        f"contracts: {', '.join(listed)}"))
+        elif "contract" not in data and len(programs) > 1:
+            found.append(doc.diagnostic(where, f"chart {name} must say which contract's names it reads: "
+                                        f"contract: one of {', '.join(listed)}", key=True))
+        if found:
+            problems.extend(found)
+            continue
+        program = programs[listed.index(str(data["contract"]))] if "contract" in data else programs[0]
+        read: list[Diagnostic] = []
+        made = read_chart(doc, str(name), chart, program, read)
+        problems.extend(read or check_charts(program, [made]))
+        charts.append((program, made))
+    return charts
 
 
 def _root(program: Program) -> str:
@@ -246,6 +300,15 @@ def _holders(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]
                 problems.append(scenario.doc.diagnostic(where, f"{name}: {impossible}"))
 
 
+def _parties(scenario: Scenario) -> None:
+    """The parties the contracts name with a role, each by its name (a fact may rename it)."""
+    for program in scenario.programs:
+        for term in program.terms.values():
+            if term.role is not None and term.formula is not None:
+                name = scenario.facts.get(term.name, ast.literal_value(term.formula.node))
+                scenario.parties.setdefault(str(name), term.role)
+
+
 def _event(scenario: Scenario, index: int, entry: dict[str, Any],
            problems: list[Diagnostic]) -> ScenarioEvent | None:
     doc = scenario.doc
@@ -282,9 +345,10 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any],
         impossible = impossible_value(term, values[key], term.type)
         if impossible:
             problems.append(doc.diagnostic((*where, key), f"{key}: {impossible}"))
-        if term.type == PARTY and values[key] not in scenario.holders:
+        if term.type == PARTY and values[key] not in scenario.holders and values[key] not in scenario.parties:
+            others = "".join(f"; {name}, {role}" for name, role in scenario.parties.items())
             problems.append(doc.diagnostic((*where, key), f"unknown holder {values[key]!r} (holders: "
-                                           f"{', '.join(scenario.holders) or 'none'})"))
+                                           f"{', '.join(scenario.holders) or 'none'}{others})"))
     for key, term in fields.items():
         if key not in values and term.formula is None and key not in entry:
             problems.append(doc.diagnostic(where, f"{name} needs its field {key!r}"))

@@ -151,6 +151,15 @@ class Total(Node):
     end: Node
 
 
+@dataclass(eq=False)
+class AsOf(Node):
+    """``X as of D``: ``operand`` evaluated on the state of the run as it stood at the end of
+    the day ``date`` (a record date), not on the state of the day evaluated."""
+
+    operand: Node
+    date: Node
+
+
 def children(node: Node) -> list[Node]:
     """The direct sub-expressions of ``node``, in source order."""
     if isinstance(node, (Negate, Not)):
@@ -165,6 +174,8 @@ def children(node: Node) -> list[Node]:
         return [node.condition, node.then, node.otherwise]
     if isinstance(node, Index):
         return [node.target, node.index]
+    if isinstance(node, AsOf):
+        return [node.operand, node.date]
     if isinstance(node, Call):
         return [*node.args, *(k.value for k in node.keywords)]
     if isinstance(node, Total):
@@ -177,6 +188,18 @@ def walk(node: Node) -> Iterator[Node]:
     yield node
     for child in children(node):
         yield from walk(child)
+
+
+def names_read(node: Node) -> Iterator[str]:
+    """The names a formula reads, in walk order: each name, each function or term called, each
+    term a daily total adds up (a built-in's name among them: callers keep the terms)."""
+    for sub in walk(node):
+        if isinstance(sub, Name):
+            yield sub.name
+        elif isinstance(sub, Call):
+            yield sub.function
+        elif isinstance(sub, Total):
+            yield sub.term
 
 
 def signed_literal(node: Node) -> Literal | None:

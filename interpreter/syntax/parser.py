@@ -37,7 +37,7 @@ from .literals import parse_date, parse_money, parse_number, parse_percent, pars
 #: Words of the language, which cannot name a term.
 RESERVED = frozenset({
     "if", "then", "else", "and", "or", "not", "true", "false", "round", "per", "share", "total",
-    "least", "greatest", "for", "each", "from", "through",
+    "least", "greatest", "for", "each", "from", "through", "as", "of",
 })
 
 
@@ -203,6 +203,9 @@ class _ToAst:
 
     def index(self, meta: Any, c: list[ast.Node]) -> ast.Node:
         return ast.Index(_span(meta), c[0], c[1])
+
+    def as_of(self, meta: Any, c: list[ast.Node]) -> ast.Node:
+        return ast.AsOf(_span(meta), c[0], c[1])
 
     def call(self, meta: Any, c: list[Any]) -> ast.Node:
         function, *arguments = c
