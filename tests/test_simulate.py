@@ -169,6 +169,9 @@ def test_simulate_command(tmp_path: Path, cli: Callable[..., Run]) -> None:
     assert "2 paths: bootstrap of closing_bid (seed 3), drawn from 1999-08-02; 0 failed" in found.out
     assert found.out.rstrip().endswith(f"wrote {out} (2 paths)")
     assert summary(document, [50])[3].split()[:4] == ["at", "the", "end", "of"]
+    printed = cli("simulate", EXAMPLE, "--paths", "2", "--model", "bootstrap", "--seed", "3",
+                  "--simulate-from", "1999-08-02", "--format", "json")
+    assert printed.code == 0 and printed.out == out.read_text()
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -243,3 +246,11 @@ def test_the_report_of_a_simulation(tmp_path: Path, cli: Callable[..., Run]) -> 
     bad.write_text("{}")
     found = cli("report", bad)
     assert found.code == 1 and "not a result of clause simulate" in found.err
+
+
+def test_the_progress_bar_is_on_standard_error(capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = load_scenario(EXAMPLE, as_of=FIRST_WEEKS)
+    simulation = prepare(scenario, ModelOptions("bootstrap", 1, dt.date(1999, 8, 2)))
+    simulate(simulation, 2, progress=True)
+    captured = capsys.readouterr()
+    assert captured.out == "" and "2/2" in captured.err and "simulate" in captured.err
