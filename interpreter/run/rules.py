@@ -149,7 +149,7 @@ def load_outcomes(doc: YamlDoc, programs: list[Program], problems: list[Diagnost
                                        "party input they read", key=True))
     for section, expected, what in (("values", "quantity", "a value"), ("holders", "quantity", "a value"),
                                     ("first", BOOLEAN, "a condition")):
-        for label, _ in (raw.get(section) or {}).items():
+        for label in raw.get(section) or {}:
             formula = _formula(doc, ("outcomes", section, label), program, expected, what, problems)
             if formula is not None:
                 getattr(outcomes, section)[str(label)] = formula
