@@ -53,3 +53,24 @@ def test_the_report_draws_every_chart_without_a_console_message(tmp_path: Path) 
     assert 'data-charts="6"' in root.group(0) and 'data-charts-drawn="6"' in root.group(0)
     dom, console = _open(contract, tmp_path / "profile")
     assert console == [] and 'id="COD-VII.A"' in dom
+
+
+def test_the_simulation_page_draws_every_distribution(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from interpreter.report.simulation_output import dumps, simulation_json
+    from interpreter.run.scenario import load_scenario
+    from interpreter.simulate.simulation import ModelOptions, prepare, simulate
+
+    scenario = load_scenario(ROOT / "examples" / "scenarios" / "13-weekly-conversions-by-rule.yaml",
+                             as_of=dt.date(1999, 8, 31))
+    simulation = prepare(scenario, ModelOptions("gbm", 5, dt.date(1999, 8, 2), volatility=0.8))
+    result, page = tmp_path / "sim.json", tmp_path / "sim.html"
+    result.write_text(dumps(simulation_json(simulation, simulate(simulation, 3))), encoding="utf-8")
+    assert main(["report", str(result), "-o", str(page)]) == 0
+    dom, console = _open(page, tmp_path / "profile")
+    assert console == []
+    root = re.search(r"<html[^>]*>", dom)
+    assert root is not None
+    # Common Stock issued, ownership by holder, the Cap Amount's date, flags, obligations, amounts owed
+    assert 'data-charts="6"' in root.group(0) and 'data-charts-drawn="6"' in root.group(0)
