@@ -120,3 +120,60 @@ def test_in_the_deal_one_issuance_reaches_every_document_once(tmp_path: Path) ->
     rate = (1000 + F(1000 * 318 * 6, 365 * 100)) / got["series_b.conversion_price"]  # N = 318 days
     assert got["series_b.convertible_preferred"] == math.floor(room / rate) < 7500
     assert result.state["common_added"] == 1700000 + got["series_b.issued_shares"]
+
+
+def test_a_split_doubles_the_certificates_count_and_what_the_reserve_gave(tmp_path: Path) -> None:
+    # COD XI.A, IV.G(ii), V.A. 10,000,000 outstanding. On 1999-03-01 CC converts 1,000 at $6.03
+    # (N = 73 days, (1000 + 12) / 6.03 a share): round up (1,012,000 / 6.03 = 167,827.5…) = 167,828.
+    # A 2-for-1 split on 03-15: 2 × (10,000,000 + 167,828) = 20,335,656 outstanding, kept as
+    # 10,335,656 added; CC's 167,828 become 335,656 (its 1.65…% is unchanged); the Reserved Amount
+    # doubles to 8,000,000 and what it gave to 335,656, so what it has left doubles too:
+    # 8,000,000 − 335,656 = 7,664,344 = 2 × (4,000,000 − 167,828).
+    result = run(tmp_path, SERIES_B, "{CC Investments: {series_b_preferred: 7500}}",
+                 "  - {date: 1999-03-01, event: conversion_notice, holder: CC Investments, "
+                 "preferred_shares: 1000}\n"
+                 "  - {date: 1999-03-15, event: stock_split, ratio: 2}\n", 10000000, "1999-03-31")
+    assert computed(result, 0)["issued_shares"] == math.ceil(F(1012000) / F("6.03")) == 167828
+    after = result.snapshots[1]
+    assert after["common_added"] == 2 * (10000000 + 167828) - 10000000 == 10335656
+    assert after["common"].get("CC Investments") == 335656
+    assert after["common_issued"] == 335656
+    assert after["reserved_amount"] - after["common_issued"] == 2 * (4000000 - 167828) == 7664344
+    before = result.snapshots[0]
+    assert (after["common"].get("CC Investments") / (10000000 + after["common_added"])
+            == before["common"].get("CC Investments") / (10000000 + before["common_added"]))
+
+
+def test_after_a_split_w_4_a_reads_the_doubled_shares_outstanding(tmp_path: Path) -> None:
+    # W 4(c), W 4(a). A 2-for-1 split on 1999-09-15 halves $6.7838 to $3.3919 → E = $3.39, and makes
+    # the 26,704,073 shares outstanding 53,408,146. 1,000,000 sold for $1,000,000 on 10-15 (M = $5.50,
+    # the bid of 10-14, taken as adjusted for the split): O = 53,408,146, CSDO = 54,408,146,
+    # E' = 3.39 × (53,408,146 + 1,000,000 / 5.50) / 54,408,146 = 3.3390… → $3.34
+    # (with O left at 26,704,073 it would be 3.39 × 26,885,891.2 / 27,704,073 = 3.2898… → $3.29).
+    result = run(tmp_path, CC, "{CC Investments: {}}",
+                 "  - {date: 1999-09-15, event: stock_split, ratio: 2}\n"
+                 "  - {date: 1999-10-15, event: issuance, security: common, shares: 1000000, "
+                 "consideration: \"$1,000,000\"}\n", 26704073, "1999-12-31")
+    assert result.snapshots[0]["common_added"] == 26704073
+    o = 53408146
+    diluted = F("3.39") * (o + F(1000000) / F("5.50")) / (o + 1000000)
+    assert computed(result, 1)["diluted_price"] == diluted
+    assert round(diluted, 4) == F("3.3390")
+    assert result.state["current_exercise_price"] == F("3.34")
+    assert result.state["common_added"] == 26704073 + 1000000
+
+
+def test_in_the_deal_a_split_changes_the_one_count_once(tmp_path: Path) -> None:
+    # One stock_split event reaches the four securities; the count of shares outstanding and the
+    # Common Stock a Holder received on both series are each split once. CC converts 100 Series B on
+    # 1999-09-01 (into I shares), then a 2-for-1 split on 09-15: 2 × (10,000,000 + I) outstanding,
+    # CC's Common 2 × I, not 16 × (the four documents each doubling it).
+    result = run(tmp_path, DEAL, DEAL_HOLDERS,
+                 "  - {date: 1999-09-01, event: series_b.conversion_notice, holder: CC Investments, "
+                 "preferred_shares: 100}\n"
+                 "  - {date: 1999-09-15, event: stock_split, ratio: 2}\n", 10000000, "1999-09-30")
+    issued = computed(result, 0)["series_b.issued_shares"]
+    assert result.snapshots[0]["common_added"] == issued > 0
+    assert result.snapshots[1]["common_added"] == 2 * (10000000 + issued) - 10000000
+    assert result.snapshots[1]["common"].get("CC Investments") == 2 * issued
+    assert result.snapshots[1]["cc_warrant.current_exercise_price"] == F("3.39")  # 6.7838 / 2

@@ -528,6 +528,18 @@ def _formula_typer(program: Program, contexts: list[_Context], problems: list[Di
     return typed
 
 
+def check_formula(program: Program, formula: Formula, expected: Type | str, what: str) -> list[Diagnostic]:
+    """Type-check a formula written outside ``program`` (a scenario's rule) against its names, as
+    ``what`` that must be ``expected`` (a type, or "quantity" for any); the problems, at their
+    places in the formula's own file."""
+    problems: list[Diagnostic] = []
+    contexts: list[_Context] = []
+    _formula_typer(program, contexts, problems)(formula, expected, what)
+    if not problems:
+        problems.extend(check_given(program, [formula]))
+    return problems
+
+
 def _requirements(program: Program, contexts: list[_Context]) -> list[Diagnostic]:
     """Each event's requirements are conditions: boolean formulas over its fields and the state."""
     problems: list[Diagnostic] = []

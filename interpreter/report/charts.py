@@ -6,7 +6,9 @@ each event, on the state it left, or, with ``each_day``, on each trading or cale
 that date term set to the day and the state as the day ended. A timeline shows the run's
 obligations of the names it lists. Which series are drawn is what the contract files say;
 nothing here knows what they mean. A new kind of chart (a distribution of simulated
-results, say) is a new data class here and a new drawing function in ``svg.py``.
+results, say) is a new data class here and a new drawing function in ``svg.py``: the
+distributions of ``clause simulate`` are drawn so (``Histogram``, ``QuantileRows``,
+``Cumulative``, ``Frequencies``).
 """
 
 from __future__ import annotations
@@ -92,6 +94,55 @@ class Timeline:
 
 
 ChartData = LineChart | Timeline
+
+
+# -- distributions of simulated runs (``clause report SIM.json``) -----------------------------
+
+@dataclass
+class Histogram:
+    """How many paths ended with each value of a quantity: ``values``, one a path."""
+
+    name: str
+    title: str
+    type: Type
+    values: list[Fraction]
+
+
+@dataclass
+class QuantileRows:
+    """A row per label (a holder, an obligation): the spread of its values over the paths, and a
+    ``limit`` (a level drawn across all rows) if one is declared."""
+
+    name: str
+    title: str
+    type: Type
+    rows: list[tuple[str, list[Fraction]]]
+    limit: Fraction | None = None
+
+
+@dataclass
+class Cumulative:
+    """The share of paths on which a date has come by each day: ``days`` has one entry a path,
+    None where it never came, from ``start`` to ``end``."""
+
+    name: str
+    title: str
+    days: list[dt.date | None]
+    start: dt.date
+    end: dt.date
+
+
+@dataclass
+class Frequencies:
+    """How often each label (a flag raised) happened: ``rows`` of label and number of paths."""
+
+    name: str
+    title: str
+    rows: list[tuple[str, int]]
+    paths: int
+
+
+Distribution = Histogram | QuantileRows | Cumulative | Frequencies
 
 
 def run_charts(run: RunResult) -> list[ChartData]:

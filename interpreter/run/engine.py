@@ -36,10 +36,13 @@ from ..link.program import (
     Effect,
     Formula,
     Program,
+    impossible_value,
 )
 from ..syntax import ast
+from ..syntax.yamldoc import Path_
 from ..types import PARTY, PartyMap, Type, held_value
 from ..values import PartyValues
+from .rules import Rule, first_of_weeks
 from .scenario import Scenario
 
 #: An effect's formulas by name, and where its target names a map's value: the formula and its
@@ -56,6 +59,15 @@ class Occurrence:
     fields: dict[str, Any]
     index: int | None  # the scenario's event number, None for scheduled and final events
     origin: str = "scenario"
+    where: Path_ | None = None  # in the scenario, the rule that emitted it
+
+
+@dataclass(slots=True)
+class _RuleDay:
+    """A day on which a scenario's rule is tried."""
+
+    date: dt.date
+    rule: Rule
 
 
 @dataclass(slots=True)
@@ -179,7 +191,7 @@ class Engine:
         self.snapshots: dict[int, dict[str, Any]] = {}
         self.timeline: list[tuple[Occurrence, dict[str, Any]]] = []
         self.read: set[str] = set()
-        self._queue: list[tuple[dt.date, int, int, Occurrence]] = []
+        self._queue: list[tuple[dt.date, int, int, Occurrence | _RuleDay]] = []
         self._sequence = 0
         self._open: dict[str, list[Obligation]] = {}  # unsettled obligations by name, oldest first
         self._owed: dict[str, PartyValues] = {}  # what is outstanding of each, by creditor, when any is
@@ -212,20 +224,27 @@ class Engine:
         self._push(Occurrence(min(starts), START_EVENT, {}, None, "start of run"), -1)
         for event in self.scenario.events:
             self._push(Occurrence(event.date, event.name, event.fields, event.index), 0)
+        for rule in self.scenario.rules:  # after the day's scenario events, before what is scheduled
+            first, last = max(min(starts), rule.first or dt.date.min), min(self.scenario.as_of,
+                                                                         rule.last or dt.date.max)
+            for day in self._days(rule.every, rule.program, rule.name, first, last):
+                self._push(_RuleDay(day, rule), 0)
         for day, name, origin in self._recurring(min(starts)):
             self._push(Occurrence(day, name, {}, None, origin), 1)
         self._push(Occurrence(self.scenario.as_of, END_EVENT, {}, None, "end of run"), 2)
         not_reached = []
         while self._queue:
-            day, _, _, occurrence = heapq.heappop(self._queue)
+            day, _, _, item = heapq.heappop(self._queue)
             if day > self.scenario.as_of:
-                not_reached.append(occurrence)
+                if isinstance(item, Occurrence):
+                    not_reached.append(item)
                 continue
-            self._fire(occurrence)
-            self.timeline.append((occurrence, self._seen()))
-            self.history.add(occurrence.date, self._seen())
-            if occurrence.index is not None:
-                self.snapshots[occurrence.index] = self._state_copy()
+            for occurrence in self._tried(item) if isinstance(item, _RuleDay) else (item,):
+                self._fire(occurrence)
+                self.timeline.append((occurrence, self._seen()))
+                self.history.add(occurrence.date, self._seen())
+                if occurrence.index is not None:
+                    self.snapshots[occurrence.index] = self._state_copy()
         return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
                          self.types, self.snapshots,
                          [o for o in not_reached if o.index is not None], initial, self.timeline,
@@ -234,27 +253,58 @@ class Engine:
     def _recurring(self, first: dt.date) -> list[tuple[dt.date, str, str]]:
         """The days of the events that happen by themselves (``every: trading day``), in the run,
         with their origin (``every trading day``: one string for all the days of an event)."""
-        last = self.scenario.as_of
         found: dict[str, tuple[str, list[dt.date]]] = {}
         for program in self.scenario.programs:
             for event in program.events.values():
                 if event.every is None or event.name in found:
                     continue
-                if event.every in ("business day", "day"):
-                    business = business_calendar(tuple(program.business_holidays))
-                    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-                    found[event.name] = (event.every, [d for d in days if event.every == "day"
-                                                       or business.is_business_day(d)])
-                elif self.scenario.market is None:
-                    raise ClauseError(f"{event.name} happens every trading day ({program.path}): give "
-                                      "the scenario market data (market: FILE.csv) for its trading days")
-                else:
-                    market_days = self.scenario.market.dates
-                    found[event.name] = (event.every, [d for d in market_days if first <= d <= last])
+                days = self._days(event.every, program, f"{event.name} happens every trading day "
+                                  f"({program.path})", first, self.scenario.as_of)
+                found[event.name] = (event.every, days)
         origins = {name: f"every {every}" for name, (every, _) in found.items()}
         return sorted((day, name, origins[name]) for name, (_, days) in found.items() for day in days)
 
-    def _push(self, occurrence: Occurrence, rank: int) -> None:
+    def _days(self, every: str, program: Program, who: str, first: dt.date, last: dt.date) -> list[dt.date]:
+        """The days from ``first`` through ``last`` of a schedule: every ``trading day`` of the
+        market data, ``business day`` of ``program``'s calendars, ``day``, or ``week`` (the first
+        trading day of each); ``who`` says what needs market data when there is none."""
+        if every in ("business day", "day"):
+            business = business_calendar(tuple(program.business_holidays))
+            days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+            return [d for d in days if every == "day" or business.is_business_day(d)]
+        if self.scenario.market is None:
+            raise ClauseError(f"{who}: give the scenario market data (market: FILE.csv) for its trading days")
+        trading = [d for d in self.scenario.market.dates if first <= d <= last]
+        return first_of_weeks(trading) if every == "week" else trading
+
+    def _tried(self, item: _RuleDay) -> Iterator[Occurrence]:
+        """The events a rule emits on its day, once or for each holder in turn: each is emitted
+        (and fired by the caller) before the next holder's formulas are read."""
+        rule, day = item.rule, item.date
+        declared = rule.program.events[rule.event]
+        for party in list(self.scenario.holders) if rule.for_each else [None]:
+            bound: dict[str, Any] = dict.fromkeys(declared.date_inputs, day)
+            if rule.for_each is not None:
+                bound[rule.for_each] = party
+            shown = f"rule {rule.name} on {day.isoformat()}" + (f" for {party}" if party else "")
+            with self._located(f", trying {shown}"):
+                evaluator = self._evaluator(rule.program, bound)
+                fields = {k: evaluator.formula_value(f) for k, f in rule.fields.items()}
+                if rule.when is not None:
+                    filled = {name: v for k, v in fields.items() for name in declared.fields[k]}
+                    if not self._evaluator(rule.program, {**bound, **filled}).formula_value(rule.when):
+                        continue
+            for key, value in fields.items():
+                term = rule.program.terms[declared.fields[key][0]]
+                problem = impossible_value(term, value, term.type)
+                if problem:
+                    found = self.scenario.doc.diagnostic((*rule.where, "with", key),
+                                                         f"{shown}: {key}: {problem}")
+                    raise ClauseError(found.message, [found])
+            origin = f"rule {rule.name}" + (f" for {party}" if party else "")
+            yield Occurrence(day, rule.event, fields, None, origin, rule.where)
+
+    def _push(self, occurrence: Occurrence | _RuleDay, rank: int) -> None:
         self._sequence += 1
         heapq.heappush(self._queue, (occurrence.date, rank, self._sequence, occurrence))
 
@@ -483,6 +533,10 @@ class Engine:
     def _impossible(self, occurrence: Occurrence, message: str) -> None:
         """Stop the run: the event asks for what the contract cannot do, at its place in the scenario."""
         where = f"{occurrence.name} of {occurrence.date.isoformat()}: "
+        if occurrence.index is None and occurrence.where is not None:  # emitted by a rule
+            said = f"{occurrence.origin} ({where}{message})"
+            problem = self.scenario.doc.diagnostic(occurrence.where, said, key=True)
+            raise ClauseError(problem.message, [problem])
         if occurrence.index is None:
             raise ClauseError(where + message)
         event = self.scenario.events[occurrence.index]

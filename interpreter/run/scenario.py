@@ -37,6 +37,7 @@ from ..syntax.parser import FormulaSyntaxError, parse_formula
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import DATE, PARTY, TEXT, Enum, PartyMap, Type, held_keys, held_value, map_levels
+from .rules import Outcomes, Rule, load_outcomes, load_rules
 
 
 @dataclass
@@ -77,6 +78,8 @@ class Scenario:
     holders: dict[str, dict[str, Any]]
     events: list[ScenarioEvent]
     expectations: list[Expectation] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)  # conduct stated as rules, tried on their days
+    outcomes: Outcomes | None = None  # what a simulation collects
     charts: list[tuple[Program, Chart]] = field(default_factory=list)  # its own, with what each reads
     #: The parties the contracts declare with a role (``role: the Company``), by name: the role.
     parties: dict[str, str] = field(default_factory=dict)
@@ -167,6 +170,8 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
         event = _event(scenario, i, entry, problems)
         if event is not None:
             scenario.events.append(event)
+    scenario.rules = load_rules(doc, programs, problems)
+    scenario.outcomes = load_outcomes(doc, programs, problems)
     for i, entry in enumerate(data.get("expect") or []):
         scenario.expectations.append(_expectation(scenario, i, entry, problems))
     if data.get("charts"):
