@@ -37,3 +37,22 @@ def test_coverage_names_what_is_missing(cli, tmp_path: Path) -> None:
     run = cli("coverage", inventory, CONTRACTS)
     assert run.code == 1
     assert run.out.splitlines() == ["not covered: COD XV", "1 of 2 provisions covered"]
+
+
+def test_a_fact_the_scenario_lacks_is_asked_for_at_the_event_that_needs_it(cli, tmp_path: Path) -> None:
+    # Scenario 05 without its facts: the conversion of 1999-08-02 (its first event, line 9 here)
+    # needs common_outstanding for the 4.9% limit; the error is located there and says where to give it.
+    text = (ROOT / "examples" / "scenarios" / "05-late-delivery-default.yaml").read_text(encoding="utf-8")
+    text = text.replace("facts: {common_outstanding: 26704073}\n", "").split("expect:")[0]
+    text = text.replace("../../contracts", str(CONTRACTS)).replace("../closing-bids", str(ROOT / "examples"
+                                                                                           / "closing-bids"))
+    path = tmp_path / "05.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "event: conversion_notice" in t)
+    result = cli("run", path)
+    assert result.code == 1
+    assert result.err.startswith(f"{path}:{line}:5: error: missing input common_outstanding (shares): ")
+    assert "give it under the scenario's facts (common_outstanding: VALUE)" in result.err
+    # an empty facts: changes nothing but the line: the event is still where it is needed
+    path.write_text(text.replace("holders:", "facts: {}\nholders:"), encoding="utf-8")
+    assert cli("run", path).err.startswith(f"{path}:{line + 1}:5: error: missing input common_outstanding")

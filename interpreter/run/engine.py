@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..calendar import business_calendar
-from ..diagnostics import ClauseError
+from ..diagnostics import ClauseError, Diagnostic
 from ..display import human
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.history import StateHistory
@@ -200,6 +200,7 @@ class Engine:
         self._seen_now: dict[str, Any] | None = None  # _seen(), until state or what is owed changes
         self._state_now: dict[str, Any] | None = None  # a copy of the state, until it changes
         self.history = StateHistory({})  # the state after each occurrence, for ``as of``
+        self._now: Occurrence | None = None  # the occurrence being processed
 
     def run(self) -> RunResult:
         """Process every event up to ``as_of`` and return what happened."""
@@ -209,8 +210,25 @@ class Engine:
         gc.freeze()
         try:
             return self._run()
+        except ClauseError as exc:
+            raise self._in_scenario(exc) from None
         finally:
             gc.unfreeze()
+
+    def _in_scenario(self, exc: ClauseError) -> ClauseError:
+        """A failure that no formula locates (a fact the scenario does not give, say), located in
+        the scenario: at the event it came on, the rule that emitted it, or the facts."""
+        if exc.diagnostics:
+            return exc
+        doc, now = self.scenario.doc, self._now
+        event = next((e for e in self.scenario.events if now and e.index == now.index), None)
+        if event is not None:
+            return ClauseError(exc.message, [doc.diagnostic(event.where, exc.message)])
+        if now is not None and now.where is not None:
+            return ClauseError(exc.message, [doc.diagnostic(now.where, exc.message)])
+        if "facts" in doc.data:
+            return ClauseError(exc.message, [doc.diagnostic(("facts",), exc.message, key=True)])
+        return ClauseError(exc.message, [Diagnostic(doc.path, 1, 1, exc.message)])
 
     def _run(self) -> RunResult:
         self._initial_state()
@@ -240,6 +258,7 @@ class Engine:
                     not_reached.append(item)
                 continue
             for occurrence in self._tried(item) if isinstance(item, _RuleDay) else (item,):
+                self._now = occurrence
                 self._fire(occurrence)
                 self.timeline.append((occurrence, self._seen()))
                 self.history.add(occurrence.date, self._seen())
