@@ -14,12 +14,19 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import sys
-from pathlib import Path
-from typing import Any
 
 from . import __version__
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+try:  # the unpickler in C alone: the pickle module around it costs a warm run more than it reads
+    from _pickle import load as _unpickle
+except ImportError:  # another Python
+    from pickle import load as _unpickle
 
 try:  # CPython's own BLAKE2: it loads in a tenth of the time of hashlib, which loads OpenSSL
     from _blake2 import blake2b
@@ -42,15 +49,15 @@ def set_enabled(enabled: bool) -> None:
     _disabled = not enabled
 
 
-def root() -> Path | None:
+def root() -> str | None:
     """The cache folder, or None when the cache is turned off."""
     if _disabled or os.environ.get("CLAUSE_NO_CACHE", "") not in ("", "0"):
         return None
     chosen = os.environ.get("CLAUSE_CACHE_DIR")
     if chosen:
-        return Path(chosen)
+        return chosen
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "clause"
+    return os.path.join(base, "clause")
 
 
 def digest(*parts: str | bytes) -> str:
@@ -71,10 +78,10 @@ def fingerprint() -> str:
     """This installation: Clause's version and source, its grammar and schemas, the Python, the libraries."""
     global _fingerprint
     if _fingerprint is None:
-        from .resources import resource
+        from .resources import resource_path
 
         h = blake2b(digest_size=20)
-        python = (sys.version, sys.implementation.cache_tag or "", str(pickle.HIGHEST_PROTOCOL))
+        python = (sys.version, sys.implementation.cache_tag or "")  # the version says pickle's protocol
         for part in (__version__, *python, *_library_versions()):
             _add(h, part)
         package = os.path.dirname(os.path.realpath(__file__))
@@ -82,7 +89,7 @@ def fingerprint() -> str:
             subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
             for name in sorted(f for f in files if f.endswith(".py")):
                 _add_file(h, folder, name, package)
-        resources = str(resource("clause.lark").parent)
+        resources = os.path.dirname(resource_path("clause.lark"))
         for name in sorted(os.listdir(resources)):
             _add_file(h, resources, name, resources)
         _fingerprint = h.hexdigest()
@@ -117,10 +124,10 @@ def _library_versions() -> list[str]:
     return [found.get(library, library + " not found") for library in _LIBRARIES]
 
 
-def folder() -> Path | None:
+def folder() -> str | None:
     """This installation's folder in the cache (not created), or None when the cache is off."""
     base = root()
-    return None if base is None else base / fingerprint()
+    return None if base is None else os.path.join(base, fingerprint())
 
 
 def load(kind: str, name: str) -> Any:
@@ -128,12 +135,12 @@ def load(kind: str, name: str) -> Any:
     here = folder()
     if here is None:
         return None
-    path = here / kind / f"{name}.pickle"
+    path = os.path.join(here, kind, f"{name}.pickle")
     collecting = gc.isenabled()
     gc.disable()  # unpickling makes thousands of objects and no garbage: collecting is pure cost
     try:
         with open(path, "rb") as f:
-            return pickle.load(f) if _owned(f.fileno()) else None
+            return _unpickle(f) if _owned(f.fileno()) else None
     except FileNotFoundError:
         return None
     except Exception:  # a damaged or foreign entry, whatever unpickling raises: make it again
@@ -155,9 +162,13 @@ def store(kind: str, name: str, value: Any) -> None:
     A cache that cannot be written (a read-only home, a full disk, a value pickle refuses)
     costs the next run time, never this one its result.
     """
-    here = folder()
-    if here is None:
+    import pickle  # here, as pathlib: a warm run only loads
+    from pathlib import Path
+
+    found = folder()
+    if found is None:
         return
+    here = Path(found)
     fresh = not here.exists()
     target = here / kind / f"{name}.pickle"
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")

@@ -16,9 +16,12 @@ import datetime as dt
 import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from typing import Any
 
 from . import cache
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 ONE_DAY = dt.timedelta(days=1)
 

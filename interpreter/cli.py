@@ -8,20 +8,20 @@ ever shown.
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
-import json
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
 
 from . import __version__, cache
 from .diagnostics import ClauseError, Diagnostic
 from .files import allow_paths, write_atomically, yaml_files
 from .files import is_scenario as _is_scenario
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from .report.readings import Readings
     from .run.engine import RunResult
 
@@ -32,21 +32,12 @@ class UsageError(Exception):
     """Wrong use of the command line itself."""
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="clause", description="Contracts as data: validate clause files, evaluate terms.")
-    parser.add_argument("--version", action="version", version=f"clause {_version()}")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="neither read nor write the cache of checked programs (as CLAUSE_NO_CACHE=1)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    validate = sub.add_parser("validate", help="check contract files (schema, grammar, names, units "
-                                               "and cycles) and scenario files (each name and value "
-                                               "against its contracts)")
+def _validate_arguments(validate: argparse.ArgumentParser) -> None:
     validate.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     validate.add_argument("--format", choices=["text", "json", "github"], default="text")
 
-    evaluate = sub.add_parser("eval", help="evaluate terms of a contract")
+
+def _eval_arguments(evaluate: argparse.ArgumentParser) -> None:
     evaluate.add_argument("contract", metavar="CONTRACT")
     evaluate.add_argument("terms", nargs="+", metavar="TERM")
     evaluate.add_argument("--set", dest="given", action="append", default=[],
@@ -58,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--explain", action="store_true",
                           help="print each value's derivation with sources and quoted text")
 
-    run = sub.add_parser("run", help="run a scenario: events in date order, obligations, flags, state")
+
+def _run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("scenario", metavar="SCENARIO")
     run.add_argument("--format", choices=["table", "json", "markdown"], default="table")
     run.add_argument("--explain", action="store_true", help="derivation of every value computed")
@@ -66,8 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--readings", metavar="all|NAME,...", help="repeat the run under every other "
                      "reading of each interpretation it reads (or of those named) and show what changes")
 
-    report = sub.add_parser("report", help="a run as one self-contained HTML page: charts, events with "
-                                           "derivations, obligations, flags, state, readings at stake")
+
+
+def _report_arguments(report: argparse.ArgumentParser) -> None:
     report.add_argument("scenario", metavar="SCENARIO", help="a scenario, or a result of clause simulate "
                                                             "(SIM.json) for its distributions")
     report.add_argument("-o", "--output", metavar="FILE", help="the HTML file (default: standard output)")
@@ -77,43 +70,44 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--contract-html", metavar="HREF", default="contract.html",
                         help="where provision ids link to: the clause render page (default contract.html)")
 
-    render = sub.add_parser("render", help="the literate contract: each provision's sentences beside "
-                                           "the entries that encode them")
+
+def _render_arguments(render: argparse.ArgumentParser) -> None:
     render.add_argument("contracts", nargs="+", metavar="CONTRACT",
                         help="contract files, or a scenario for the contracts it names")
     render.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: standard output)")
     render.add_argument("--format", choices=["html", "markdown"], default="html")
 
-    test = sub.add_parser("test", help="run scenarios with an expect: block and check them")
+
+def _test_arguments(test: argparse.ArgumentParser) -> None:
     test.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
     test.add_argument("--format", choices=["text", "github"], default="text",
                       help="github: a workflow annotation for each problem, at its line")
     test.add_argument("--junit", metavar="FILE", help="also write the outcomes as JUnit XML")
 
-    compare = sub.add_parser("diff", help="what differs between two contracts, or between one "
-                                            "scenario run against two contracts")
+
+def _diff_arguments(compare: argparse.ArgumentParser) -> None:
     compare.add_argument("contracts", nargs="*", metavar="CONTRACT", help="two contract files")
     compare.add_argument("--run", metavar="SCENARIO", help="run this scenario against each --variant")
     compare.add_argument("--variant", action="append", default=[], metavar="CONTRACT")
     compare.add_argument("--format", choices=["text", "json"], default="text")
 
-    coverage = sub.add_parser("coverage", help="which provision ids of an inventory the contracts cite")
+
+def _coverage_arguments(coverage: argparse.ArgumentParser) -> None:
     coverage.add_argument("inventory", metavar="INVENTORY", help="Markdown file whose table rows start "
                                                                  "with a provision id: | COD I | ...")
     coverage.add_argument("paths", nargs="+", metavar="PATH", help="contract files or folders")
     coverage.add_argument("--prefix", help="count only ids starting with this (COD, W, SPA, RRA)")
 
-    lint = sub.add_parser("lint", help="what a careful reader would flag across documents: deadlines "
-                                       "and answers that disagree, cross-references that do not "
-                                       "resolve, unknown names, unused parameters")
+
+def _lint_arguments(lint: argparse.ArgumentParser) -> None:
     lint.add_argument("paths", nargs="+", metavar="PATH", help="contract files or folders")
     lint.add_argument("--format", choices=["text", "json", "github"], default="text")
     lint.add_argument("--strict", action="store_true", help="exit 1 when there is any warning")
     lint.add_argument("--inventory", metavar="FILE", help="Markdown inventory whose provision ids "
                                                           "cross-references may also name")
 
-    sweep = sub.add_parser("sweep", help="terms over many price paths and a range of dates at once "
-                                         "(the vectorised back end)")
+
+def _sweep_arguments(sweep: argparse.ArgumentParser) -> None:
     sweep.add_argument("contract", metavar="CONTRACT")
     sweep.add_argument("terms", nargs="+", metavar="TERM")
     sweep.add_argument("--over", required=True, metavar="NAME=START..END",
@@ -129,8 +123,8 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--quantiles", type=_percents, default=[5.0, 50.0, 95.0], metavar="P,P,...",
                        help="the quantiles printed, in percent (default 5,50,95)")
 
-    simulate = sub.add_parser("simulate", help="run a scenario's events and rules over many price paths "
-                                               "drawn by a model; the distributions of what happens")
+
+def _simulate_arguments(simulate: argparse.ArgumentParser) -> None:
     simulate.add_argument("scenario", metavar="SCENARIO")
     _model_options(simulate, required=True)
     simulate.add_argument("--workers", type=_count, default=1, metavar="K", help="run on K local processes")
@@ -141,27 +135,107 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--quantiles", type=_percents, default=[5.0, 50.0, 95.0], metavar="P,P,...",
                           help="the quantiles printed, in percent (default 5,50,95)")
 
-    readings = sub.add_parser("interpretations", help="list the named interpretations of "
-                                                      "contracts and their choices")
+
+def _interpretations_arguments(readings: argparse.ArgumentParser) -> None:
     readings.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     readings.add_argument("--format", choices=["text", "markdown"], default="text")
 
-    terms = sub.add_parser("terms", help="list a contract's terms: type, provision, and the inputs "
-                                         "and market data each needs")
+
+def _terms_arguments(terms: argparse.ArgumentParser) -> None:
     terms.add_argument("contract", metavar="CONTRACT")
     terms.add_argument("names", nargs="*", metavar="TERM", help="only these terms")
     terms.add_argument("--format", choices=["text", "json"], default="text")
 
-    events = sub.add_parser("events", help="list a contract's events: fields, provision, and the "
-                                           "clauses that run on each")
+
+def _events_arguments(events: argparse.ArgumentParser) -> None:
     events.add_argument("contract", metavar="CONTRACT")
     events.add_argument("--format", choices=["text", "json"], default="text")
 
-    for command in sub.choices.values():
+
+#: The subcommands in the order ``clause --help`` lists them: the help line, and what adds the
+#: arguments. A new subcommand is a function adding its arguments, a line here and a branch in
+#: ``main``.
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "validate": ("check contract files (schema, grammar, names, units and cycles) and scenario files "
+                 "(each name and value against its contracts)", _validate_arguments),
+    "eval": ("evaluate terms of a contract", _eval_arguments),
+    "run": ("run a scenario: events in date order, obligations, flags, state", _run_arguments),
+    "report": ("a run as one self-contained HTML page: charts, events with derivations, obligations, "
+               "flags, state, readings at stake", _report_arguments),
+    "render": ("the literate contract: each provision's sentences beside the entries that encode them",
+               _render_arguments),
+    "test": ("run scenarios with an expect: block and check them", _test_arguments),
+    "diff": ("what differs between two contracts, or between one scenario run against two contracts",
+             _diff_arguments),
+    "coverage": ("which provision ids of an inventory the contracts cite", _coverage_arguments),
+    "lint": ("what a careful reader would flag across documents: deadlines and answers that disagree, "
+             "cross-references that do not resolve, unknown names, unused parameters", _lint_arguments),
+    "sweep": ("terms over many price paths and a range of dates at once (the vectorised back end)",
+              _sweep_arguments),
+    "simulate": ("run a scenario's events and rules over many price paths drawn by a model; the "
+                 "distributions of what happens", _simulate_arguments),
+    "interpretations": ("list the named interpretations of contracts and their choices",
+                        _interpretations_arguments),
+    "terms": ("list a contract's terms: type, provision, and the inputs and market data each needs",
+              _terms_arguments),
+    "events": ("list a contract's events: fields, provision, and the clauses that run on each",
+               _events_arguments),
+}
+
+
+def _parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The command line's parser, with only the subcommand ``argv`` invokes (every one when it
+    names none, for ``clause --help`` and its errors): making every subcommand's parser would
+    cost a warm ``clause eval`` a tenth of its time."""
+    parser = argparse.ArgumentParser(
+        prog="clause", description="Contracts as data: validate clause files, evaluate terms.",
+        formatter_class=_Formatter)
+    parser.add_argument("--version", action=_Version, nargs=0, default=argparse.SUPPRESS,
+                        help="show program's version number and exit")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the cache of checked programs (as CLAUSE_NO_CACHE=1)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # The command named, unless an option before it might print the top-level help (-h, --he).
+    first = next((i for i, a in enumerate(argv) if not a.startswith("-")), len(argv))
+    invoked = argv[first] if first < len(argv) and set(argv[:first]) <= {"--no-cache"} else None
+    for name, (help_text, arguments) in _COMMANDS.items():
+        if invoked in _COMMANDS and name != invoked:
+            continue
+        command = sub.add_parser(name, help=help_text, formatter_class=_Formatter)
+        arguments(command)
         command.add_argument("--allow-path", action="append", default=[], metavar="FOLDER",
                              help="let the paths files name (extends, documents, contracts, market) "
                                   "lead into FOLDER too, besides their own folder and this one")
     return parser
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, as wide as the terminal less two columns, as argparse makes it; the
+    width is measured here (as ``shutil.get_terminal_size`` does) because argparse makes a
+    formatter for each argument added, and importing ``shutil`` imports the compressors."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            columns = int(os.environ["COLUMNS"])
+        except (KeyError, ValueError):
+            columns = 0
+        if columns <= 0:
+            stdout = sys.__stdout__
+            try:
+                columns = (os.get_terminal_size(stdout.fileno()).columns if stdout else 0) or 80
+            except (AttributeError, ValueError, OSError):  # not a terminal, closed, detached
+                columns = 80
+        super().__init__(prog, width=columns - 2)
+
+
+class _Version(argparse.Action):
+    """``--version``: the version is looked up only when asked for (``importlib.metadata`` takes
+    longer to import than a warm ``clause eval`` takes to run)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        print(f"clause {_version()}")
+        parser.exit()
 
 
 def _model_options(command: argparse.ArgumentParser, required: bool) -> None:
@@ -180,6 +254,8 @@ def _model_options(command: argparse.ArgumentParser, required: bool) -> None:
 
 def _version() -> str:
     """The installed package's version (its metadata), or the source's when run uninstalled."""
+    import importlib.metadata
+
     try:
         return importlib.metadata.version("clause")
     except importlib.metadata.PackageNotFoundError:
@@ -189,7 +265,8 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``clause`` console command."""
     try:
-        args = _parser().parse_args(argv)
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        args = _parser(arguments).parse_args(arguments)
     except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
         return int(exc.code or 0)
     cache.set_enabled(not args.no_cache)
@@ -252,10 +329,17 @@ def _contract_files(paths: list[str]) -> list[Path]:
 
 def _print_diagnostics(problems: list[Diagnostic], fmt: str) -> None:
     if fmt == "json":
-        print(json.dumps([d.as_json() for d in problems], indent=2))
+        print(_json([d.as_json() for d in problems]))
     else:
         for d in problems:
             print(d.as_github() if fmt == "github" else d)
+
+
+def _json(value: Any, indent: int | None = 2) -> str:
+    """``value`` as JSON text (``json`` imported only by a command that prints it)."""
+    import json
+
+    return json.dumps(value, indent=indent)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -298,10 +382,23 @@ def _pairs(items: list[str], flag: str) -> list[tuple[str, str]]:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    import gc
+
+    # An eval makes the objects it keeps (modules, the program, the values) and little garbage
+    # in cycles: the collector would only walk them, a twentieth of a warm eval's time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _evaluated(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _evaluated(args: argparse.Namespace) -> int:
     from .display import human, plain
     from .evaluate.inputs import environment, evaluate
     from .pipeline import load_checked
-    from .report.explain import explain, explain_json
 
     program = load_checked(args.contract)
     env = environment(program, _pairs(args.given, "--set"), _pairs(args.interpret, "--interpret"),
@@ -309,12 +406,14 @@ def _eval(args: argparse.Namespace) -> int:
     for warning in env.market.warnings if env.market else []:
         print(warning, file=sys.stderr)
     records = evaluate(program, env, args.terms, derivations=args.explain)
+    if args.explain:
+        from .report.explain import explain, explain_json
     if args.format == "json":
         if args.explain:
             out: Any = {r.term.name: explain_json(r, program) for r in records}
         else:
             out = {r.term.name: plain(r.value, r.term.type) for r in records}
-        print(json.dumps(out, indent=2))
+        print(_json(out))
     else:
         lines: list[str] = []
         for rec in records:
@@ -367,7 +466,7 @@ def _run(args: argparse.Namespace) -> int:
         out = run_json(result)
         if readings is not None:
             out["readings"] = readings_json(readings)
-        print(json.dumps(out, indent=2))
+        print(_json(out))
     elif args.format == "markdown":
         print(run_markdown(result), end="")
         if readings is not None:
@@ -403,6 +502,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .pipeline import load_checked
     from .report.literate import contract_html, contract_markdown
     from .run.scenario import load_scenario
@@ -475,7 +576,7 @@ def _diff(args: argparse.Namespace) -> int:
         out: dict[str, Any] = {k: [d.as_json() for d in v] for k, v in terms.items()}
         if runs is not None:
             out["results"] = [vars(r) for r in runs]
-        print(json.dumps(out, indent=2))
+        print(_json(out))
         return EXIT_OK
     print(f"a: {a.path}\nb: {b.path}")
     for section, found in terms.items():
@@ -494,7 +595,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _shown(value: Any) -> str:
     if value is None:
         return "(absent)"
-    return value if isinstance(value, str) else json.dumps(value)
+    return value if isinstance(value, str) else _json(value, indent=None)
 
 
 # -- coverage ---------------------------------------------------------------
@@ -663,7 +764,7 @@ def _discover(args: argparse.Namespace) -> int:
     names = args.names if args.command == "terms" else None
     if args.format == "json":
         found = terms_json(program, names) if names is not None else events_json(program)
-        print(json.dumps(found, indent=2))
+        print(_json(found))
     else:
         print("\n".join(terms_text(program, names) if names is not None else events_text(program)))
     return EXIT_OK

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from typing import Any
 
 from .types import MONEY_T, PRICE, RATIO, SHARES_T, List, PartyMap, Quantity, Series, Type
 from .values import PartyValues, SeriesValue
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Decimal places shown for a value whose decimal expansion does not end.
 REPEATING_PLACES = 20

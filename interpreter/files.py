@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import IO, TYPE_CHECKING
 
 from .diagnostics import ClauseError, Diagnostic, line_and_column
 from .limits import MAX_FILE_BYTES
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import IO
+
     from .syntax.yamldoc import Path_, YamlDoc
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -35,6 +36,8 @@ def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
     used), and ``ClauseError`` for a folder without YAML files (nothing to check) or a path
     that is neither a file nor a folder (a device, a pipe).
     """
+    from pathlib import Path  # here, as in the other functions that use it: reading a file never does
+
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -89,6 +92,8 @@ def allow_paths(folders: Iterable[str]) -> None:
     and into no other folder beyond the default ones."""
     allowed = []
     for folder in folders:
+        from pathlib import Path  # here: most commands allow none
+
         path = Path(folder)
         if not path.is_dir():
             raise ClauseError(f"--allow-path {folder}: no such folder")
@@ -156,6 +161,8 @@ def named_file(doc: YamlDoc, where: Path_, written: str, what: str) -> Path:
     """The file ``doc`` names as ``written`` at ``where``, relative to its folder; a
     ``ClauseError`` there if it leads outside the folders allowed, does not exist (``what``
     says what it should be) or is not a regular file."""
+    from pathlib import Path
+
     target = Path(doc.path).parent / written
     roots = [Path(doc.path).parent.resolve(), Path.cwd().resolve(), *_ALLOWED]
     if not any(target.resolve().is_relative_to(root) for root in roots):
@@ -178,6 +185,9 @@ def write_atomically(path: str | Path, content: str | Callable[[IO[bytes]], None
     leaves what was there before. ``content`` is text (written as UTF-8, line ends as given) or
     a function that writes bytes to the open file (a numpy array, say). Raises ``ClauseError``
     naming the file when it cannot be written."""
+    import tempfile  # here: it imports shutil, random and the compressors, which reading never needs
+    from pathlib import Path
+
     target = Path(path)
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)  # a file written again keeps its permissions

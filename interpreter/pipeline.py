@@ -12,12 +12,15 @@ problems are kept. The loader and the checker are imported when a program must b
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from . import cache
 from .diagnostics import ClauseError, Diagnostic
 from .files import read_text
 from .link.program import Program
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: What an entry of the cache of checked programs holds: the files read (path, digest of the text).
 Reads = tuple[tuple[str, str], ...]

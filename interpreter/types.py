@@ -15,7 +15,12 @@ expected (``fits``); ``join`` is the type two values of an ``if`` or a sum meet 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .slotted import Slotted
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 # Base dimensions of quantities: money, shares, days, business_days, trading_days.
 Dims = tuple[tuple[str, int], ...]
@@ -25,20 +30,41 @@ def _dims(**exponents: int) -> Dims:
     return tuple(sorted((k, v) for k, v in exponents.items() if v))
 
 
-@dataclass(frozen=True)
-class Type:
-    """Base of all types."""
+class Type(Slotted):
+    """Base of all types: immutable values, equal when of one class with equal fields.
+
+    Plain classes rather than dataclasses: every command compares and hashes types.
+    """
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a type is immutable")
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return type(self), self._fields()
 
     def __str__(self) -> str:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
 class Quantity(Type):
     """An exact number with a unit (the empty unit is a ratio, or a count if ``count``)."""
 
+    _names = ("dims", "count")
+    __slots__ = _names
     dims: Dims
-    count: bool = False  # a whole number of things, 0 or more: a ratio that counts
+    count: bool  # a whole number of things, 0 or more: a ratio that counts
+
+    def __init__(self, dims: Dims, count: bool = False) -> None:
+        object.__setattr__(self, "dims", dims)
+        object.__setattr__(self, "count", count)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return self.dims, self.count
 
     def __mul__(self, other: Quantity) -> Quantity:
         # count × count counts; count × shares is shares; a quotient may be a fraction.
@@ -62,21 +88,35 @@ def _combine(a: Dims, b: Dims, sign: int) -> Dims:
     return _dims(**total)
 
 
-@dataclass(frozen=True)
 class Scalar(Type):
     """A value that is not a quantity: a date, a time of day or a boolean."""
 
+    _names = ("name",)
+    __slots__ = _names
     name: str
+
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "name", name)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.name,)
 
     def __str__(self) -> str:
         return self.name
 
 
-@dataclass(frozen=True)
 class Enum(Type):
     """A closed choice: a text that is one of the declared members (``one of low, high``)."""
 
+    _names = ("members",)
+    __slots__ = _names
     members: tuple[str, ...]
+
+    def __init__(self, members: tuple[str, ...]) -> None:
+        object.__setattr__(self, "members", members)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.members,)
 
     def __str__(self) -> str:
         return ENUM_PREFIX + ", ".join(self.members)
@@ -86,23 +126,38 @@ class Enum(Type):
         return None if word in self.members else f"{word!r} is not {self}"
 
 
-@dataclass(frozen=True)
 class Series(Type):
     """Values by trading day, for example the closing bids of a security."""
 
+    _names = ("element",)
+    __slots__ = _names
     element: Type
+
+    def __init__(self, element: Type) -> None:
+        object.__setattr__(self, "element", element)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.element,)
 
     def __str__(self) -> str:
         return f"series of {self.element}"
 
 
-@dataclass(frozen=True)
 class PartyMap(Type):
     """One value per key, with a default for the rest: per party (the shares each owns), or per
     text (each closing condition's waiver) or per date (the days a statement could not be used)."""
 
+    _names = ("element", "key")
+    __slots__ = _names
     element: Type
-    key: Type = Scalar("party")
+    key: Type
+
+    def __init__(self, element: Type, key: Type | None = None) -> None:
+        object.__setattr__(self, "element", element)
+        object.__setattr__(self, "key", PARTY if key is None else key)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return self.element, self.key
 
     def __str__(self) -> str:
         return f"{self.element} by {self.key}"
@@ -125,11 +180,18 @@ def map_levels(t: Type) -> int:
     return len(held_keys(t))
 
 
-@dataclass(frozen=True)
 class List(Type):
     """An ordered list of values, for example a window of a series."""
 
+    _names = ("element",)
+    __slots__ = _names
     element: Type
+
+    def __init__(self, element: Type) -> None:
+        object.__setattr__(self, "element", element)
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.element,)
 
     def __str__(self) -> str:
         return f"list of {self.element}"
@@ -186,7 +248,7 @@ DURATIONS: dict[Type, str] = {
 
 #: How an enum type begins, and what a member may be: a word without spaces, commas or quotes.
 ENUM_PREFIX = "one of "
-_MEMBER = re.compile(r'[^\s,"]+')
+_MEMBER = r'[^\s,"]+'  # compiled (and kept by re) when first used: a warm run reads no type
 
 
 def parse_type(text: str) -> Type:
@@ -213,7 +275,7 @@ def parse_type(text: str) -> Type:
 def _enum(listed: str) -> Enum:
     members = tuple(m.strip() for m in listed.split(","))
     for member in members:
-        if not _MEMBER.fullmatch(member):
+        if not re.fullmatch(_MEMBER, member):
             raise ValueError(f"{member!r} cannot be a member of an enum: write words without spaces "
                              "or quotes, separated by commas (one of low, high, other)")
     twice = sorted({m for m in members if members.count(m) > 1})

@@ -4,28 +4,37 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from .calendar import TradingCalendar
+from .slotted import Slotted
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 
-@dataclass
-class SeriesValue:
+class SeriesValue(Slotted):
     """A time series at run time: values by trading day and the calendar they follow."""
 
-    name: str
-    values: Mapping[dt.date, Fraction]
-    calendar: TradingCalendar
+    _names = ("name", "values", "calendar")
+    __slots__ = _names
+
+    def __init__(self, name: str, values: Mapping[dt.date, Fraction], calendar: TradingCalendar) -> None:
+        self.name = name
+        self.values = values
+        self.calendar = calendar
 
 
-@dataclass
-class PartyValues:
+class PartyValues(Slotted):
     """Values kept per party at run time; a party not listed has ``default``."""
 
-    values: dict[str, Any]
-    default: Any
+    _names = ("values", "default")
+    __slots__ = _names
+
+    def __init__(self, values: dict[str, Any], default: Any) -> None:
+        self.values = values
+        self.default = default
 
     def get(self, party: str) -> Any:
         """The value for ``party``."""

@@ -8,11 +8,11 @@ date the market data lacks), never about the contract file.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from ..deferred import replace
 from ..diagnostics import Diagnostic, Note, close_match
 from ..limits import MAX_TERM_CHAIN
 from ..link.literal_fit import literal_problem
@@ -436,7 +436,7 @@ def _cycles(contexts: list[_Context], deps: Graph, component: dict[str, int]) ->
             chain = " → ".join([user, *path])
             steps = tuple(note(*pair) for pair in itertools.pairwise(path) if pair in first_use)
             found = ctx.formula.diagnostic(span[0], f"circular definition: {chain}")
-            problems.append(dataclasses.replace(found, notes=steps))
+            problems.append(replace(found, notes=steps))
     return problems
 
 

@@ -21,7 +21,6 @@ import operator
 import weakref
 from collections.abc import Callable
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
 
 from ..calendar import CalendarError, TradingCalendar, business_calendar
 from ..check.dependencies import Graph, reachable
@@ -34,11 +33,14 @@ from ..values import PartyValues, SeriesValue
 from . import numerics
 from .trace import Bindings
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
+    from typing import Any
+
     from .evaluator import Evaluator
 
 #: A compiled expression: its value under the evaluator and the bindings in force.
-Closure = Callable[["Evaluator", Bindings], Any]
+Closure = Callable[["Evaluator", Bindings], "Any"]
 #: How a closure fails: the message becomes an ``EvaluationError`` at the node.
 Fail = Callable[[str], "EvaluationError"]
 

@@ -12,14 +12,12 @@ the derivation ``--explain`` prints; otherwise it computes values only.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 from ..calendar import BusinessCalendar, TradingCalendar
+from ..deferred import dataclass, field, replace
 from ..diagnostics import ClauseError, Diagnostic
 from ..link.program import (
     DEFINITION,
@@ -41,6 +39,10 @@ from .compiler import UNSET, Closure, EvaluationError, Fail, compiled, move, rou
 from .history import StateHistory
 from .market import MarketData
 from .trace import Bindings, Record, Step
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Environment", "EvaluationError", "Evaluator", "round_value"]
 
@@ -170,7 +172,7 @@ class Evaluator:
                        "the day evaluated")
         found = self._past.get(day)
         if found is None:
-            env = dataclasses.replace(self.env, state=dict(history.on(day)))
+            env = replace(self.env, state=dict(history.on(day)))
             found = self._past[day] = Evaluator(self.program, env, self.derivations)
             found._active = self._active  # what it computes is used by the term computed here
         return found

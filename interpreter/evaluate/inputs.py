@@ -7,8 +7,6 @@ diagnostics located in the contract file.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, close_match
 from ..link.literal_fit import value_problem
@@ -18,6 +16,10 @@ from ..syntax.literals import SHOWN_CHARS, literal_formula, shown
 from .evaluator import Environment, EvaluationError, Evaluator
 from .market import check_bounds, load_market
 from .trace import Record
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def unknown_name(name: str, program: Program, what: str) -> ClauseError:

@@ -7,24 +7,26 @@ Each row's date is a trading day. Values are read exactly (``5.875`` or
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
-from pathlib import Path
 
 from .. import cache
 from ..calendar import BusinessCalendar, TradingCalendar
+from ..deferred import dataclass, field
 from ..diagnostics import ClauseError, Diagnostic
 from ..files import read_text
 from ..limits import MAX_MARKET_ROWS, MAX_SPAN_DAYS
 from ..link.program import SERIES, Program, impossible_value
 from ..syntax.literals import parse_date, parse_money, parse_number
 from ..types import Series
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass
@@ -60,7 +62,7 @@ class MarketData:
 
 
 #: A column name as a header line gives it: a word or a few, not a line of another file.
-_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ .()-]{0,39}")
+_COLUMN_NAME = r"[A-Za-z_][A-Za-z0-9_ .()-]{0,39}"  # compiled (and kept by re) when first used
 
 
 def _value(text: str) -> Fraction:
@@ -86,6 +88,8 @@ def load_market(path: str | Path, exchange: BusinessCalendar | None = None) -> M
 
 
 def _read(shown: str, text: str, exchange: BusinessCalendar | None) -> MarketData:
+    import csv  # here: a warm run reads the data from the cache
+
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:  # a field longer than the csv module's limit, a NUL byte
@@ -97,7 +101,7 @@ def _read(shown: str, text: str, exchange: BusinessCalendar | None) -> MarketDat
     header = [h.strip() for h in rows[header_row]]
     if "date" not in header:
         # A header of column names is shown; any other line is not (it may be anyone's file).
-        named = all(_COLUMN_NAME.fullmatch(h) for h in header)
+        named = all(re.fullmatch(_COLUMN_NAME, h) for h in header)
         found = f"; found {', '.join(header)}" if named else ": this line is not a row of column names"
         raise ClauseError("no date column", [Diagnostic(
             shown, header_row + 1, 1, f"market data needs a 'date' column{found}")])

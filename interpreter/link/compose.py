@@ -15,10 +15,10 @@ entries, which may use the qualified names and replace any of them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..deferred import replace
 from ..diagnostics import Diagnostic
 from ..files import named_file
 from ..syntax import ast

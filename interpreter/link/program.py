@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
+from ..deferred import dataclass, field
 from ..diagnostics import Diagnostic
 from ..display import human
 from ..syntax import ast
 from ..syntax.entries import Site
 from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import Type
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 PARAMETER = "parameter"
 INPUT = "input"

@@ -9,8 +9,8 @@ function builds a new one, with new formula trees.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
+from ..deferred import replace
 from ..diagnostics import Diagnostic
 from ..syntax import ast
 from .program import Choice, Clause, Effect, Formula, Program, Term

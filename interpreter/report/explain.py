@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from ..deferred import dataclass, field
 from ..display import human, plain
 from ..evaluate.trace import Record
 from ..link.program import Program

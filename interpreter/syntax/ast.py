@@ -10,10 +10,13 @@ calendar days).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any
 
+from ..deferred import dataclass, field, fields, replace
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..types import Type
 
 
@@ -171,6 +174,8 @@ class AsOf(Node):
 
 def children(node: Node) -> list[Node]:
     """The direct sub-expressions of ``node``, in source order."""
+    if isinstance(node, (Name, Literal)):  # the leaves, two nodes in three: asked first
+        return []
     if isinstance(node, (Negate, Not)):
         return [node.operand]
     if isinstance(node, Round):

@@ -10,10 +10,12 @@ of the quote or provision it sits in). Nothing here reads a formula; the loader 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
+from ..deferred import dataclass
 from .yamldoc import Path_, YamlDoc
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The sections an entry can belong to, in the order a provision lists them.
 ENTRY_SECTIONS = ("market", "parameters", "inputs", "definitions", "interpretations",

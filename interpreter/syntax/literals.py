@@ -15,7 +15,7 @@ from ..types import BOOLEAN, COUNT, DATE, MONEY_T, RATIO
 from . import ast
 
 _NUMBER = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|\.\d+")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})\s*([ap])\.m\.", re.IGNORECASE)
+_TIME = r"(?i)(\d{1,2}):(\d{2})\s*([ap])\.m\."  # compiled (and kept by re) when first used
 
 
 def parse_number(text: str) -> Fraction:
@@ -98,7 +98,7 @@ def literal_formula(text: str) -> ast.Node | None:
 
 def parse_time(text: str) -> dt.time:
     """A time of day as documents write it, ``11:59 p.m.``."""
-    match = _TIME.fullmatch(text.strip())
+    match = re.fullmatch(_TIME, text.strip())
     if not match:
         raise ValueError(f"not a time of day (like 11:59 p.m.): {shown(text)}")
     hour, minute, half = int(match[1]), int(match[2]), match[3].lower()

@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+from ..deferred import dataclass, field
 from ..diagnostics import ClauseError, Diagnostic, line_and_column
 from ..files import read_text
 from ..limits import MAX_LITERAL_DIGITS, MAX_STRING_CHARS
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     import yaml
 
 Path_ = tuple[str | int, ...]
@@ -30,8 +32,9 @@ Path_ = tuple[str | int, ...]
 # The only tags a clause file may carry: YAML's own types, never a language object.
 _ALLOWED_TAGS = {f"tag:yaml.org,2002:{t}" for t in (
     "str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary", "merge", "value")}
-_INT = re.compile(r"[-+]?[0-9]+")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+# Patterns compiled (and kept by re) when first used: a warm run reads no YAML.
+_INT = r"[-+]?[0-9]+"
+_FLOAT = r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?"
 _BOOL = {"true": True, "false": False}
 _NULL = {"", "~", "null"}
 
@@ -157,9 +160,9 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return None
     if text.lower() in _BOOL:
         return _BOOL[text.lower()]
-    if _INT.fullmatch(text):
+    if re.fullmatch(_INT, text):
         return int(text)
-    if _FLOAT.fullmatch(text):
+    if re.fullmatch(_FLOAT, text):
         return Decimal(text)
     return text
 
@@ -229,7 +232,7 @@ def _scalar_problem(node: yaml.ScalarNode) -> str | None:
     text: str = node.value
     if len(text) > MAX_STRING_CHARS:
         return f"a string of {len(text):,} characters: the limit is {MAX_STRING_CHARS:,}"
-    if not node.style and (_INT.fullmatch(text) or _FLOAT.fullmatch(text)):
+    if not node.style and (re.fullmatch(_INT, text) or re.fullmatch(_FLOAT, text)):
         digits = sum(ch.isdigit() for ch in text.lower().partition("e")[0])
         if digits > MAX_LITERAL_DIGITS:
             return f"a number of {digits:,} digits: the limit is {MAX_LITERAL_DIGITS}"
