@@ -177,3 +177,17 @@ def test_in_the_deal_a_split_changes_the_one_count_once(tmp_path: Path) -> None:
     assert result.snapshots[1]["common_added"] == 2 * (10000000 + issued) - 10000000
     assert result.snapshots[1]["common"].get("CC Investments") == 2 * issued
     assert result.snapshots[1]["cc_warrant.current_exercise_price"] == F("3.39")  # 6.7838 / 2
+
+
+def test_a_conversion_the_limit_cuts_to_nothing_owes_nothing(tmp_path: Path) -> None:
+    # COD IV.G(ii): CC already owns 1,000,000 of 10,000,000 shares (10%, over 4.9%): the room is
+    # greater_of(0, round down ((4.9% × 10,000,000 − 1,000,000) / 95.1%)) = 0, so none of the 100
+    # shares converts. No certificates and no Common Stock are owed on it (an obligation of 0 shares
+    # would never be delivered and would stay open); the limit is flagged.
+    result = run(tmp_path, SERIES_B, "{CC Investments: {series_b_preferred: 7500, common: 1000000}}",
+                 "  - {date: 1999-03-01, event: conversion_notice, holder: CC Investments, "
+                 "preferred_shares: 100}\n", 10000000, "1999-03-31")
+    assert computed(result, 0)["convertible_preferred"] == 0
+    assert [o.what for o in result.obligations] == []
+    assert result.state["conversion_limited"].get("CC Investments") is True
+    assert result.state["series_b_preferred"].get("CC Investments") == 7500
