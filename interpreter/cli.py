@@ -264,6 +264,12 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``clause`` console command."""
+    from .terminal import guarded
+
+    return guarded(lambda: _command(argv))
+
+
+def _command(argv: Sequence[str] | None) -> int:
     try:
         arguments = sys.argv[1:] if argv is None else list(argv)
         args = _parser(arguments).parse_args(arguments)

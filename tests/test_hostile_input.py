@@ -309,3 +309,49 @@ def test_clause_test_reports_a_broken_file_and_goes_on(tmp_path: Path, cli) -> N
 def test_small_market_data_still_reads(cli) -> None:
     run = cli("eval", SERIES_B, "premium", "--set", "conversion_date=1999-03-01", "--market", SMALL_MARKET)
     assert run.code == 0
+
+
+class _Terminal:
+    """A terminal's stream, as a test sees it: what was written to it."""
+
+    def __init__(self) -> None:
+        self.written: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.written.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_control_character_in_a_name_is_shown_not_acted_on(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # A holder named with an escape sequence (red text) and a backspace: on a terminal both are
+    # printed as escapes, in what a run prints and in an error; a pipe gets the characters as they are.
+    from interpreter.cli import main
+
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"""\
+title: t
+contracts: [{SERIES_B}]
+as_of: 1999-01-31
+holders: {{"\\e[31mCC\\b": {{series_b_preferred: 10}}}}
+events:
+  - {{date: 1999-01-04, event: transfer, from: "\\e[31mCC\\b", to: Nobody, preferred_shares: 1}}
+""", encoding="utf-8")
+    out, err = _Terminal(), _Terminal()
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setattr("sys.stderr", err)
+    assert main(["run", str(scenario)]) == 1
+    printed = "".join(err.written)
+    assert "\x1b" not in printed and "\b" not in printed
+    assert "unknown holder 'Nobody'" in printed and "\\u001b[31mCC\\u0008" in printed
+    pipe = _Terminal()
+    pipe.isatty = lambda: False  # type: ignore[method-assign]
+    monkeypatch.setattr("sys.stderr", pipe)
+    assert main(["run", str(scenario)]) == 1
+    assert "\x1b[31mCC\b" in "".join(pipe.written)

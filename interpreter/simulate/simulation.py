@@ -36,6 +36,7 @@ from ..link.program import SERIES, Formula
 from ..run.engine import RunResult, run_environment, run_scenario
 from ..run.rules import Outcomes
 from ..run.scenario import Scenario
+from ..terminal import unescaped
 from ..types import PartyMap, Quantity, Type
 from .models import simulated
 
@@ -238,7 +239,7 @@ def simulate(simulation: Simulation, count: int, workers: int = 1, scheduler: st
     bar = None
     if progress:
         tqdm: Any = importlib.import_module("tqdm")  # no type stubs
-        bar = tqdm.tqdm(total=count, unit="path", file=sys.stderr, desc="simulate")
+        bar = tqdm.tqdm(total=count, unit="path", file=unescaped(sys.stderr), desc="simulate")
     done: dict[int, list[dict[str, Any]]] = {}
 
     def finished(piece: range, found: list[dict[str, Any]]) -> None:
