@@ -21,8 +21,8 @@ from ..link.literal_fit import value_problem
 from ..link.program import END_EVENT, INTERPRETATION, OWED, SERIES, STATE, Program, Term, impossible_value
 from ..pipeline import load_checked
 from ..syntax import ast
+from ..syntax.formula_errors import FormulaSyntaxError
 from ..syntax.literals import literal_formula, parse_date
-from ..syntax.parser import FormulaSyntaxError, parse_formula
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import DATE, PARTY, TEXT, Enum, PartyMap, Type
@@ -107,7 +107,11 @@ def read_value(text: Any, type_: Type) -> Any:
     if isinstance(text, bool):
         text = "true" if text else "false"
     written = str(text)
-    node = literal_formula(written) or parse_formula(written)  # a plain literal needs no grammar
+    node = literal_formula(written)  # a plain literal needs no grammar
+    if node is None:
+        from ..syntax.parser import parse_formula
+
+        node = parse_formula(written)
     if ast.signed_literal(node) is None:
         raise ValueError(f"expected a single value, not {text!r}")
     problem = value_problem(node, type_, written, coerce=True)
