@@ -100,6 +100,9 @@ class Compiled:
             ({}, {}), ({}, {}))
         #: Inline or not, by term: how the evaluator computes it (see ``Evaluator._compute``).
         self.computers: tuple[dict[str, Closure], ...] = ({}, {})
+        #: Inline or not, a formula of no term's whole closure, by formula (kept, so that its id is
+        #: not reused): a clause's formulas are evaluated at each event.
+        self.formulas: tuple[dict[int, tuple[Formula, Closure]], ...] = ({}, {})
 
     def closure(self, formula: Formula, node: ast.Node | None = None, owner: Term | None = None,
                 inline: bool = False) -> Closure:
@@ -124,6 +127,10 @@ class Compiled:
         if found is None:
             found = self._reads[name] = frozenset(reachable(name, self._graph) | {name})
         return found
+
+    def formula_reads(self, formula: Formula) -> frozenset[str]:
+        """Every name the value of a formula of no term (a clause's condition) depends on."""
+        return frozenset().union(*(self.reads(name) for name in _node_names(formula.node)))
 
     def dependents(self, names: frozenset[str]) -> frozenset[str]:
         """The terms whose value may change when those of ``names`` do: they and every term
@@ -193,16 +200,20 @@ def _rebinds(node: ast.Node) -> list[str]:
 
 
 def _names(term: Term) -> set[str]:
-    """The names ``term``'s formulas read: names, terms called with rebound names, daily totals."""
+    """The names ``term``'s formulas read."""
+    return set().union(*(_node_names(formula.node) for formula in term.formulas()))
+
+
+def _node_names(tree: ast.Node) -> set[str]:
+    """The names a formula's tree reads: names, terms called with rebound names, daily totals."""
     found: set[str] = set()
-    for formula in term.formulas():
-        for node in ast.walk(formula.node):
-            if isinstance(node, ast.Name):
-                found.add(node.name)
-            elif isinstance(node, ast.Call) and node.function not in _BUILTINS:
-                found.add(node.function)
-            elif isinstance(node, ast.Total):
-                found.update((node.term, node.day))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.name)
+        elif isinstance(node, ast.Call) and node.function not in _BUILTINS:
+            found.add(node.function)
+        elif isinstance(node, ast.Total):
+            found.update((node.term, node.day))
     return found
 
 
@@ -546,14 +557,30 @@ def _select(args: list[Any], fail: Fail, highest: bool) -> list[Fraction]:
     values = _values(values)
     if count.denominator != 1 or not 0 < count <= len(values):
         raise fail(f"cannot take the {count} {'highest' if highest else 'lowest'} of {len(values)} values")
-    return sorted(values, reverse=highest)[: int(count)]
+    scale = _common_denominator(values)
+    if scale is None:
+        return sorted(values, reverse=highest)[: int(count)]
+    # The same order as the fractions' (stable, as sorted is): each one's numerator over the
+    # common denominator, an integer, which compares without Fraction's generic comparison.
+    return sorted(values, key=lambda v: v.numerator * (scale // v.denominator), reverse=highest)[: int(count)]
+
+
+def _common_denominator(values: list[Any]) -> int | None:
+    """The least common denominator of ``values`` when all are fractions (None otherwise)."""
+    if not all(v.__class__ is Fraction for v in values):
+        return None
+    return math.lcm(*(v.denominator for v in values))
 
 
 def _average(ev: Evaluator, args: list[Any], fail: Fail) -> Fraction:
     values = _values(args[0])
     if not values:
         raise fail("the average of no values is undefined")
-    return sum(values, Fraction(0)) / len(values)
+    scale = _common_denominator(values)
+    if scale is None:
+        return sum(values, Fraction(0)) / len(values)
+    # The same exact value, made once over the common denominator rather than term by term.
+    return Fraction(sum(v.numerator * (scale // v.denominator) for v in values), scale * len(values))
 
 
 def _numeric(function: str) -> Callable[[Evaluator, list[Any], Fail], Fraction]:

@@ -79,9 +79,13 @@ class Evaluator:
                                                 if env.market else None)
         self._inline = not derivations and self._compiled.may_be_constant.isdisjoint(env.given)
         self._computers = self._compiled.computers[self._inline]
+        self._formulas = self._compiled.formulas[self._inline]
         self._memo: dict[str, Any] = {}  # by term: without bindings, a value, or with derivations a record
         self._bound: dict[str, dict[Bindings, Any]] = {}  # by term, then by the bindings in force
         self._active: list[Record] = []
+        self._given, self._read, self._terms = env.given, env.read, program.terms
+        if not derivations:  # a formula's read of a term is then one call: these are the lookup
+            self.get = self.peek = self._lookup  # type: ignore[method-assign]
 
     # -- terms -------------------------------------------------------------
 
@@ -132,6 +136,12 @@ class Evaluator:
     def formula_value(self, formula: Formula, node: ast.Node | None = None, bindings: Bindings = ()) -> Any:
         """The value of a formula that belongs to no term (a clause's condition or effect),
         or of one of its sub-expressions ``node``, with ``bindings`` in force."""
+        if node is None:  # the whole formula: its closure found by the formula alone
+            found = self._formulas.get(id(formula))
+            if found is None or found[0] is not formula:
+                found = self._formulas[id(formula)] = (formula, self._compiled.closure(formula,
+                                                                                       inline=self._inline))
+            return found[1](self, bindings)
         return self._compiled.closure(formula, node, inline=self._inline)(self, bindings)
 
     def set_state(self, values: Mapping[str, Any]) -> None:
@@ -168,22 +178,31 @@ class Evaluator:
                     memo = self._bound[name] = {}
                 found = memo.get(bindings, UNSET)
                 if found is UNSET:
-                    found = memo[bindings] = self._value(self.program.terms[name], bindings)
+                    found = memo[bindings] = self._value(self._terms[name], bindings)
                 return found
         found = self._memo.get(name, UNSET)
         if found is UNSET:
-            found = self._memo[name] = self._value(self.program.terms[name], ())
+            found = self._memo[name] = self._value(self._terms[name], ())
         return found
 
     def _value(self, term: Term, bindings: Bindings) -> Any:
-        if self.env.read is not None and not self.derivations:  # record() has added it
-            self.env.read.add(term.name)
+        name = term.name
+        if self._read is not None and not self.derivations:  # record() has added it
+            self._read.add(name)
         for bound, value in bindings:
-            if bound == term.name:
+            if bound == name:
                 return value
-        if term.name in self.env.given:
-            return self.env.given[term.name]
+        if name in self._given:
+            return self._given[name]
         return self._compute(term, bindings)
+
+    def _compute(self, term: Term, bindings: Bindings) -> Any:
+        """The value of ``term`` when nothing binds or gives it: by its kind, which the program's
+        computer for it has worked out once."""
+        computer = self._computers.get(term.name)
+        if computer is None:
+            computer = self._computers[term.name] = self._computer(term)
+        return computer(self, bindings)
 
     def _origin(self, term: Term, bindings: Bindings) -> tuple[str, str | None]:
         """How the term gets its value here, and the reading chosen for an interpretation."""
@@ -200,14 +219,6 @@ class Evaluator:
         if term.kind == INTERPRETATION:
             return "interpretation", self.env.choices.get(term.name, term.default_choice or "")
         return _ORIGINS.get(term.kind, "formula"), None
-
-    def _compute(self, term: Term, bindings: Bindings) -> Any:
-        """The value of ``term`` when nothing binds or gives it: by its kind, which the program's
-        computer for it has worked out once."""
-        computer = self._computers.get(term.name)
-        if computer is None:
-            computer = self._computers[term.name] = self._computer(term)
-        return computer(self, bindings)
 
     def _computer(self, term: Term) -> Closure:
         name, kind = term.name, term.kind

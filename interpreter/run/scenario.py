@@ -146,8 +146,9 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
     _readings(scenario, data.get("interpret") or {}, problems)
     _facts(scenario, data.get("facts") or {}, problems)
     _holders(scenario, data.get("holders") or {}, problems)
+    alike: dict[tuple[str, str], Any] = {}  # what each event's checks find the same for every event
     for i, entry in enumerate(data.get("events") or []):
-        event = _event(scenario, i, entry, problems)
+        event = _event(scenario, i, entry, problems, alike)
         if event is not None:
             scenario.events.append(event)
     for i, entry in enumerate(data.get("expect") or []):
@@ -245,8 +246,10 @@ def _holders(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]
                 problems.append(scenario.doc.diagnostic(where, f"{name}: {impossible}"))
 
 
-def _event(scenario: Scenario, index: int, entry: dict[str, Any],
-           problems: list[Diagnostic]) -> ScenarioEvent | None:
+def _event(scenario: Scenario, index: int, entry: dict[str, Any], problems: list[Diagnostic],
+           alike: dict[tuple[str, str], Any]) -> ScenarioEvent | None:
+    """One event of the scenario read; ``alike`` keeps, by event name and by start date, what the
+    checks of every event find the same (whether it happens by itself, the documents' issue dates)."""
     doc = scenario.doc
     where: Path_ = ("events", index)
     name = str(entry["event"])
@@ -256,8 +259,10 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any],
         problems.append(doc.diagnostic((*where, "event"),
                                        f"unknown event {name!r} (events: {', '.join(known)})"))
         return None
-    every = next((e.every for p in scenario.programs for e in p.events.values()
-                  if e.name == name and e.every), None)
+    if ("every", name) not in alike:
+        alike["every", name] = next((e.every for p in scenario.programs for e in p.events.values()
+                                     if e.name == name and e.every), None)
+    every = alike["every", name]
     if every:
         problems.append(doc.diagnostic((*where, "event"), f"{name} happens by itself every {every}; a "
                                        "scenario does not list it"))
@@ -287,12 +292,12 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any],
     for key, term in fields.items():
         if key not in values and term.formula is None and key not in entry:
             problems.append(doc.diagnostic(where, f"{name} needs its field {key!r}"))
-    _check_date(scenario, (*where, "date"), name, day, problems)
+    _check_date(scenario, (*where, "date"), name, day, problems, alike)
     return ScenarioEvent(index, day, name, values, where)
 
 
-def _check_date(scenario: Scenario, where: Path_, event: str, day: dt.date,
-                problems: list[Diagnostic]) -> None:
+def _check_date(scenario: Scenario, where: Path_, event: str, day: dt.date, problems: list[Diagnostic],
+                alike: dict[tuple[str, str], Any]) -> None:
     market = scenario.market
     if market and market.dates and not market.dates[0] <= day <= market.dates[-1]:
         problems.append(scenario.doc.diagnostic(where, f"{day.isoformat()} is outside the market data "
@@ -304,7 +309,9 @@ def _check_date(scenario: Scenario, where: Path_, event: str, day: dt.date,
         if joined is not None:  # in a deal, an event of one document cannot precede its issue either
             starts.append((joined.title, joined.issue_date))
         for title, issue_date in starts:
-            issued = _constant_date(program, issue_date, scenario.facts) if issue_date else None
+            if issue_date and (program.path, issue_date) not in alike:
+                alike[program.path, issue_date] = _constant_date(program, issue_date, scenario.facts)
+            issued = alike[program.path, issue_date] if issue_date else None
             if issued is not None and day < issued:
                 problems.append(scenario.doc.diagnostic(where, f"{day.isoformat()} is before {title}'s "
                                                         f"{issue_date} ({issued.isoformat()})"))
