@@ -146,8 +146,9 @@ class Evaluator:
 
     def set_state(self, values: Mapping[str, Any]) -> None:
         """New values of state (or of what is owed) while the evaluator is in use: the terms
-        that read them are forgotten, and computed again when asked for."""
-        self.env.state.update(values)
+        that read them are forgotten, and computed again when asked for. The environment's state
+        is replaced, not changed: whoever gave it (the engine, for each event) keeps its own."""
+        self.env.state = {**self.env.state, **values}
         stale = self._compiled.dependents(frozenset(values))
         for memo in (self._memo, self._bound):
             if len(stale) > len(memo):

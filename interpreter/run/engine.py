@@ -185,6 +185,7 @@ class Engine:
         self._seen_now: dict[str, Any] | None = None  # _seen(), until state or what is owed changes
         self._state_now: dict[str, Any] | None = None  # a copy of the state, until it changes
         self._facts: dict[int, dict[str, Any]] = {}  # the scenario's facts each program reads
+        self._origins: dict[tuple[int, tuple[str, ...]], dict[str, str]] = {}  # see _evaluator
         #: By program and event of every day: what its conditions read, when they read nothing the
         #: day binds (None: they do), and the values of those names when nothing fired (see _idle).
         self._conditions: dict[tuple[int, str], tuple[str, ...] | None] = {}
@@ -283,10 +284,14 @@ class Engine:
         if facts is None:
             facts = self._facts[id(program)] = {k: v for k, v in self.scenario.facts.items()
                                                 if k in program.terms}
-        origins = dict.fromkeys(facts, "scenario fact")
-        origins.update(dict.fromkeys(bound, "from the event"))
-        env = Environment(given={**facts, **bound}, choices=dict(self.scenario.choices),
-                          market=self.scenario.market, state=dict(self._seen()), origins=origins,
+        key = (id(program), tuple(bound))
+        origins = self._origins.get(key)
+        if origins is None:  # the same for every event of a kind: an evaluator only reads them
+            origins = self._origins[key] = {**dict.fromkeys(facts, "scenario fact"),
+                                            **dict.fromkeys(bound, "from the event")}
+        # The state as it is: an evaluator told of a change makes its own copy (see set_state).
+        env = Environment(given={**facts, **bound}, choices=self.scenario.choices,
+                          market=self.scenario.market, state=self._seen(), origins=origins,
                           read=self.read)
         return Evaluator(program, env, self.derivations)
 
