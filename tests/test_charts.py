@@ -188,3 +188,76 @@ def test_what_cannot_be_computed_is_a_gap_with_its_reason(tmp_path: Path) -> Non
     assert [line.label for line in chart.lines] == ["4.9% limit"]
     assert chart.gaps == ["beneficial ownership: missing input common_outstanding (shares): shares of Common "
                           "Stock outstanding before any conversion of the run (a scenario fact) (1998-12-18)"]
+
+
+SCENARIO_04 = ROOT / "examples" / "scenarios" / "04-cap-amount-after-transfer.yaml"
+AGREEMENT_02 = ROOT / "examples" / "scenarios" / "agreements" / "02-registration-trigger.yaml"
+
+
+def test_a_scenario_draws_charts_of_its_own_after_the_contracts() -> None:
+    run = run_scenario(load_scenario(SCENARIO_04))
+    charts = run_charts(run)
+    assert [c.chart.name for c in charts][-1] == "preferred_held"  # after the certificate's six
+    held = {line.label: dict(line.points) for line in charts[-1].lines}
+    # 5,000 and 2,500 at the start; the transfer of 02-01 moves 1,000; Gemini converts 2,923 of its
+    # 3,500 on 03-01 (its Cap Amount allows 2,923, as the scenario's expectation works out): 577 left
+    assert held["Preferred Stock held (CC Investments)"][dt.date(1999, 2, 1)] == 4000
+    assert held["Preferred Stock held (Gemini Capital)"][dt.date(1998, 12, 18)] == 2500
+    assert held["Preferred Stock held (Gemini Capital)"][dt.date(1999, 3, 1)] == 577
+
+
+def _scenario_with_chart(tmp_path: Path, source: Path, chart: str) -> Path:
+    text = source.read_text(encoding="utf-8").split("expect:")[0].split("charts:")[0]
+    for relative in ("../../../contracts", "../../contracts"):
+        text = text.replace(relative, str(ROOT / "contracts"))
+    for relative in ("../../closing-bids", "../closing-bids"):
+        text = text.replace(relative, str(ROOT / "examples" / "closing-bids"))
+    path = tmp_path / "s.yaml"
+    path.write_text(text + "charts:\n" + chart, encoding="utf-8")
+    return path
+
+
+def _errors(cli, path: Path) -> list[str]:
+    result = cli("validate", path)
+    assert result.code == 1
+    return [line.split(str(path) + ":", 1)[1] for line in result.out.splitlines() if ": error: " in line]
+
+
+def test_a_scenario_chart_is_checked_against_its_contract_at_the_scenario(cli, tmp_path: Path) -> None:
+    path = _scenario_with_chart(tmp_path, SCENARIO_04, """\
+  held:
+    title: Held
+    for_each: holder
+    lines:
+      held: series_b_preferred[holder]
+      fee: fixed_conversion_price
+      typo: series_b_preferrd[holder]
+""")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "fee:" in text)
+    assert _errors(cli, path) == [
+        f"{line}:12: error: 'fee' is price, but 'held' of the same chart is shares: a chart has "
+        "one unit",
+        f"{line + 1}:13: error: unknown name 'series_b_preferrd'; did you mean 'series_b_preferred'?"]
+
+
+def test_a_scenario_chart_is_a_contract_chart_by_the_schema(cli, tmp_path: Path) -> None:
+    path = _scenario_with_chart(tmp_path, SCENARIO_04, "  held:\n    title: Held\n    kind: pie\n")
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    assert _errors(cli, path) == [
+        f"{line}:11: error: charts.held.kind: 'pie' is not one of ['line', 'timeline']"]
+
+
+def test_with_several_contracts_a_scenario_chart_names_the_one_it_reads(cli, tmp_path: Path) -> None:
+    chart = ("  held:\n    title: Held\n    for_each: holder\n"
+             "    lines:\n      held: series_b_preferred[holder]\n")
+    path = _scenario_with_chart(tmp_path, AGREEMENT_02, chart)
+    contracts = [str(ROOT / "contracts" / name) for name in
+                 ("registration_rights_agreement.yaml", "series_b_certificate.yaml")]
+    line = len(path.read_text(encoding="utf-8").splitlines()) - 4
+    assert _errors(cli, path) == [f"{line}:3: error: chart held must say which contract's names it reads: "
+                                  f"contract: one of {', '.join(contracts)}"]
+    path.write_text(path.read_text(encoding="utf-8") + f"    contract: {contracts[1]}\n", encoding="utf-8")
+    assert cli("validate", path).code == 0
+    run = run_scenario(load_scenario(path))
+    assert run_charts(run)[-1].chart.name == "held"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Note, close_match
@@ -24,6 +24,7 @@ from ..link.program import (
     SERIES,
     STATE,
     TIMELINE_CHART,
+    Chart,
     Clause,
     Effect,
     Formula,
@@ -55,7 +56,7 @@ from ..types import (
 )
 from .builtins import BUILTINS
 from .dependencies import Graph, components, longest_chains, reachable, shortest_path
-from .given import check_given
+from .given import check_given, check_given_in_charts
 
 
 class _Fail(Exception):
@@ -101,7 +102,7 @@ def check(program: Program) -> list[Diagnostic]:
     for clause in program.clauses:
         problems.extend(_clause(program, clause, clause_contexts))
     chart_contexts: list[_Context] = []
-    problems.extend(_charts(program, chart_contexts))
+    problems.extend(_charts(program, program.charts.values(), chart_contexts))
     problems.extend(check_given(program, [c.formula for c in clause_contexts]))
     clause_contexts += chart_contexts
     deps = _dependencies(contexts)
@@ -591,11 +592,23 @@ def _obligation_effect(program: Program, doc: YamlDoc, effect: Effect, check_typ
                                        f"amount (in {declared.unit})"))
 
 
-def _charts(program: Program, contexts: list[_Context]) -> list[Diagnostic]:
+def check_charts(program: Program, charts: list[Chart]) -> list[Diagnostic]:
+    """Charts a scenario adds to a checked ``program``, checked as its own are; the program is not
+    changed (only the charts' formulas are typed)."""
+    contexts: list[_Context] = []
+    problems = _charts(program, charts, contexts) + check_given_in_charts(program, charts)
+    reads: Graph = {}
+    for term in program.terms.values():  # what each term reads, for the charts' calls
+        reads[term.name] = {name for formula in term.formulas() for name in ast.names_read(formula.node)}
+    problems.extend(_rebinds(contexts, reads))
+    return sorted(problems, key=lambda d: (d.line, d.column))
+
+
+def _charts(program: Program, charts: Iterable[Chart], contexts: list[_Context]) -> list[Diagnostic]:
     """Each chart: lines and limits of one quantity type, a condition, the names it binds, what it shows."""
     problems: list[Diagnostic] = []
     typed = _formula_typer(program, contexts, problems)
-    for chart in program.charts.values():
+    for chart in charts:
         doc, where = chart.doc, chart.where
         if chart.kind == TIMELINE_CHART and (chart.lines or chart.limits or chart.each_day):
             problems.append(doc.diagnostic(where, f"chart {chart.name} is a timeline of obligations: it "

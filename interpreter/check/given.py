@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic
-from ..link.program import DEFINITION, GIVEN, INTERPRETATION, Formula, Program
+from ..link.program import DEFINITION, GIVEN, INTERPRETATION, Chart, Formula, Program
 from ..syntax import ast
 
 #: A given name read, and where in the formula it comes in.
@@ -56,10 +56,7 @@ class _Needs:
         term = self.program.terms.get(name)
         if term is None or term.kind not in (DEFINITION, INTERPRETATION):
             return []
-        return [used for formula in term.formulas() for node in ast.walk(formula.node)
-                for used in ([node.name] if isinstance(node, ast.Name)
-                             else [node.function] if isinstance(node, ast.Call)
-                             else [node.term] if isinstance(node, ast.Total) else [])]
+        return [used for formula in term.formulas() for used in ast.names_read(formula.node)]
 
     def of_node(self, node: ast.Node) -> Reads:
         """The given names ``node`` reads unbound, each with the span that brings it in."""
@@ -93,17 +90,28 @@ def check_given(program: Program, clause_formulas: Iterable[Formula]) -> list[Di
     for formula in clause_formulas:
         for name, span in needs.of_node(formula.node).items():
             problems.append(formula.diagnostic(span[0], _unbound(program, name, "this formula reads")))
-    for chart in program.charts.values():  # a chart binds its each_day to each day it plots
-        for formula in chart.formulas():
-            for name, span in needs.of_node(formula.node).items():
-                if name != chart.each_day:
-                    message = _unbound(program, name, "this formula reads")
-                    problems.append(formula.diagnostic(span[0], message))
+    problems.extend(_charts_given(program, program.charts.values(), needs))
     for clause in program.clauses:
         for i, computed in enumerate(clause.compute):
             for name in sorted(needs.of_term(computed)):
                 problems.append(clause.doc.diagnostic((*clause.where, "compute", i), _unbound(
                     program, name, f"{computed} reads")))
+    return problems
+
+
+def check_given_in_charts(program: Program, charts: Iterable[Chart]) -> list[Diagnostic]:
+    """``check_given`` for charts a scenario adds to ``program``."""
+    return _charts_given(program, charts, _Needs(program))
+
+
+def _charts_given(program: Program, charts: Iterable[Chart], needs: _Needs) -> list[Diagnostic]:
+    problems = []
+    for chart in charts:  # a chart binds its each_day to each day it plots
+        for formula in chart.formulas():
+            for name, span in needs.of_node(formula.node).items():
+                if name != chart.each_day:
+                    message = _unbound(program, name, "this formula reads")
+                    problems.append(formula.diagnostic(span[0], message))
     return problems
 
 

@@ -266,13 +266,7 @@ def _formula_of(term: Term, env: Environment) -> Formula | None:
 
 def _names(node: ast.Node, program: Program) -> Iterator[str]:
     """The terms a formula reads, as the checker counts them."""
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name):
-            yield sub.name
-        elif isinstance(sub, ast.Call) and sub.function in program.terms:
-            yield sub.function
-        elif isinstance(sub, ast.Total):
-            yield sub.term
+    return (name for name in ast.names_read(node) if name in program.terms)
 
 
 def uses(program: Program, env: Environment, fixed: set[str]) -> Graph:

@@ -201,21 +201,27 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
 
 
 def _charts(doc: YamlDoc, program: Program, problems: list[Diagnostic]) -> dict[str, Chart]:
-    """The file's own charts; a timeline without a list shows every obligation declared so far."""
-    charts: dict[str, Chart] = {}
-    for name, data in (doc.data.get("charts") or {}).items():
-        where: Path_ = ("charts", name)
-        kind = str(data.get("kind", LINE_CHART))
-        default = list(program.obligations) if kind == TIMELINE_CHART else []
-        charts[name] = Chart(
-            name, str(data["title"]), kind, where, doc,
-            _labelled(doc, (*where, "lines"), data.get("lines"), problems),
-            _labelled(doc, (*where, "limits"), data.get("limits"), problems),
-            data.get("each_day"), data.get("days"), data.get("for_each"),
-            _formula(doc, (*where, "when"), problems) if "when" in data else None,
-            [str(o) for o in data.get("obligations") or default], [str(c) for c in data.get("cites", [])],
-            data.get("note"))
-    return charts
+    """The file's own charts."""
+    return {str(name): read_chart(doc, str(name), data, program, problems)
+            for name, data in (doc.data.get("charts") or {}).items()}
+
+
+def read_chart(doc: YamlDoc, name: str, data: dict[str, Any], program: Program,
+               problems: list[Diagnostic]) -> Chart:
+    """The chart ``name`` that ``doc`` declares under ``charts:`` (a contract file's own, or a
+    scenario's over ``program``); a timeline without a list shows every obligation ``program``
+    declares so far."""
+    where: Path_ = ("charts", name)
+    kind = str(data.get("kind", LINE_CHART))
+    default = list(program.obligations) if kind == TIMELINE_CHART else []
+    return Chart(
+        name, str(data["title"]), kind, where, doc,
+        _labelled(doc, (*where, "lines"), data.get("lines"), problems),
+        _labelled(doc, (*where, "limits"), data.get("limits"), problems),
+        data.get("each_day"), data.get("days"), data.get("for_each"),
+        _formula(doc, (*where, "when"), problems) if "when" in data else None,
+        [str(o) for o in data.get("obligations") or default], [str(c) for c in data.get("cites", [])],
+        data.get("note"))
 
 
 def _labelled(doc: YamlDoc, where: Path_, raw: dict[str, Any] | None,

@@ -95,10 +95,12 @@ ChartData = LineChart | Timeline
 
 
 def run_charts(run: RunResult) -> list[ChartData]:
-    """Every chart the run's contracts declare, computed from the run, in their order."""
+    """Every chart the run's contracts declare, then the scenario's own, computed from the run,
+    in their order."""
+    declared = [*((program, chart) for program in run.scenario.programs for chart in program.charts.values()),
+                *run.scenario.charts]
     return [_timeline(run, program, chart) if chart.kind == TIMELINE_CHART
-            else _line_chart(run, program, chart)
-            for program in run.scenario.programs for chart in program.charts.values()]
+            else _line_chart(run, program, chart) for program, chart in declared]
 
 
 def _span(run: RunResult) -> tuple[dt.date, dt.date]:

@@ -18,7 +18,17 @@ from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.market import MarketData, check_bounds, load_market
 from ..files import named_file
 from ..link.literal_fit import value_problem
-from ..link.program import END_EVENT, INTERPRETATION, OWED, SERIES, STATE, Program, Term, impossible_value
+from ..link.program import (
+    END_EVENT,
+    INTERPRETATION,
+    OWED,
+    SERIES,
+    STATE,
+    Chart,
+    Program,
+    Term,
+    impossible_value,
+)
 from ..pipeline import load_checked
 from ..syntax import ast
 from ..syntax.formula_errors import FormulaSyntaxError
@@ -66,6 +76,7 @@ class Scenario:
     holders: dict[str, dict[str, Any]]
     events: list[ScenarioEvent]
     expectations: list[Expectation] = field(default_factory=list)
+    charts: list[tuple[Program, Chart]] = field(default_factory=list)  # its own, with what each reads
 
     @property
     def path(self) -> str:
@@ -153,9 +164,42 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
             scenario.events.append(event)
     for i, entry in enumerate(data.get("expect") or []):
         scenario.expectations.append(_expectation(scenario, i, entry, problems))
+    if data.get("charts"):
+        scenario.charts = _charts(doc, programs, data["charts"], problems)
     if problems:
         raise ClauseError(problems[0].message, problems)
     return scenario
+
+
+def _charts(doc: YamlDoc, programs: list[Program], raw: dict[str, Any],
+            problems: list[Diagnostic]) -> list[tuple[Program, Chart]]:
+    """The scenario's own charts, each read and checked as a contract file's over the contract it
+    names (``contract:``, as the ``contracts`` list does), or the only one."""
+    from ..check.checker import check_charts
+    from ..link.loader import read_chart
+    from ..syntax.schema import part_diagnostics
+
+    listed = [str(name) for name in doc.data["contracts"]]
+    charts: list[tuple[Program, Chart]] = []
+    for name, data in raw.items():
+        where: Path_ = ("charts", name)
+        chart = {k: v for k, v in data.items() if k != "contract"}
+        found = part_diagnostics(doc, where, chart, "contract.schema.json", "chart")
+        if "contract" in data and str(data["contract"]) not in listed:
+            found.append(doc.diagnostic((*where, "contract"), f"{data['contract']!r} is not one of the "
+                                        f"contracts: {', '.join(listed)}"))
+        elif "contract" not in data and len(programs) > 1:
+            found.append(doc.diagnostic(where, f"chart {name} must say which contract's names it reads: "
+                                        f"contract: one of {', '.join(listed)}", key=True))
+        if found:
+            problems.extend(found)
+            continue
+        program = programs[listed.index(str(data["contract"]))] if "contract" in data else programs[0]
+        read: list[Diagnostic] = []
+        made = read_chart(doc, str(name), chart, program, read)
+        problems.extend(read or check_charts(program, [made]))
+        charts.append((program, made))
+    return charts
 
 
 def _root(program: Program) -> str:

@@ -179,6 +179,18 @@ def walk(node: Node) -> Iterator[Node]:
         yield from walk(child)
 
 
+def names_read(node: Node) -> Iterator[str]:
+    """The names a formula reads, in walk order: each name, each function or term called, each
+    term a daily total adds up (a built-in's name among them: callers keep the terms)."""
+    for sub in walk(node):
+        if isinstance(sub, Name):
+            yield sub.name
+        elif isinstance(sub, Call):
+            yield sub.function
+        elif isinstance(sub, Total):
+            yield sub.term
+
+
 def signed_literal(node: Node) -> Literal | None:
     """The literal ``node`` is, or negates (``-$5``); None for any other expression."""
     target = node.operand if isinstance(node, Negate) else node

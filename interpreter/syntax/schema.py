@@ -31,21 +31,35 @@ def schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def _validator(schema_name: str) -> jsonschema.protocols.Validator:
-    """The validator of a bundled schema, for the draft its ``$schema`` names, built once per run,
-    and only in a run that reads a file."""
+def _validator(schema_name: str, definition: str | None = None) -> jsonschema.protocols.Validator:
+    """The validator of a bundled schema (or of one of its ``$defs``), for the draft its ``$schema``
+    names, built once per run, and only in a run that reads a file."""
     import jsonschema
 
     loaded = schema(schema_name)
+    if definition is not None:  # the definition, its references resolved in the schema
+        loaded = {**loaded, "$ref": f"#/$defs/{definition}"}
     validator: jsonschema.protocols.Validator = jsonschema.validators.validator_for(loaded)(loaded)
     return validator
 
 
 def schema_diagnostics(doc: YamlDoc, schema_name: str) -> list[Diagnostic]:
     """Validate ``doc`` against a bundled schema; one diagnostic per problem, in file order."""
-    validator = _validator(schema_name)
+    return _diagnostics(doc, _validator(schema_name), doc.data, ())
+
+
+def part_diagnostics(doc: YamlDoc, where: Path_, value: Any, schema_name: str,
+                     definition: str) -> list[Diagnostic]:
+    """Validate ``value``, the part of ``doc`` at ``where``, against one definition
+    (``$defs/NAME``) of a bundled schema: a scenario's chart is a contract file's chart."""
+    return _diagnostics(doc, _validator(schema_name, definition), value, where)
+
+
+def _diagnostics(doc: YamlDoc, validator: jsonschema.protocols.Validator, value: Any,
+                 where: Path_) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for error in validator.iter_errors(doc.data):
+    for error in validator.iter_errors(value):
+        error.path.extendleft(reversed(where))  # positions are in the whole file
         found.extend(_describe(doc, error))
     return sorted(set(found), key=lambda d: (d.line, d.column, d.message))
 
