@@ -250,6 +250,8 @@ def _name(node: ast.Name, site: _Site) -> Closure:
     value = site.constants.constant(name) if site.constants else UNSET
     if value is not UNSET:
         return lambda ev, b: value
+    if site.constants:  # inline: only an evaluator without derivations runs it, and get is its lookup
+        return lambda ev, b: ev.lookup(name, b)
     return lambda ev, b: ev.get(name, b)
 
 
@@ -458,6 +460,8 @@ def _call(node: ast.Call, site: _Site) -> Closure:
     if implementation is None:  # a term, with some of its names rebound
         function, names = node.function, tuple(k.name for k in node.keywords)
         values = [_compile(k.value, site) for k in node.keywords]
+        if site.constants:  # see _name
+            return lambda ev, b: ev.lookup(function, _bind(b, names, [v(ev, b) for v in values]))
         return lambda ev, b: ev.get(function, _bind(b, names, [v(ev, b) for v in values]))
     fail, step = site.fail(node), _step(node, site, _DETAILS.get(node.function))
 
@@ -486,6 +490,7 @@ def _step(node: ast.Node, site: _Site,
 def _total(node: ast.Total, site: _Site) -> Closure:
     start, end, fail = _compile(node.start, site), _compile(node.end, site), site.fail(node)
     term, day_name, mode, step = node.term, (node.day,), node.mode, _step(node, site, None)
+    inline = site.constants is not None  # see _name
 
     def total(ev: Evaluator, b: Bindings) -> Fraction:
         first: dt.date = start(ev, b)
@@ -496,7 +501,8 @@ def _total(node: ast.Total, site: _Site) -> Closure:
         found: list[Fraction] = []
         day = first
         while day <= last:
-            found.append(ev.peek(term, _bind(b, day_name, [day])))
+            bound = _bind(b, day_name, [day])
+            found.append(ev.lookup(term, bound) if inline else ev.peek(term, bound))
             day += dt.timedelta(days=1)
         if mode == "total":
             result = sum(found, Fraction(0))

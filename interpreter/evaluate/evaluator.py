@@ -84,8 +84,6 @@ class Evaluator:
         self._bound: dict[str, dict[Bindings, Any]] = {}  # by term, then by the bindings in force
         self._active: list[Record] = []
         self._given, self._read, self._terms = env.given, env.read, program.terms
-        if not derivations:  # a formula's read of a term is then one call: these are the lookup
-            self.get = self.peek = self._lookup  # type: ignore[method-assign]
 
     # -- terms -------------------------------------------------------------
 
@@ -94,7 +92,7 @@ class Evaluator:
         derivations, one of its value and origin only."""
         term = self.program.terms[name]
         if not self.derivations:
-            value = self._lookup(name, bindings)
+            value = self.lookup(name, bindings)
             return Record(term, bindings, value, *self._origin(term, bindings))
         memo = self._bound.setdefault(name, {}) if bindings else None
         found = memo.get(bindings) if memo is not None else self._memo.get(name)
@@ -122,7 +120,7 @@ class Evaluator:
     def get(self, name: str, bindings: Bindings) -> Any:
         """The value of term ``name`` read by a formula; with derivations, a use it lists."""
         if not self.derivations:
-            return self._lookup(name, bindings)
+            return self.lookup(name, bindings)
         rec = self.record(name, bindings)
         if self._active:
             self._active[-1].uses.append(rec)
@@ -131,7 +129,7 @@ class Evaluator:
     def peek(self, name: str, bindings: Bindings) -> Any:
         """The value of term ``name`` read by a formula, and not listed among its uses (each
         day of a daily total)."""
-        return self._lookup(name, bindings) if not self.derivations else self.record(name, bindings).value
+        return self.lookup(name, bindings) if not self.derivations else self.record(name, bindings).value
 
     def formula_value(self, formula: Formula, node: ast.Node | None = None, bindings: Bindings = ()) -> Any:
         """The value of a formula that belongs to no term (a clause's condition or effect),
@@ -168,8 +166,9 @@ class Evaluator:
         if self._active:
             self._active[-1].steps.append(Step(text, value, type_, detail))
 
-    def _lookup(self, name: str, bindings: Bindings) -> Any:
-        """The value of ``name``, memoised under the bindings it reads."""
+    def lookup(self, name: str, bindings: Bindings) -> Any:
+        """The value of term ``name`` read by a formula, memoised under the bindings it reads; for an
+        evaluator without derivations, what ``get`` does (its inline closures call it directly)."""
         if bindings:
             reads = self._compiled.reads(name)
             bindings = tuple([kv for kv in bindings if kv[0] in reads])
