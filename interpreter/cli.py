@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="a run as one self-contained HTML page: charts, events with "
                                            "derivations, obligations, flags, state, readings at stake")
-    report.add_argument("scenario", metavar="SCENARIO")
+    report.add_argument("scenario", metavar="SCENARIO", help="a scenario, or a result of clause simulate "
+                                                            "(SIM.json) for its distributions")
     report.add_argument("-o", "--output", metavar="FILE", help="the HTML file (default: standard output)")
     report.add_argument("--as-of", metavar="DATE", help="end the run on this date instead")
     report.add_argument("--readings", metavar="all|none|NAME,...", default="all",
@@ -121,19 +122,23 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--market-paths", action="append", default=[], metavar="[SERIES=]PATHS.npy",
                        help="a series' values, an array (paths, dates); one a series")
     sweep.add_argument("--market-dates", metavar="DATES.txt", help="the dates of the columns, one a line")
-    sweep.add_argument("--paths", type=_count, metavar="N", help="draw N paths from --model")
-    sweep.add_argument("--model", choices=["gbm", "bootstrap"])
-    sweep.add_argument("--seed", type=int, default=0)
+    _model_options(sweep, required=False)
     sweep.add_argument("--market", metavar="CSV", help="the history the paths continue")
-    sweep.add_argument("--simulate-from", metavar="DATE", help="the first day drawn (default: the "
-                                                               "first trading day after the history)")
-    sweep.add_argument("--drift", type=_rate, default=0.0, help="gbm: yearly drift (default 0)")
-    sweep.add_argument("--volatility", type=_rate, help="gbm: yearly volatility (default: the history's)")
-    sweep.add_argument("--start-price", type=_rate, help="gbm: the first price (default: the last of "
-                                                         "the history)")
     sweep.add_argument("--output", required=True, metavar="OUT", help=".npy, .npz, .csv or .json")
     sweep.add_argument("--quantiles", type=_percents, default=[5.0, 50.0, 95.0], metavar="P,P,...",
                        help="the quantiles printed, in percent (default 5,50,95)")
+
+    simulate = sub.add_parser("simulate", help="run a scenario's events and rules over many price paths "
+                                               "drawn by a model; the distributions of what happens")
+    simulate.add_argument("scenario", metavar="SCENARIO")
+    _model_options(simulate, required=True)
+    simulate.add_argument("--workers", type=_count, default=1, metavar="K", help="run on K local processes")
+    simulate.add_argument("--scheduler", metavar="ADDRESS", help="run on the dask.distributed cluster at "
+                                                                 "ADDRESS (pip install 'clause[dask]')")
+    simulate.add_argument("--output", metavar="OUT.json", help="write every path's outcomes")
+    simulate.add_argument("--format", choices=["text", "json"], default="text")
+    simulate.add_argument("--quantiles", type=_percents, default=[5.0, 50.0, 95.0], metavar="P,P,...",
+                          help="the quantiles printed, in percent (default 5,50,95)")
 
     readings = sub.add_parser("interpretations", help="list the named interpretations of "
                                                       "contracts and their choices")
@@ -156,6 +161,20 @@ def _parser() -> argparse.ArgumentParser:
                              help="let the paths files name (extends, documents, contracts, market) "
                                   "lead into FOLDER too, besides their own folder and this one")
     return parser
+
+
+def _model_options(command: argparse.ArgumentParser, required: bool) -> None:
+    """The options of the price models (``simulate/models.py``), one definition for sweep and simulate."""
+    command.add_argument("--paths", type=_count, required=required, metavar="N",
+                         help="draw N paths from --model")
+    command.add_argument("--model", choices=["gbm", "bootstrap"], required=required)
+    command.add_argument("--seed", type=int, default=0)
+    command.add_argument("--simulate-from", metavar="DATE", help="the first day drawn (default: the "
+                                                                 "first trading day after the history)")
+    command.add_argument("--drift", type=_rate, default=0.0, help="gbm: yearly drift (default 0)")
+    command.add_argument("--volatility", type=_rate, help="gbm: yearly volatility (default: the history's)")
+    command.add_argument("--start-price", type=_rate, help="gbm: the first price (default: the last of "
+                                                           "the history)")
 
 
 class _Version(argparse.Action):
@@ -212,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _discover(args)
         if args.command == "sweep":
             return _sweep(args)
+        if args.command == "simulate":
+            return _simulate(args)
         return _interpretations(args.paths, args.format)
     except UsageError as exc:
         print(f"clause: error: {exc}", file=sys.stderr)
@@ -383,6 +404,13 @@ def _write(path: str | None, text: str) -> None:
 def _report(args: argparse.Namespace) -> int:
     from .report.page import report_html
 
+    if args.scenario.endswith(".json"):  # a simulation's result: its distributions
+        from .report.simulation_page import load_simulation, simulation_html
+
+        if args.as_of:
+            raise UsageError("--as-of: a simulation's result is reported as it was simulated")
+        _write(args.output, simulation_html(load_simulation(args.scenario)))
+        return EXIT_OK
     result = _scenario_run(args, derivations=True)  # the page folds each value's derivation
     _write(args.output, report_html(result, _readings(result, args.readings), args.contract_html))
     return EXIT_OK
@@ -580,6 +608,41 @@ def _sweep(args: argparse.Namespace) -> int:
     write_sweep(args.output, result)
     shape = f"{result.market.paths:,} paths × {len(result.days):,} dates"
     print("\n".join([*summary(result, args.quantiles), "", f"wrote {args.output} ({shape})"]))
+    return EXIT_OK
+
+
+# -- simulate ---------------------------------------------------------------
+
+def _simulate(args: argparse.Namespace) -> int:
+    from .syntax.literals import parse_date
+
+    if args.workers > 1 and args.scheduler:
+        raise UsageError("simulate: give --workers K or --scheduler ADDRESS, not both")
+    if args.output and not args.output.endswith(".json"):
+        raise UsageError(f"--output {args.output}: a simulation is written as .json")
+    try:
+        begin = parse_date(args.simulate_from) if args.simulate_from else None
+    except ValueError as exc:
+        raise UsageError(f"--simulate-from: {exc}") from None
+    from .report.simulation_output import dumps, simulation_json, summary
+    from .run.scenario import load_scenario
+    from .simulate.simulation import ModelOptions, prepare, simulate
+
+    scenario = load_scenario(args.scenario)
+    for warning in scenario.market.warnings if scenario.market else []:
+        print(warning, file=sys.stderr)
+    simulation = prepare(scenario, ModelOptions(args.model, args.seed, begin, args.drift, args.volatility,
+                                                args.start_price))
+    found = simulate(simulation, args.paths, args.workers, args.scheduler, progress=sys.stderr.isatty())
+    document = simulation_json(simulation, found)
+    if args.output:
+        write_atomically(args.output, dumps(document))
+    if args.format == "json":
+        print(dumps(document), end="")
+    else:
+        print("\n".join(summary(document, args.quantiles)))
+        if args.output:
+            print(f"\nwrote {args.output} ({args.paths:,} paths)")
     return EXIT_OK
 
 

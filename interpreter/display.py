@@ -83,13 +83,23 @@ def _grouped(text: str) -> str:
     return f"{sign}{int(whole):,}" + (f".{frac}" if frac else "")
 
 
+def _inner(value: Any, type_: Type) -> str:
+    """A value inside a map: an inner map in parentheses, or only its value under the empty
+    text when that is its one key of its own (the key that stands for none)."""
+    if not isinstance(value, PartyValues) or not value.values:
+        return human(value, type_)
+    if list(value.values) == [""]:
+        return human(value.values[""], _element(type_))
+    return f"({human(value, type_)})"
+
+
 def human(value: Any, type_: Type) -> str:
     """A reader's form: ``$6.03 per share``, ``201,234 shares``, ``1999-07-27``."""
     if isinstance(value, PartyValues):
         element = _element(type_)
-        parts = [f"{_key_text(p)}: {human(v, element)}" for p, v in sorted(value.values.items())]
+        parts = [f"{_key_text(p)}: {_inner(v, element)}" for p, v in sorted(value.values.items())]
         key = type_.key if isinstance(type_, PartyMap) else "party"
-        return "; ".join(parts) or f"(each {key}: {human(value.default, element)})"
+        return "; ".join(parts) or f"(each {key}: {_inner(value.default, element)})"
     if isinstance(value, SeriesValue):
         days = sorted(value.values)
         if not days:

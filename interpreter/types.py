@@ -108,6 +108,23 @@ class PartyMap(Type):
         return f"{self.element} by {self.key}"
 
 
+def held_value(t: Type) -> Type:
+    """What a map of maps finally holds (``shares`` in ``shares by text by party``); any other
+    type is itself."""
+    return held_value(t.element) if isinstance(t, PartyMap) else t
+
+
+def held_keys(t: Type) -> list[Type]:
+    """The keys that name one value of a map of maps, outermost first: [party, text] for
+    ``shares by text by party``."""
+    return [t.key, *held_keys(t.element)] if isinstance(t, PartyMap) else []
+
+
+def map_levels(t: Type) -> int:
+    """How many keys name one value of ``t``: 2 for ``shares by text by party``, 0 for ``shares``."""
+    return len(held_keys(t))
+
+
 @dataclass(frozen=True)
 class List(Type):
     """An ordered list of values, for example a window of a series."""

@@ -30,3 +30,32 @@ class PartyValues:
     def get(self, party: str) -> Any:
         """The value for ``party``."""
         return self.values.get(party, self.default)
+
+    def at(self, keys: tuple[Any, ...]) -> Any:
+        """The value under ``keys``, outermost first, in a map of maps (``x[party][key]``)."""
+        found: Any = self
+        for key in keys:
+            found = found.get(key)
+        return found
+
+    def replaced(self, keys: tuple[Any, ...], value: Any = None, remove: bool = False) -> PartyValues:
+        """A new map with ``value`` under ``keys`` (or, with ``remove``, the last key without a value
+        of its own, and an inner map left with none without one either); the maps it does not
+        change are shared with this one."""
+        first, rest = keys[0], keys[1:]
+        if remove and first not in self.values:
+            return self
+        if rest:
+            inner = self.get(first).replaced(rest, value, remove)
+            if remove and not inner.values:
+                return self.replaced((first,), remove=True)
+            return PartyValues({**self.values, first: inner}, self.default)
+        if remove:
+            return PartyValues({k: v for k, v in self.values.items() if k != first}, self.default)
+        return PartyValues({**self.values, first: value}, self.default)
+
+
+def empty_map(levels: int, value: Any) -> PartyValues:
+    """A map of ``levels`` maps without values of their own, each key finally holding ``value``."""
+    inner = value if levels == 1 else empty_map(levels - 1, value)
+    return PartyValues({}, inner)

@@ -10,7 +10,7 @@ from support import HEADER, values
 
 from interpreter.diagnostics import ClauseError
 from interpreter.pipeline import load_checked
-from interpreter.run.engine import run_scenario
+from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.scenario import load_scenario
 
 # Two made-up supply agreements that draw on one stock of units; not real documents.
@@ -65,6 +65,19 @@ def _error(path: Path) -> str:
     return str(caught.value)
 
 
+def _order_700(tmp_path: Path, deal: Path) -> RunResult:
+    """A run of ``deal`` with one order of 700 units."""
+    scenario = _write(tmp_path, "s.yaml", f"""\
+title: shared stock
+contracts: [{deal.name}]
+holders: {{Shop: {{}}}}
+as_of: 2000-01-31
+events:
+  - {{date: 2000-01-10, event: order, buyer: Shop, units: 700}}
+""")
+    return run_scenario(load_scenario(scenario))
+
+
 def test_names_are_qualified_by_document(tmp_path: Path) -> None:
     # a.cost = 10 × $2 = $20; b.cost = 10 × $3 = $30: the same name, two documents.
     deal = _deal(tmp_path, "")
@@ -90,15 +103,7 @@ def test_shared_state_and_events_are_one(tmp_path: Path) -> None:
     # One stock of 1,000 units shared: an order of 700 reaches both documents' clauses, in the
     # deal's order; a fills 700 (room 1,000), then b sees 300 left and fills 300; delivered = 1,000.
     deal = _deal(tmp_path, "shared:\n  delivered: [a, b]\n  order: [a, b]\n  stock: [a, b]\n")
-    scenario = _write(tmp_path, "s.yaml", f"""\
-title: shared stock
-contracts: [{deal.name}]
-holders: {{Shop: {{}}}}
-as_of: 2000-01-31
-events:
-  - {{date: 2000-01-10, event: order, buyer: Shop, units: 700}}
-""")
-    result = run_scenario(load_scenario(scenario))
+    result = _order_700(tmp_path, deal)
     filled = [(c.clause, c.record.value) for r in result.results for c in r.values if c.name.endswith("filled")]
     assert filled == [("a.fill", 700), ("b.fill", 300)]
     assert result.state["delivered"] == 1000
@@ -139,6 +144,37 @@ def test_shared_entries_must_name_something(tmp_path: Path) -> None:
     message = _error(_deal(tmp_path, "shared:\n  stock: [a, c]\n  nothing: [b]\n"))
     assert "deal.yaml:5:14: error: 'c' is not one of the documents (a, b)" in message
     assert "deal.yaml:6:13: error: b declares nothing named 'nothing'" in message
+
+
+def test_a_shared_clause_runs_once(tmp_path: Path) -> None:
+    # One stock of 1,000 and one order of 700 for both documents: shared as one clause, the fill runs
+    # once (a's copy, in b's place), so 700 are delivered, not 700 + 300.
+    deal = _deal(tmp_path, "shared:\n  delivered: [a, b]\n  order: [a, b]\n  stock: [a, b]\n"
+                 "shared_clauses:\n  fill: [a, b]\n")
+    assert [c.name for c in load_checked(str(deal)).clauses] == ["fill"]
+    result = _order_700(tmp_path, deal)
+    assert [(c.clause, c.record.value) for r in result.results for c in r.values] == [("fill", 700)]
+    assert result.state["delivered"] == 700
+
+
+def test_shared_clauses_must_be_one_rule(tmp_path: Path) -> None:
+    # delivered is not shared, so a's fill and b's change two things: a.delivered and b.delivered.
+    message = _error(_deal(tmp_path, "shared:\n  order: [a, b]\nshared_clauses:\n  fill: [a, b, c]\n"
+                                     "  nothing: [a, b]\n"))
+    assert ("deal.yaml:7:13: error: b.fill cannot be one clause with a.fill: its effects (increase "
+            "b.delivered) are not those of a.fill (increase a.delivered)") in message
+    assert "deal.yaml:7:16: error: 'c' is not one of the documents (a, b)" in message
+    assert "deal.yaml:8:13: error: a has no clause named 'nothing'" in message
+    # On events not shared, they apply on two events.
+    message = _error(_deal(tmp_path, "shared:\n  delivered: [a, b]\nshared_clauses:\n  fill: [a, b]\n"))
+    assert "b.fill cannot be one clause with a.fill: it applies on b.order, and a.fill on a.order" in message
+
+
+def test_shared_clauses_belong_to_a_deal(tmp_path: Path) -> None:
+    lines = SUPPLY.count("\n")  # the key is on the line after the contract's
+    path = _write(tmp_path, "a.yaml", SUPPLY.replace("PRICE", "2") + "shared_clauses:\n  fill: [a, b]\n")
+    assert (f"a.yaml:{lines + 1}:1: error: shared_clauses: only a file that joins documents has it "
+            "(give documents:)") in _error(path)
 
 
 def test_document_file_problems(tmp_path: Path) -> None:

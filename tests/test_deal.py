@@ -220,3 +220,33 @@ def test_one_holders_4_9_percent_counts_all_its_securities(tmp_path: Path) -> No
     assert computed(result, 0)["series_b.issued_shares"] == 412106
     assert computed(result, 1)["cc_warrant.exercisable_shares"] == 103141
     assert result.state["cc_warrant.exercise_limited"] is True
+
+
+def test_in_the_deal_short_suspensions_add_up_to_redemption_event_vi(tmp_path: Path) -> None:
+    # COD VIII.A(vi): "for a period of five (5) consecutive business days or for an aggregate of more
+    # than twenty (20) days in any twelve month period". The RRA's suspensions of sales are the
+    # certificates' unusable Registration Statement. Six suspensions from a Friday to the Tuesday
+    # after (1999-05-07 to 05-11, ..., 06-11 to 06-15): none reaches five consecutive business days
+    # (Friday and Monday; Memorial Day, 05-31, is no business day), but each has four days (Friday
+    # to Monday), so five make 20 and the sixth's first day, 1999-06-11, is the 21st: (vi) then.
+    fridays = [dt.date(1999, 5, 7) + dt.timedelta(weeks=i) for i in range(6)]
+    events = "".join(f"  - {{date: {f}, event: rra.sales_suspended}}\n"
+                     f"  - {{date: {f + dt.timedelta(days=4)}, event: rra.sales_resumed}}\n" for f in fridays)
+    path = tmp_path / "deal-scenario.yaml"
+    path.write_text(f"""\
+title: short suspensions in the deal
+contracts: [{DEAL}]
+market: {MARKET}
+facts: {{board_only: false, common_outstanding: 100000000}}
+holders:
+  CC Investments: {{series_a.series_a_preferred: 7500, series_b.series_b_preferred: 7500}}
+as_of: 1999-06-30
+events:
+  - {{date: 1998-12-21, event: registration_filed}}
+  - {{date: 1999-03-01, event: registration_effective}}
+{events}""", encoding="utf-8")
+    result = run_scenario(load_scenario(path))  # filed in five days, effective in ninety: no (vi) yet
+    raised = {(f.name, f.date) for f in result.flags if f.raised and f.name.endswith("redemption_event_vi")}
+    assert raised == {("series_a.redemption_event_vi", dt.date(1999, 6, 11)),
+                      ("series_b.redemption_event_vi", dt.date(1999, 6, 11))}
+    assert result.state["series_b.unusable_days_in_year"] == 24  # the six suspensions' four days each

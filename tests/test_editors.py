@@ -21,9 +21,9 @@ MODELINE = re.compile(r"# yaml-language-server: \$schema=(\S+)")
 
 
 def test_every_contract_and_scenario_is_bundled() -> None:
-    # 9 contract files, 19 scenarios (9 Series B, 7 warrant, 2 agreement, 1 deal).
-    assert sum(1 for p in BUNDLED if is_scenario(p)) == 19
-    assert len(BUNDLED) == 28
+    # 9 contract files, 25 scenarios (13 Series B, 8 warrant, 2 agreement, 2 deal).
+    assert sum(1 for p in BUNDLED if is_scenario(p)) == 25
+    assert len(BUNDLED) == 34
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: str(p.relative_to(ROOT)))

@@ -39,17 +39,39 @@ def test_the_console_check_catches_an_error(tmp_path: Path) -> None:
     assert len(console) == 1 and "missing is not defined" in console[0]
 
 
+def _charts_drawn(page: Path, profile: Path) -> tuple[str, str]:
+    """The page's charts as it counts them and as its script drew them; no console message."""
+    dom, console = _open(page, profile)
+    assert console == []
+    root = re.search(r'<html[^>]*data-charts="(\d+)"[^>]*data-charts-drawn="(\d+)"', dom)
+    assert root is not None
+    return root.group(1), root.group(2)
+
+
 def test_the_report_draws_every_chart_without_a_console_message(tmp_path: Path) -> None:
     report = tmp_path / "run.html"
     contract = tmp_path / "contract.html"
     scenario = ROOT / "examples" / "scenarios" / "05-late-delivery-default.yaml"
     assert main(["report", str(scenario), "-o", str(report)]) == 0
     assert main(["render", str(SERIES_B), "-o", str(contract)]) == 0
-    dom, console = _open(report, tmp_path / "profile")
-    assert console == []
-    root = re.search(r"<html[^>]*>", dom)
-    assert root is not None
     # the certificate declares six charts; scenario 05 gives each something to draw
-    assert 'data-charts="6"' in root.group(0) and 'data-charts-drawn="6"' in root.group(0)
+    assert _charts_drawn(report, tmp_path / "profile") == ("6", "6")
     dom, console = _open(contract, tmp_path / "profile")
     assert console == [] and 'id="COD-VII.A"' in dom
+
+
+def test_the_simulation_page_draws_every_distribution(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from interpreter.report.simulation_output import dumps, simulation_json
+    from interpreter.run.scenario import load_scenario
+    from interpreter.simulate.simulation import ModelOptions, prepare, simulate
+
+    scenario = load_scenario(ROOT / "examples" / "scenarios" / "13-weekly-conversions-by-rule.yaml",
+                             as_of=dt.date(1999, 8, 31))
+    simulation = prepare(scenario, ModelOptions("gbm", 5, dt.date(1999, 8, 2), volatility=0.8))
+    result, page = tmp_path / "sim.json", tmp_path / "sim.html"
+    result.write_text(dumps(simulation_json(simulation, simulate(simulation, 3))), encoding="utf-8")
+    assert main(["report", str(result), "-o", str(page)]) == 0
+    # Common Stock issued, ownership by holder, the Cap Amount's date, flags, obligations, amounts owed
+    assert _charts_drawn(page, tmp_path / "profile") == ("6", "6")

@@ -158,7 +158,8 @@ def test_an_excepted_issuance_changes_nothing(tmp_path: Path) -> None:
                          "consideration: \"$9,000,000\", exception: public_offering}\n")
     assert run.state["current_exercise_price"] == F("6.7838")
     assert run.results[-1].clauses == ["common_outstanding_grows"]
-    assert run.state["common_issued"] == 3000000
+    assert run.state["common_added"] == 3000000
+    assert run.state["common_issued"] == 0  # sold by the Company, not issued on an exercise
 
 
 def test_o_counts_every_share_outstanding(tmp_path: Path) -> None:
@@ -171,7 +172,7 @@ def test_o_counts_every_share_outstanding(tmp_path: Path) -> None:
                          "consideration: \"$3,000,000\"}\n")
     assert run.snapshots[0]["current_exercise_price"] == F("6.7838")
     assert run.state["current_exercise_price"] == F("6.68")
-    assert run.state["common_issued"] == 2000000
+    assert run.state["common_added"] == 2000000
 
 
 def test_event_fields_map_to_inputs(tmp_path: Path) -> None:

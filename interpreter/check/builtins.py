@@ -124,6 +124,13 @@ def _black_scholes(args: list[Type]) -> Type | str:
     return PRICE
 
 
+def _key_of_least(args: list[Type]) -> Type | str:
+    found = args[0]
+    if isinstance(found, PartyMap) and (isinstance(found.element, Quantity) or found.element == DATE):
+        return found.key
+    return f"takes values by party, text or date of quantities or dates, not {found}"
+
+
 def _is_day(args: list[Type]) -> Type | str:
     return BOOLEAN if args == [DATE] else f"takes a date, not {args[0]}"
 
@@ -153,5 +160,7 @@ BUILTINS: dict[str, Builtin] = {
                 "Black-Scholes value of a call on one share; volatility and rate a year, term in days "
                 "(of 365 a year)"),
         Builtin("is_trading_day", ("day",), _is_day, "true on a date of the market data"),
+        Builtin("key_of_least", ("values",), _key_of_least,
+                "the key of a map whose own value is least (the first key of a tie)"),
     ]
 }

@@ -52,6 +52,8 @@ from ..types import (
     Series,
     Type,
     fits,
+    held_keys,
+    held_value,
     join,
 )
 from .builtins import BUILTINS
@@ -73,6 +75,8 @@ class _Context:
     formula: Formula
     refs: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
     rebinds: list[tuple[str, ast.Keyword]] = field(default_factory=list)
+    #: Each ``X as of D`` and the names X reads (it must reach the state, else it means X).
+    pasts: list[tuple[ast.AsOf, list[str]]] = field(default_factory=list)
 
 
 def check(program: Program) -> list[Diagnostic]:
@@ -110,13 +114,14 @@ def check(program: Program) -> list[Diagnostic]:
     problems.extend(_cycles(contexts, deps, component))
     problems.extend(_long_chains(contexts, deps, component))
     problems.extend(_rebinds(contexts + clause_contexts, deps))
+    problems.extend(_past_state(contexts + clause_contexts, deps))
     return sorted(problems, key=lambda d: (d.line, d.column))
 
 
 
 
 def _expect(term: Term, formula: Formula, found: Type) -> None:
-    declared = term.type.element if term.kind == STATE and isinstance(term.type, PartyMap) else term.type
+    declared = held_value(term.type) if term.kind == STATE else term.type
     if _conform(formula.node, found, declared, formula.text):
         return
     role = {"input": "default of input", "parameter": "value of parameter",
@@ -180,6 +185,8 @@ def _infer(node: ast.Node, ctx: _Context) -> Type:
         if index != DATE:
             raise _Fail(node.index.span, f"a series is indexed by a date, not {index}")
         return target.element
+    if isinstance(node, ast.AsOf):
+        return _as_of(node, ctx)
     if isinstance(node, ast.Call):
         return _call(node, ctx)
     if isinstance(node, ast.Total):
@@ -326,15 +333,65 @@ def _total(node: ast.Total, ctx: _Context) -> Type:
         raise _Fail(node.span, f"unknown name {node.term!r}{_suggest(node.term, ctx)}")
     if not isinstance(term.type, Quantity):
         raise _Fail(node.span, f"{node.mode} needs quantities; {node.term} is {term.type}")
-    day = ctx.program.terms.get(node.day)
-    if day is None or day.type != DATE:
+    varied = ctx.program.terms.get(node.day)
+    if node.keys is not None:  # over the keys of a map
+        return _total_in(node, node.keys, term, ctx)
+    if node.among is not None:  # over the parties of the run
+        if varied is None or varied.type != PARTY:
+            raise _Fail(node.span, f"{node.mode} among {node.among} needs a party-valued name to vary, "
+                                   f"not {node.day!r}")
+        if node.where is not None and (found := _type(node.where, ctx)) != BOOLEAN:
+            raise _Fail(node.where.span, f"'where' needs a condition (boolean), not {found}")
+        ctx.refs.append((node.term, node.span))
+        ctx.rebinds.append((node.term, ast.Keyword(node.day, node.where or node, node.span)))
+        return term.type
+    if varied is None or varied.type != DATE:
         raise _Fail(node.span, f"{node.mode} needs a date-valued name to vary, not {node.day!r}")
+    assert node.start is not None and node.end is not None  # the grammar gives a period both ends
     for end in (node.start, node.end):
         found = _type(end, ctx)
         if found != DATE:
             raise _Fail(end.span, f"a period runs between dates, not {found}")
     ctx.refs.append((node.term, node.span))
     ctx.rebinds.append((node.term, ast.Keyword(node.day, node.start, node.span)))
+    return term.type
+
+
+def _as_of(node: ast.AsOf, ctx: _Context) -> Type:
+    day = _type(node.date, ctx)
+    if day != DATE:
+        raise _Fail(node.date.span, f"'as of' needs a date, not {day}")
+    first = len(ctx.refs)
+    found = _type(node.operand, ctx)
+    ctx.pasts.append((node, [name for name, _ in ctx.refs[first:]]))
+    return found
+
+
+def _past_state(contexts: list[_Context], deps: Graph) -> list[Diagnostic]:
+    """``X as of D`` where X reads no state (nor what is owed): it would mean X itself."""
+    problems = []
+    for ctx in contexts:
+        for node, names in ctx.pasts:
+            reached = set(names).union(*(reachable(name, deps) for name in names))
+            if not any(ctx.program.terms[name].kind in (STATE, OWED) for name in reached
+                       if name in ctx.program.terms):
+                text = " ".join(ctx.formula.text[node.operand.span[0]:node.operand.span[1]].split())
+                problems.append(ctx.formula.diagnostic(node.span[0], f"{text} reads no state, so "
+                                                       "'as of' has no effect"))
+    return problems
+
+
+def _total_in(node: ast.Total, keys: ast.Node, term: Term, ctx: _Context) -> Type:
+    """``total TERM for each KEY in MAP``: MAP is values by a key, KEY a term of that key's type."""
+    found = _type(keys, ctx)
+    if not isinstance(found, PartyMap):
+        raise _Fail(keys.span, f"{node.mode} ... in needs values by party, text or date, not {found}")
+    key = ctx.program.terms.get(node.day)
+    if key is None or not (fits(found.key, key.type) or fits(key.type, found.key)):
+        raise _Fail(node.span, f"{node.mode} ... in {found} needs a {found.key}-valued name to vary, "
+                               f"not {node.day!r}")
+    ctx.refs.append((node.term, node.span))
+    ctx.rebinds.append((node.term, ast.Keyword(node.day, keys, node.span)))
     return term.type
 
 
@@ -469,6 +526,18 @@ def _formula_typer(program: Program, contexts: list[_Context], problems: list[Di
         return found
 
     return typed
+
+
+def check_formula(program: Program, formula: Formula, expected: Type | str, what: str) -> list[Diagnostic]:
+    """Type-check a formula written outside ``program`` (a scenario's rule) against its names, as
+    ``what`` that must be ``expected`` (a type, or "quantity" for any); the problems, at their
+    places in the formula's own file."""
+    problems: list[Diagnostic] = []
+    contexts: list[_Context] = []
+    _formula_typer(program, contexts, problems)(formula, expected, what)
+    if not problems:
+        problems.extend(check_given(program, [formula]))
+    return problems
 
 
 def _requirements(program: Program, contexts: list[_Context]) -> list[Diagnostic]:
@@ -643,31 +712,41 @@ def _charts(program: Program, charts: Iterable[Chart], contexts: list[_Context])
 
 
 def _target(program: Program, effect: Effect, problems: list[Diagnostic]) -> Type | None:
-    """The type of value a set/increase/decrease/raise/clear target holds."""
+    """The type of value a set/increase/decrease/raise/clear/remove target holds; a map's value
+    is named by its keys, outermost first (``name[party]``, ``name[party][text]``)."""
     formula = effect.target
     assert formula is not None
-    node = formula.node
-    party: ast.Node | None = None
-    if isinstance(node, ast.Index):
-        party = node.index
-        node = node.target
+    node, keys = ast.keyed(formula.node)
     term = program.terms.get(node.name) if isinstance(node, ast.Name) else None
     if term is None or term.kind != STATE:
         problems.append(formula.diagnostic(0, "the target of an effect is a state variable, "
                                                  "or one party's value: name[party]"))
         return None
-    if party is None:
+    if not keys:
+        if effect.kind == "remove":
+            problems.append(formula.diagnostic(0, "remove takes one key's value of a map: name[key]"))
+            return None
         return term.type
-    if not isinstance(term.type, PartyMap):
-        problems.append(formula.diagnostic(0, f"{term.name} is not kept by party, text or date"))
-        return None
+    held = term.type
     ctx = _Context(program, None, formula)
-    try:
-        found = _type(party, ctx)
-    except _Fail as fail:
-        problems.append(formula.diagnostic(fail.span[0], fail.message))
+    for key in keys:
+        if not isinstance(held, PartyMap):
+            problems.append(formula.diagnostic(0, f"{term.name} is not kept by party, text or date")
+                            if held == term.type else
+                            formula.diagnostic(key.span[0], f"{term.name}{''.join('[…]' for _ in keys[:-1])}"
+                                                            f" is {held}: it has no key to give here"))
+            return None
+        try:
+            found = _type(key, ctx)
+        except _Fail as fail:
+            problems.append(formula.diagnostic(fail.span[0], fail.message))
+            return None
+        if not fits(found, held.key):
+            problems.append(formula.diagnostic(key.span[0], f"a {held.key} is needed here, not {found}"))
+            return None
+        held = held.element
+    if isinstance(held, PartyMap) and effect.kind != "remove":
+        by = " and by ".join(map(str, held_keys(term.type)))
+        problems.append(formula.diagnostic(0, f"{term.name} is kept by {by}: give a key for each"))
         return None
-    if not fits(found, term.type.key):
-        problems.append(formula.diagnostic(party.span[0], f"a {term.type.key} is needed here, not {found}"))
-        return None
-    return term.type.element
+    return held

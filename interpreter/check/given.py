@@ -70,7 +70,8 @@ class _Needs:
             reads.update(dict.fromkeys(self.of_term(node.term) - {node.day}, node.span))
         for child in ast.children(node):
             for name, span in self.of_node(child).items():
-                reads.setdefault(name, span)
+                if not (isinstance(node, ast.Total) and child is node.where and name == node.day):
+                    reads.setdefault(name, span)  # a total's condition reads the name it binds
         return reads
 
 

@@ -447,6 +447,19 @@ def _index(node: ast.Index, site: _Site) -> Closure:
     return indexed
 
 
+def _as_of(node: ast.AsOf, site: _Site) -> Closure:
+    operand, day, fail = _compile(node.operand, site), _compile(node.date, site), site.fail(node)
+    step = _step(node, site, lambda args: f"on the state at the end of {args[0].isoformat()}")
+
+    def as_of(ev: Evaluator, b: Bindings) -> Any:
+        when: dt.date = day(ev, b)
+        value = operand(ev.past(when, fail), b)
+        if ev.derivations:
+            step(ev, [when], value)
+        return value
+    return as_of
+
+
 def _bind(bindings: Bindings, names: tuple[str, ...], values: list[Any]) -> Bindings:
     """``bindings`` with ``names`` bound to ``values`` (replacing any binding of theirs), sorted by name."""
     new = dict(bindings)
@@ -488,8 +501,13 @@ def _step(node: ast.Node, site: _Site,
 
 
 def _total(node: ast.Total, site: _Site) -> Closure:
+    if node.keys is not None:
+        return _total_in(node, node.keys, site)
+    if node.among is not None:
+        return _total_among(node, site)
+    assert node.start is not None and node.end is not None  # the grammar gives a period both ends
     start, end, fail = _compile(node.start, site), _compile(node.end, site), site.fail(node)
-    term, day_name, mode, step = node.term, (node.day,), node.mode, _step(node, site, None)
+    term, day_name, mode, accumulated = node.term, (node.day,), node.mode, _accumulation(node, site)
     inline = site.constants is not None  # see _name
 
     def total(ev: Evaluator, b: Bindings) -> Fraction:
@@ -504,10 +522,20 @@ def _total(node: ast.Total, site: _Site) -> Closure:
             bound = _bind(b, day_name, [day])
             found.append(ev.lookup(term, bound) if inline else ev.peek(term, bound))
             day += dt.timedelta(days=1)
+        return accumulated(ev, found, f"over an empty period ({first.isoformat()} to {last.isoformat()})")
+    return total
+
+
+def _accumulation(node: ast.Total, site: _Site) -> Callable[[Evaluator, list[Fraction], str], Fraction]:
+    """How a total, least or greatest combines the values it found (``empty``: what it ran over,
+    said when there were none: ``over an empty period ...``)."""
+    mode, fail, step = node.mode, site.fail(node), _step(node, site, None)
+
+    def accumulated(ev: Evaluator, found: list[Fraction], empty: str) -> Fraction:
         if mode == "total":
             result = sum(found, Fraction(0))
         elif not found:
-            raise fail(f"{mode} over an empty period ({first.isoformat()} to {last.isoformat()})")
+            raise fail(f"{mode} {empty}")
         else:
             result = min(found) if mode == "least" else max(found)
         if too_large(result):
@@ -515,17 +543,48 @@ def _total(node: ast.Total, site: _Site) -> Closure:
         if ev.derivations:
             step(ev, [], result)
         return result
+    return accumulated
+
+
+def _total_in(node: ast.Total, keys: ast.Node, site: _Site) -> Closure:
+    """``total TERM for each KEY in MAP``: TERM with KEY bound to each key of MAP that has a value
+    of its own, in key order (as ``sum`` and ``count`` read a map)."""
+    of, term, key_name, accumulated = _compile(keys, site), node.term, (node.day,), _accumulation(node, site)
+
+    def total_in(ev: Evaluator, b: Bindings) -> Fraction:
+        found_map: PartyValues = of(ev, b)
+        found = [ev.peek(term, _bind(b, key_name, [key])) for key in sorted(found_map.values)]
+        return accumulated(ev, found, "over no keys (the map has no value of its own)")
+    return total_in
+
+
+def _total_among(node: ast.Total, site: _Site) -> Closure:
+    """``total TERM for each P among holders where COND``: TERM with P bound to each party of the
+    run for which COND holds (COND evaluated with P bound too), in the order the run lists them."""
+    where = _compile(node.where, site) if node.where is not None else None
+    term, party_name, accumulated = node.term, (node.day,), _accumulation(node, site)
+    empty = f"among no {node.among}: none of the run's parties is counted"
+
+    def total(ev: Evaluator, b: Bindings) -> Fraction:
+        found: list[Fraction] = []
+        for party in ev.env.parties:
+            bound = _bind(b, party_name, [party])
+            if where is None or where(ev, bound):
+                found.append(ev.peek(term, bound))
+        return accumulated(ev, found, empty)
     return total
 
 
 # -- built-ins: (evaluator, argument values, how to fail) -> value ------------
 
 
-def _values(value: Any) -> list[Fraction]:
+def _values(ev: Evaluator, value: Any) -> list[Fraction]:
+    """The values of a list, a series (by date) or values by party (the holders', by name)."""
     if isinstance(value, SeriesValue):
         return [value.values[d] for d in sorted(value.values)]
     if isinstance(value, PartyValues):
-        return [value.values[p] for p in sorted(value.values)]
+        others = ev.env.others
+        return [value.values[p] for p in sorted(value.values) if p not in others]
     return list(value)
 
 
@@ -558,9 +617,9 @@ def _never(message: str) -> EvaluationError:
     raise AssertionError(f"an explanation recomputed what already succeeded: {message}")
 
 
-def _select(args: list[Any], fail: Fail, highest: bool) -> list[Fraction]:
+def _select(ev: Evaluator, args: list[Any], fail: Fail, highest: bool) -> list[Fraction]:
     count, values = args
-    values = _values(values)
+    values = _values(ev, values)
     if count.denominator != 1 or not 0 < count <= len(values):
         raise fail(f"cannot take the {count} {'highest' if highest else 'lowest'} of {len(values)} values")
     scale = _common_denominator(values)
@@ -579,7 +638,7 @@ def _common_denominator(values: list[Any]) -> int | None:
 
 
 def _average(ev: Evaluator, args: list[Any], fail: Fail) -> Fraction:
-    values = _values(args[0])
+    values = _values(ev, args[0])
     if not values:
         raise fail("the average of no values is undefined")
     scale = _common_denominator(values)
@@ -596,7 +655,7 @@ def _numeric(function: str) -> Callable[[Evaluator, list[Any], Fail], Fraction]:
             if function == "sqrt":
                 return numerics.square_root(args[0])
             if function == "volatility":
-                return numerics.log_return_volatility(_values(args[0]))
+                return numerics.log_return_volatility(_values(ev, args[0]))
             spot, strike, volatility, rate, term = args
             return numerics.black_scholes_call(spot, strike, volatility, rate, term / 365)
         except ValueError as exc:
@@ -606,14 +665,21 @@ def _numeric(function: str) -> Callable[[Evaluator, list[Any], Fail], Fraction]:
     return numeric
 
 
+def _key_of_least(ev: Evaluator, args: list[Any], fail: Fail) -> Any:
+    values: PartyValues = args[0]
+    if not values.values:
+        raise fail("key_of_least: no key has a value of its own")
+    return min(sorted(values.values), key=lambda k: values.values[k])
+
+
 _BUILTINS: dict[str, Callable[[Evaluator, list[Any], Fail], Any]] = {
     "lesser_of": lambda ev, args, fail: min(args),
     "greater_of": lambda ev, args, fail: max(args),
     "average": _average,
-    "sum": lambda ev, args, fail: sum(_values(args[0]), Fraction(0)),
-    "count": lambda ev, args, fail: Fraction(len(_values(args[0]))),
-    "lowest": lambda ev, args, fail: _select(args, fail, highest=False),
-    "highest": lambda ev, args, fail: _select(args, fail, highest=True),
+    "sum": lambda ev, args, fail: sum(_values(ev, args[0]), Fraction(0)),
+    "count": lambda ev, args, fail: Fraction(len(_values(ev, args[0]))),
+    "lowest": lambda ev, args, fail: _select(ev, args, fail, highest=False),
+    "highest": lambda ev, args, fail: _select(ev, args, fail, highest=True),
     "window": _window,
     "days_between": lambda ev, args, fail: Fraction((args[1] - args[0]).days),
     "is_business_day": lambda ev, args, fail: ev.business.is_business_day(args[0]),
@@ -622,6 +688,7 @@ _BUILTINS: dict[str, Callable[[Evaluator, list[Any], Fail], Any]] = {
     "sqrt": _numeric("sqrt"),
     "volatility": _numeric("volatility"),
     "black_scholes": _numeric("black_scholes"),
+    "key_of_least": _key_of_least,
 }
 
 #: What an explanation step says besides a built-in's value, from its arguments.
@@ -638,6 +705,7 @@ _COMPILERS: dict[type, Callable[[Any, _Site], Closure]] = {
     ast.If: _if,
     ast.Round: _round,
     ast.Index: _index,
+    ast.AsOf: _as_of,
     ast.Call: _call,
     ast.Total: _total,
 }

@@ -12,6 +12,7 @@ the derivation ``--explain`` prints; otherwise it computes values only.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,9 +35,10 @@ from ..link.program import (
     Term,
 )
 from ..syntax import ast
-from ..types import PartyMap, Type
-from ..values import PartyValues, SeriesValue
-from .compiler import UNSET, Closure, EvaluationError, compiled, move, round_value
+from ..types import Type, map_levels
+from ..values import PartyValues, SeriesValue, empty_map
+from .compiler import UNSET, Closure, EvaluationError, Fail, compiled, move, round_value
+from .history import StateHistory
 from .market import MarketData
 from .trace import Bindings, Record, Step
 
@@ -58,6 +60,15 @@ class Environment:
     #: When given, collects the name of every term evaluated (but the constants, which a lean
     #: evaluator reads as values: they read no input, state, data or reading).
     read: set[str] | None = None
+    #: In a run, the state day by day (for ``X as of D``) and the day being evaluated, after which
+    #: the state is not known yet; None outside a run, where the state never changes.
+    history: StateHistory | None = None
+    today: dt.date | None = None
+    #: The parties a run names that are not holders (the Company): values by party summed,
+    #: counted or listed leave theirs out.
+    others: frozenset[str] = frozenset()
+    #: The parties of the run (its holders), which ``for each P among holders`` ranges over.
+    parties: tuple[str, ...] = ()
 
 
 class Evaluator:
@@ -84,6 +95,7 @@ class Evaluator:
         self._bound: dict[str, dict[Bindings, Any]] = {}  # by term, then by the bindings in force
         self._active: list[Record] = []
         self._given, self._read, self._terms = env.given, env.read, program.terms
+        self._past: dict[dt.date, Evaluator] = {}  # by day: an evaluator of the state at its end
 
     # -- terms -------------------------------------------------------------
 
@@ -155,6 +167,22 @@ class Evaluator:
             else:
                 for term in stale:
                     memo.pop(term, None)
+
+    def past(self, day: dt.date, fail: Fail) -> Evaluator:
+        """An evaluator of the state as it stood at the end of ``day`` (``X as of day``): this
+        one for the day evaluated, or outside a run; a day after it is not known yet."""
+        history, today = self.env.history, self.env.today
+        if history is None or today is None or day == today:
+            return self
+        if day > today:
+            raise fail(f"the state as of {day.isoformat()} is not known on {today.isoformat()}, "
+                       "the day evaluated")
+        found = self._past.get(day)
+        if found is None:
+            env = dataclasses.replace(self.env, state=dict(history.on(day)))
+            found = self._past[day] = Evaluator(self.program, env, self.derivations)
+            found._active = self._active  # what it computes is used by the term computed here
+        return found
 
     def move(self, day: dt.date, steps: int, calendar: str, node: ast.Node) -> dt.date:
         """``day`` moved by ``steps`` calendar, business or trading days, months or years, as a
@@ -243,12 +271,12 @@ class Evaluator:
         formula = compiled.closure(term.formula, owner=term, inline=inline)
         if kind != STATE:
             return formula
-        by_party = isinstance(term.type, PartyMap)
+        levels = map_levels(term.type)
 
         def state(ev: Evaluator, b: Bindings) -> Any:  # as the run has it, else its initial value
             if name in ev.env.state:
                 return ev.env.state[name]
-            return PartyValues({}, formula(ev, b)) if by_party else formula(ev, b)
+            return empty_map(levels, formula(ev, b)) if levels else formula(ev, b)
         return state
 
     def _series(self, term: Term) -> SeriesValue:

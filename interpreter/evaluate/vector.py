@@ -909,7 +909,11 @@ class VectorEvaluator:
         return self._term(node.function, grid, new)
 
     def _total(self, node: ast.Total, grid: _Grid, bindings: _Bindings) -> _Value:
-        raise self._unsupported(f"`{node.mode} ... for each`", node)
+        over = " ... in" if node.keys is not None else " ... among" if node.among is not None else ""
+        raise self._unsupported(f"`{node.mode} ... for each{over}`", node)
+
+    def _as_of(self, node: ast.AsOf, grid: _Grid, bindings: _Bindings) -> _Value:
+        raise self._unsupported("`as of` over values that vary by path", node)
 
     # -- built-ins ---------------------------------------------------------------
 
@@ -1133,7 +1137,7 @@ _COMPARE: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 }
 
 #: Built-ins without an array form: values not rational, computed to 40 digits exactly.
-_NOT_VECTORISED = {"sqrt", "volatility", "black_scholes"}
+_NOT_VECTORISED = {"sqrt", "volatility", "black_scholes", "key_of_least"}
 
 _BUILTINS: dict[str, Callable[[VectorEvaluator, ast.Call, _Grid, list[_Value]], _Value]] = {
     "lesser_of": VectorEvaluator._extreme,
@@ -1162,4 +1166,5 @@ _DISPATCH: dict[type, Callable[[VectorEvaluator, Any, _Grid, _Bindings], _Value]
     ast.Index: VectorEvaluator._index,
     ast.Call: VectorEvaluator._call,
     ast.Total: VectorEvaluator._total,
+    ast.AsOf: VectorEvaluator._as_of,
 }

@@ -5,7 +5,10 @@ as it stands, then every name it declares (terms, events, clauses) is
 qualified by its short name (``price`` of ``lease`` becomes
 ``lease.price``), except the names the deal lists under ``shared``:
 those become one parameter, input, state variable or event across the
-documents that hold them. The result is the parent of the deal file's own
+documents that hold them. A clause the deal lists under ``shared_clauses``
+is one too: documents that each change a shared state on a shared event
+(a count all of them keep, grown by one shared event) would otherwise change
+it once for each of them. The result is the parent of the deal file's own
 entries, which may use the qualified names and replace any of them.
 """
 
@@ -21,7 +24,7 @@ from ..files import named_file
 from ..syntax import ast
 from ..syntax.entries import read_layout
 from ..syntax.yamldoc import YamlDoc
-from .program import BUILT_IN_EVENTS, INPUT, PARAMETER, SECTIONS, SERIES, STATE, Program, Term
+from .program import BUILT_IN_EVENTS, INPUT, PARAMETER, SECTIONS, SERIES, STATE, Clause, Effect, Program, Term
 from .rename import renamed, with_formulas
 
 #: The kinds of term that can be one across documents; a shared definition would be two formulas.
@@ -65,7 +68,63 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
         if (short, name) not in found:
             problems.append(doc.diagnostic(("shared", deal_name, index),
                                            f"{short} declares nothing named {name!r}"))
+    for deal_name, entries in (data.get("shared_clauses") or {}).items():
+        _share_clause(doc, composed, deal_name, [str(e) for e in entries], set(data["documents"]), problems)
     return composed
+
+
+def _share_clause(doc: YamlDoc, composed: Program, deal_name: str, entries: list[str],
+                  documents: set[str], problems: list[Diagnostic]) -> None:
+    """The documents' clauses ``entries`` made one clause ``deal_name``: the first one listed,
+    run once, in the place of the last of them in the run order (after every clause the others
+    came after). They must apply on the same events and change the same things alike."""
+    places: list[int] = []
+    for i, entry in enumerate(entries):
+        short, _, name = entry.partition(".")
+        where = ("shared_clauses", deal_name, i)
+        qualified = f"{short}.{name or deal_name}"
+        place = next((k for k, c in enumerate(composed.clauses) if c.name == qualified), None)
+        if short not in documents:
+            problems.append(doc.diagnostic(where, f"{short!r} is not one of the documents "
+                                                  f"({', '.join(sorted(documents))})"))
+        elif place is None:
+            problems.append(doc.diagnostic(where, f"{short} has no clause named {name or deal_name!r}"))
+        elif place in places:
+            problems.append(doc.diagnostic(where, f"{entry} is listed twice"))
+        else:
+            first = composed.clauses[places[0] if places else place]
+            problem = _clauses_differ(first, composed.clauses[place])
+            if problem:
+                problems.append(doc.diagnostic(where, f"{qualified} cannot be one clause with "
+                                                      f"{first.name}: {problem}"))
+            places.append(place)
+    if len(places) != len(entries):
+        return
+    kept = replace(composed.clauses[places[0]], name=deal_name)
+    last = max(places)
+    composed.clauses = [kept if k == last else c for k, c in enumerate(composed.clauses)
+                        if k == last or k not in places]
+
+
+def _clauses_differ(first: Clause, other: Clause) -> str | None:
+    """Why two documents' clauses are not one rule, or None when they apply on the same events and
+    their effects change the same things in the same ways (each reads its own document's fields)."""
+    if sorted(first.on) != sorted(other.on):
+        return f"it applies on {', '.join(other.on)}, and {first.name} on {', '.join(first.on)}"
+    mine, theirs = [_change(e) for e in other.effects], [_change(e) for e in first.effects]
+    if mine != theirs:
+        return (f"its effects ({'; '.join(' '.join(c) for c in mine)}) are not those of {first.name} "
+                f"({'; '.join(' '.join(c) for c in theirs)})")
+    return None
+
+
+def _change(effect: Effect) -> tuple[str, ...]:
+    """What an effect changes: its kind and the state (or the obligation, the event) it names."""
+    node = effect.target.node if effect.target else None
+    if isinstance(node, ast.Index):
+        node = node.target
+    target = node.name if isinstance(node, ast.Name) else effect.label or ""
+    return (effect.kind, target)
 
 
 def _qualified(short: str, name: str, program: Program) -> str:

@@ -25,6 +25,7 @@ from ..types import (
     Enum,
     PartyMap,
     Series,
+    held_value,
     parse_type,
 )
 from .compose import compose, qualified_keywords
@@ -170,7 +171,7 @@ def _build(doc: YamlDoc, problems: list[Diagnostic], parent: Program | None = No
         pairs = fields.items() if isinstance(fields, dict) else ((f, f) for f in fields)
         requires = [Requirement(formula, str(r["message"]), (*entry.where, "requires", i))
                     for i, r in enumerate(entry.data.get("requires") or [])
-                    if (formula := _formula(doc, (*entry.where, "requires", i, "that"), problems))]
+                    if (formula := formula_at(doc, (*entry.where, "requires", i, "that"), problems))]
         program.events[entry.name] = EventDecl(
             entry.name, entry.where, doc, [entry.data["date"]] if "date" in entry.data else [],
             {k: [v] for k, v in pairs}, list(entry.sources), entry.data.get("description"),
@@ -219,7 +220,7 @@ def read_chart(doc: YamlDoc, name: str, data: dict[str, Any], program: Program,
         _labelled(doc, (*where, "lines"), data.get("lines"), problems),
         _labelled(doc, (*where, "limits"), data.get("limits"), problems),
         data.get("each_day"), data.get("days"), data.get("for_each"),
-        _formula(doc, (*where, "when"), problems) if "when" in data else None,
+        formula_at(doc, (*where, "when"), problems) if "when" in data else None,
         [str(o) for o in data.get("obligations") or default], [str(c) for c in data.get("cites", [])],
         data.get("note"))
 
@@ -227,7 +228,7 @@ def read_chart(doc: YamlDoc, name: str, data: dict[str, Any], program: Program,
 def _labelled(doc: YamlDoc, where: Path_, raw: dict[str, Any] | None,
               problems: list[Diagnostic]) -> dict[str, Formula]:
     """The formulas of a mapping ``label: formula`` (``raw``, at ``where``; none if absent)."""
-    found = {str(label): _formula(doc, (*where, label), problems) for label in raw or {}}
+    found = {str(label): formula_at(doc, (*where, label), problems) for label in raw or {}}
     return {label: f for label, f in found.items() if f is not None}
 
 
@@ -256,7 +257,7 @@ def _article(word: str) -> str:
 
 def _obligation(doc: YamlDoc, entry: Entry, problems: list[Diagnostic]) -> ObligationDecl:
     data, where = entry.data, entry.where
-    parties = {key: _formula(doc, (*where, key), problems) if key in data else None
+    parties = {key: formula_at(doc, (*where, key), problems) if key in data else None
                for key in ("debtor", "creditor")}
     return ObligationDecl(entry.name, str(data["what"]), parse_type(data["unit"]) if "unit" in data else None,
                           parties["debtor"], parties["creditor"], where, doc, list(entry.sources),
@@ -288,7 +289,7 @@ def _declared_twice(doc: YamlDoc, entry: Entry, seen: set[str], what: str,
 
 def _clause(doc: YamlDoc, entry: Entry, problems: list[Diagnostic]) -> Clause:
     data, where = entry.data, entry.where
-    when = _formula(doc, (*where, "when"), problems) if "when" in data else None
+    when = formula_at(doc, (*where, "when"), problems) if "when" in data else None
     effects = [_effect(doc, (*where, "effects", i), e, problems)
                for i, e in enumerate(data.get("effects", []))]
     before = data.get("before", [])
@@ -346,6 +347,7 @@ EFFECT_KINDS: dict[str, tuple[str, ...]] = {
     "decrease": ("by",),
     "raise": (),
     "clear": (),
+    "remove": (),
     "owe": ("debtor", "creditor", "amount", "due"),  # debtor, creditor: if not the declaration's
     "settle": ("debtor", "creditor", "amount", "due"),
     "schedule": ("on",),
@@ -368,18 +370,18 @@ def _effect(doc: YamlDoc, where: Path_, entry: dict[str, Any], problems: list[Di
                     sources=[source] if isinstance(source, str) else list(source),
                     at_start=entry.get("at") == "start")
     if "when" in entry:
-        effect.when = _formula(doc, (*where, "when"), problems)
+        effect.when = formula_at(doc, (*where, "when"), problems)
     if kind in ("owe", "settle", "schedule"):
         effect.label = str(entry[kind])
     else:
-        effect.target = _formula(doc, (*where, kind), problems)
+        effect.target = formula_at(doc, (*where, kind), problems)
     for key in EFFECT_KINDS[kind]:
         if key in entry:
-            formula = _formula(doc, (*where, key), problems)
+            formula = formula_at(doc, (*where, key), problems)
             if formula is not None:
                 effect.formulas[key] = formula
     for name in entry.get("with") or {}:
-        formula = _formula(doc, (*where, "with", name), problems)
+        formula = formula_at(doc, (*where, "with", name), problems)
         if formula is not None:
             effect.fields[name] = formula
     return effect
@@ -399,7 +401,12 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
                 assumption=data.get("assumption"), question=data.get("question"),
                 deadline_of=data.get("deadline_of"), answers=data.get("answers"),
                 unused=data.get("unused"), source_sites=list(entry.source_sites),
-                given={name: parse_type(t) for name, t in (data.get("given") or {}).items()})
+                given={name: parse_type(t) for name, t in (data.get("given") or {}).items()},
+                role=data.get("role"))
+    if term.role is not None and declared != PARTY:
+        problems.append(doc.diagnostic((*where, "role"), f"{name}: only a party has a role; {name} "
+                                       f"is {declared}"))
+        return None
     if kind == PARAMETER and (declared in (PARTY, TEXT) or isinstance(declared, Enum)) and "value" in data:
         text = str(data["value"])  # written as is, without quotes
         word = ast.Literal((0, len(text)), text, TEXT if isinstance(declared, Enum) else declared)
@@ -409,7 +416,7 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
             problems.append(doc.diagnostic((*where, "value"), f"{name}: {message}"))
             return None
     elif kind == PARAMETER and "value" in data:
-        term.formula = _formula(doc, (*where, "value"), problems)
+        term.formula = formula_at(doc, (*where, "value"), problems)
         if term.formula is not None:
             node = term.formula.node
             literal = ast.signed_literal(node) is not None
@@ -421,23 +428,22 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
     if kind in (INPUT, STATE, SERIES) and any(k in data for k in ("at_least", "more_than", "whole")):
         term.bounds = _bounds(doc, term, data, problems)
     if kind == STATE:
-        term.formula = _formula(doc, (*where, "initial"), problems)
+        term.formula = formula_at(doc, (*where, "initial"), problems)
         if term.formula is not None:
-            element = declared.element if isinstance(declared, PartyMap) else declared
-            message = value_problem(term.formula.node, element, term.formula.text)
+            message = value_problem(term.formula.node, held_value(declared), term.formula.text)
             if message:
                 problems.append(doc.diagnostic((*where, "initial"), f"{name}: {message}"))
     elif kind == INPUT and "default" in data:
-        term.formula = _formula(doc, (*where, "default"), problems)
+        term.formula = formula_at(doc, (*where, "default"), problems)
         if term.formula is not None:  # a default that is not a literal is type-checked as a formula
             message = value_problem(term.formula.node, declared, term.formula.text)
             if message:
                 problems.append(doc.diagnostic((*where, "default"), f"{name}: {message}"))
     elif kind == DEFINITION:
-        term.formula = _formula(doc, (*where, "formula"), problems)
+        term.formula = formula_at(doc, (*where, "formula"), problems)
     elif kind == INTERPRETATION:
         for choice_name, choice in data["choices"].items():
-            formula = _formula(doc, (*where, "choices", choice_name, "formula"), problems)
+            formula = formula_at(doc, (*where, "choices", choice_name, "formula"), problems)
             if formula is not None:
                 term.choices[choice_name] = Choice(choice_name, formula, choice["reason"])
         term.default_choice = data["default"]
@@ -452,12 +458,12 @@ def _term(doc: YamlDoc, entry: Entry, kind: str, problems: list[Diagnostic]) -> 
 def _bounds(doc: YamlDoc, term: Term, data: dict[str, Any], problems: list[Diagnostic]) -> Bounds:
     """An input's, state variable's or series' limits, each a literal of its type (its element's,
     by party or by day)."""
-    element = term.type.element if isinstance(term.type, PartyMap | Series) else term.type
+    element = term.type.element if isinstance(term.type, Series) else held_value(term.type)
     limits: dict[str, Any] = {}
     for key in ("at_least", "more_than"):
         if key not in data:
             continue
-        formula = _formula(doc, (*term.where, key), problems)
+        formula = formula_at(doc, (*term.where, key), problems)
         if formula is None:
             continue
         node = formula.node
@@ -470,7 +476,9 @@ def _bounds(doc: YamlDoc, term: Term, data: dict[str, Any], problems: list[Diagn
     return Bounds(limits.get("at_least"), limits.get("more_than"), bool(data.get("whole", False)))
 
 
-def _formula(doc: YamlDoc, where: Path_, problems: list[Diagnostic]) -> Formula | None:
+def formula_at(doc: YamlDoc, where: Path_, problems: list[Diagnostic]) -> Formula | None:
+    """The formula written at ``where`` in ``doc``, parsed; None, with its syntax error added to
+    ``problems`` at its line and column, if it does not parse."""
     text = doc.formula_text(where)
     try:
         return Formula(parsed_formula(text), text, where, doc)

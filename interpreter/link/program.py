@@ -134,6 +134,7 @@ class Term:
     source_sites: list[Site] = field(default_factory=list)  # where each of ``sources`` is written
     given: dict[str, Type] = field(default_factory=dict)  # a definition's names bound where it is used
     bounds: Bounds | None = None  # an input's or state variable's possible values
+    role: str | None = None  # a party parameter's part in the document, when it holds nothing (the Company)
 
     def __post_init__(self) -> None:
         self.origin = self.origin or self.name

@@ -6,19 +6,21 @@ each event, on the state it left, or, with ``each_day``, on each trading or cale
 that date term set to the day and the state as the day ended. A timeline shows the run's
 obligations of the names it lists. Which series are drawn is what the contract files say;
 nothing here knows what they mean. A new kind of chart (a distribution of simulated
-results, say) is a new data class here and a new drawing function in ``svg.py``.
+results, say) is a new data class here and a new drawing function in ``svg.py``: the
+distributions of ``clause simulate`` are drawn so (``Histogram``, ``QuantileRows``,
+``Cumulative``, ``Frequencies``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from ..display import human
 from ..evaluate.evaluator import EvaluationError, Evaluator
+from ..evaluate.history import StateHistory
 from ..link.program import TIMELINE_CHART, Chart, Program
 from ..run.engine import Obligation, RunResult, run_environment
 from ..types import Type
@@ -94,6 +96,55 @@ class Timeline:
 ChartData = LineChart | Timeline
 
 
+# -- distributions of simulated runs (``clause report SIM.json``) -----------------------------
+
+@dataclass
+class Histogram:
+    """How many paths ended with each value of a quantity: ``values``, one a path."""
+
+    name: str
+    title: str
+    type: Type
+    values: list[Fraction]
+
+
+@dataclass
+class QuantileRows:
+    """A row per label (a holder, an obligation): the spread of its values over the paths, and a
+    ``limit`` (a level drawn across all rows) if one is declared."""
+
+    name: str
+    title: str
+    type: Type
+    rows: list[tuple[str, list[Fraction]]]
+    limit: Fraction | None = None
+
+
+@dataclass
+class Cumulative:
+    """The share of paths on which a date has come by each day: ``days`` has one entry a path,
+    None where it never came, from ``start`` to ``end``."""
+
+    name: str
+    title: str
+    days: list[dt.date | None]
+    start: dt.date
+    end: dt.date
+
+
+@dataclass
+class Frequencies:
+    """How often each label (a flag raised) happened: ``rows`` of label and number of paths."""
+
+    name: str
+    title: str
+    rows: list[tuple[str, int]]
+    paths: int
+
+
+Distribution = Histogram | QuantileRows | Cumulative | Frequencies
+
+
 def run_charts(run: RunResult) -> list[ChartData]:
     """Every chart the run's contracts declare, then the scenario's own, computed from the run,
     in their order."""
@@ -126,19 +177,6 @@ def _timeline(run: RunResult, program: Program, chart: Chart) -> Timeline:
     return Timeline(chart, program, start, end, bars, _markers(run))
 
 
-class _States:
-    """The state as each day of the run ended: after the last event on or before it."""
-
-    def __init__(self, run: RunResult) -> None:
-        self.days = [occurrence.date for occurrence, _ in run.timeline]
-        self.states = [state for _, state in run.timeline]
-        self.initial = run.initial
-
-    def on(self, day: dt.date) -> dict[str, Any]:
-        at = bisect_right(self.days, day)
-        return self.states[at - 1] if at else self.initial
-
-
 def _days(run: RunResult, chart: Chart, start: dt.date, end: dt.date) -> list[dt.date]:
     """The days a chart samples: its trading or calendar days, or the days an event changed the state
     (the only thing a chart without ``each_day`` reads that changes over a run)."""
@@ -157,7 +195,7 @@ def _days(run: RunResult, chart: Chart, start: dt.date, end: dt.date) -> list[dt
 
 def _line_chart(run: RunResult, program: Program, chart: Chart) -> LineChart:
     start, end = _span(run)
-    states = _States(run)
+    states = StateHistory(run.initial, ((occurrence.date, state) for occurrence, state in run.timeline))
     parties: list[str | None] = [*run.scenario.holders] if chart.for_each and run.scenario.holders else [None]
     drawn = [*((label, f, False) for label, f in chart.lines.items()),
              *((label, f, True) for label, f in chart.limits.items())]
@@ -170,7 +208,8 @@ def _line_chart(run: RunResult, program: Program, chart: Chart) -> LineChart:
             bound: dict[str, Any] = {chart.each_day: day} if chart.each_day else {}
             if chart.for_each and party is not None:
                 bound[chart.for_each] = party
-            evaluator = Evaluator(program, run_environment(run.scenario, program, state, bound))
+            evaluator = Evaluator(program, run_environment(run.scenario, program, state, bound,
+                                                           history=states, today=day))
             try:
                 if chart.when is not None and not evaluator.formula_value(chart.when):
                     continue

@@ -51,8 +51,9 @@ def needs(program: Program, term: Term) -> list[Term]:
             return found
         elif isinstance(node, ast.Total):
             found |= of_name(node.term, bound | {node.day})
-        for child in ast.children(node):
-            found |= of_node(child, bound)
+        for child in ast.children(node):  # a total's condition is read with the name it binds bound
+            found |= of_node(child, bound | {node.day} if isinstance(node, ast.Total) and child is node.where
+                             else bound)
         return found
 
     used = of_term(term.name, frozenset())

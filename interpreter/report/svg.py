@@ -12,8 +12,22 @@ import math
 from collections.abc import Callable
 from html import escape
 
-from ..types import MONEY_T, PRICE, Quantity
-from .charts import Bar, ChartData, Line, LineChart, Marker, Timeline
+from ..display import human
+from ..simulate.simulation import quantile
+from ..types import MONEY_T, PRICE, RATIO, Quantity, Type
+from .charts import (
+    Bar,
+    ChartData,
+    Cumulative,
+    Distribution,
+    Frequencies,
+    Histogram,
+    Line,
+    LineChart,
+    Marker,
+    QuantileRows,
+    Timeline,
+)
 
 WIDTH = 760
 LEFT, RIGHT, TOP = 78, 18, 26
@@ -76,9 +90,8 @@ def _date_ticks(start: dt.date, end: dt.date) -> list[dt.date]:
     return ticks
 
 
-def _axis_text(value: float, chart: LineChart) -> str:
+def _axis_text(value: float, type_: Type) -> str:
     """A tick's label: percentages for ratios, dollars for money and prices, k and M for the rest."""
-    type_ = chart.type
     if isinstance(type_, Quantity) and not type_.dims and not type_.count:
         return f"{value * 100:.4g}%"
     for bound, suffix in ((1e6, "M"), (1e3, "k")):
@@ -172,7 +185,7 @@ def _line_chart(chart: ChartData) -> str:
         py = y(tick)
         body.append(f'<line x1="{LEFT}" y1="{py}" x2="{WIDTH - RIGHT}" y2="{py}" stroke="#eee"/>'
                     f'<text x="{LEFT - 6}" y="{py + 3}" font-size="10" text-anchor="end">'
-                    f"{escape(_axis_text(tick, chart))}</text>")
+                    f"{escape(_axis_text(tick, chart.type))}</text>")
     body += _time_axis(start, end, x, bottom)
     body += _markers([m for m in chart.markers if start <= m.date <= end], x, TOP, bottom)
     labels = []
@@ -243,3 +256,133 @@ def _timeline(chart: ChartData) -> str:
 
 
 _DRAWERS: dict[type, Callable[[ChartData], str]] = {LineChart: _line_chart, Timeline: _timeline}
+
+
+# -- distributions of simulated runs ------------------------------------------------------------
+
+BINS = 20  # a histogram's bars
+BAND_ROW = 30  # a row of a quantile chart or of frequencies
+BAND_LABEL = 230  # their labels' width
+
+
+def draw_distribution(chart: Distribution) -> str:
+    """The SVG picture of one distribution of a simulation."""
+    drawer: Callable[[Distribution], str] = _DISTRIBUTION_DRAWERS[type(chart)]
+    return drawer(chart)
+
+
+def _value_axis(low: float, high: float, type_: Type, left: float, bottom: float) -> tuple[_Scale, list[str]]:
+    """A horizontal value axis from ``left`` to the right edge, with its ticks, at ``bottom``."""
+    low, high, ticks = _value_ticks(low, high)
+    x = _Scale(low, high, left, WIDTH - RIGHT)
+    body = [f'<line x1="{left}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}" stroke="#333"/>']
+    for tick in ticks:
+        px = x(tick)
+        body.append(f'<line x1="{px}" y1="{TOP}" x2="{px}" y2="{bottom}" stroke="#eee"/>'
+                    f'<text x="{px}" y="{bottom + 16}" font-size="10" text-anchor="middle">'
+                    f"{escape(_axis_text(tick, type_))}</text>")
+    return x, body
+
+
+def _row_label(label: str, mid: float) -> str:
+    """A row's label, cut to fit (the row's title holds it whole)."""
+    shown = label if len(label) <= 36 else label[:35] + "…"
+    return f'<text x="{BAND_LABEL}" y="{mid + 4}" font-size="11" text-anchor="end">{escape(shown)}</text>'
+
+
+def _histogram(chart: Distribution) -> str:
+    assert isinstance(chart, Histogram)
+    values = [float(v) for v in chart.values]
+    bottom = TOP + PLOT_HEIGHT
+    x, body = _value_axis(min(values), max(values), chart.type, LEFT, bottom)
+    width = (x.high - x.low) / BINS
+    counts = [0] * BINS
+    for v in values:
+        counts[min(BINS - 1, int((v - x.low) / width))] += 1
+    _, most, count_ticks = _value_ticks(0, max(counts))
+    y = _Scale(0, most, bottom, TOP)
+    for tick in count_ticks:
+        body.append(f'<text x="{LEFT - 6}" y="{y(tick) + 3}" font-size="10" text-anchor="end">{tick:g}'
+                    "</text>")
+    for i, count in enumerate(counts):
+        if count:
+            x0, x1 = x(x.low + i * width), x(x.low + (i + 1) * width)
+            shown = (f"{_axis_text(x.low + i * width, chart.type)} to "
+                     f"{_axis_text(x.low + (i + 1) * width, chart.type)}: {count} of {len(values)} paths")
+            body.append(f'<rect class="mark bin" x="{x0}" y="{y(count)}" width="{max(1.0, x1 - x0 - 1):.2f}" '
+                        f'height="{bottom - y(count):.2f}" fill="{PALETTE[0]}">{_title(shown)}</rect>')
+    body.append(f'<text x="{LEFT - 50}" y="{TOP - 8}" font-size="10">paths</text>')
+    return _frame(WIDTH, bottom + 30, chart.name, "histogram", chart.title, body)
+
+
+def _quantile_rows(chart: Distribution) -> str:
+    assert isinstance(chart, QuantileRows)
+    values = [float(v) for _, row in chart.rows for v in row]
+    if chart.limit is not None:
+        values.append(float(chart.limit))
+    bottom = TOP + len(chart.rows) * BAND_ROW + 6
+    x, body = _value_axis(min(values), max(values), chart.type, BAND_LABEL + 10, bottom)
+    for i, (label, row) in enumerate(chart.rows):
+        mid = TOP + i * BAND_ROW + BAND_ROW / 2
+        q = {p: quantile(row, p) for p in (5, 25, 50, 75, 95)}
+        said = f"{label}: " + ", ".join(f"{p}% {human(v, chart.type)}" for p, v in q.items())
+        colour = PALETTE[i % len(PALETTE)]
+        body.append(f'<g class="band">{_title(f"{said} ({len(row)} paths)")}'
+                    f'{_row_label(label, mid)}<line x1="{x(float(q[5]))}" y1="{mid}" x2="{x(float(q[95]))}" '
+                    f'y2="{mid}" stroke="{colour}"/>'
+                    f'<rect class="mark" x="{x(float(q[25]))}" y="{mid - 7}" '
+                    f'width="{max(2.0, x(float(q[75])) - x(float(q[25]))):.2f}" height="14" fill="{colour}" '
+                    f'opacity="0.6"/><line x1="{x(float(q[50]))}" y1="{mid - 9}" x2="{x(float(q[50]))}" '
+                    f'y2="{mid + 9}" stroke="#000" stroke-width="2"/></g>')
+    if chart.limit is not None:
+        px = x(float(chart.limit))
+        body.append(f'<line class="limit" x1="{px}" y1="{TOP - 6}" x2="{px}" y2="{bottom}" stroke="#d62728" '
+                    f'stroke-dasharray="6 3">{_title(f"limit {human(chart.limit, chart.type)}")}</line>')
+    legend, height = _legend([("5% to 95%; box 25% to 75%; bar the median", "#555", False)], bottom + 40)
+    return _frame(WIDTH, int(bottom + 32 + height), chart.name, "quantiles", chart.title, body + legend)
+
+
+def _cumulative(chart: Distribution) -> str:
+    assert isinstance(chart, Cumulative)
+    bottom = TOP + PLOT_HEIGHT
+    x = _Scale(chart.start.toordinal(), chart.end.toordinal(), LEFT, WIDTH - RIGHT)
+    y = _Scale(0, 1, bottom, TOP)
+    body = _time_axis(chart.start, chart.end, x, bottom)
+    for tick in (0, 0.25, 0.5, 0.75, 1):
+        body.append(f'<line x1="{LEFT}" y1="{y(tick)}" x2="{WIDTH - RIGHT}" y2="{y(tick)}" stroke="#eee"/>'
+                    f'<text x="{LEFT - 6}" y="{y(tick) + 3}" font-size="10" text-anchor="end">{tick:.0%}'
+                    "</text>")
+    total = len(chart.days)
+    came = sorted(d for d in chart.days if d is not None)
+    parts, seen = [f"M{x(chart.start.toordinal())},{y(0)}"], 0
+    for day in came:
+        seen += 1
+        parts.append(f"H{x(day.toordinal())}V{y(seen / total)}")
+    parts.append(f"H{x(chart.end.toordinal())}")
+    never = total - len(came)
+    said = (f"by {came[-1].isoformat()} on {len(came)} of {total} paths; never on {never}" if came
+            else f"never, on all {total} paths")
+    body.append(f'<path class="mark line" d="{"".join(parts)}" fill="none" stroke="{PALETTE[0]}" '
+                f'stroke-width="2">{_title(said)}</path>')
+    body += [f'<circle cx="{x(day.toordinal())}" cy="{y((i + 1) / total)}" r="2.5" fill="{PALETTE[0]}">'
+             f"{_title(f'{day.isoformat()}: {(i + 1) / total:.1%} of paths')}</circle>"
+             for i, day in enumerate(came)]
+    return _frame(WIDTH, bottom + 30, chart.name, "cumulative", chart.title, body)
+
+
+def _frequencies(chart: Distribution) -> str:
+    assert isinstance(chart, Frequencies)
+    bottom = TOP + len(chart.rows) * BAND_ROW + 6
+    x, body = _value_axis(0, 1, RATIO, BAND_LABEL + 10, bottom)
+    for i, (label, count) in enumerate(chart.rows):
+        mid = TOP + i * BAND_ROW + BAND_ROW / 2
+        share = count / chart.paths
+        body.append(f'<g class="frequency">{_title(f"{label}: {count} of {chart.paths} paths ({share:.1%})")}'
+                    f'{_row_label(label, mid)}<rect class="mark" x="{x(0)}" y="{mid - 8}" '
+                    f'width="{max(1.0, x(share) - x(0)):.2f}" height="16" '
+                    f'fill="{PALETTE[i % len(PALETTE)]}"/></g>')
+    return _frame(WIDTH, bottom + 30, chart.name, "frequencies", chart.title, body)
+
+
+_DISTRIBUTION_DRAWERS: dict[type, Callable[[Distribution], str]] = {
+    Histogram: _histogram, QuantileRows: _quantile_rows, Cumulative: _cumulative, Frequencies: _frequencies}

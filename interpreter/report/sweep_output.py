@@ -119,12 +119,12 @@ def summary(result: Sweep, percents: list[float]) -> list[str]:
         if term.type == BOOLEAN:
             lines.append(f"{term.name}: share of paths where true")
             rows = [[result.days[c].isoformat(), f"{values[:, c].mean():.1%}"] for c in shown]
-            lines.extend(_table([result.over, "true"], rows))
+            lines.extend(table([result.over, "true"], rows))
         else:
             lines.append(f"{term.name} ({term.type}), quantiles over {result.market.paths:,} paths")
             rows = [[result.days[c].isoformat(),
                      *(_shown(q, term) for q in _quantiles(values[:, c], percents))] for c in shown]
-            lines.extend(_table([result.over, *(f"{p:g}%" for p in percents)], rows))
+            lines.extend(table([result.over, *(f"{p:g}%" for p in percents)], rows))
         if result.recomputed.get(term.name):
             lines.append(f"  ({result.recomputed[term.name]:,} path-dates recomputed exactly: binary "
                          "floating point could have moved their rounding)")
@@ -147,7 +147,8 @@ def _shown(value: Any, term: Term) -> str:
     return human(Fraction(repr(round(float(value), 4))), term.type)
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Rows under a header, indented, the first column to the left and the others to the right."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     return ["  " + "  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(
         zip(r, widths, strict=True))) for r in [header, *rows]]

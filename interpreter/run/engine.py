@@ -26,6 +26,7 @@ from ..diagnostics import ClauseError
 from ..display import human
 from ..evaluate.compiler import UNSET, compiled
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
+from ..evaluate.history import StateHistory
 from ..evaluate.trace import Bindings, Record
 from ..limits import MAX_RUN_EVENTS, TOO_LARGE, too_large
 from ..link.program import (
@@ -37,14 +38,18 @@ from ..link.program import (
     Formula,
     Program,
     Requirement,
+    impossible_value,
 )
 from ..syntax import ast
-from ..types import PARTY, PartyMap, Type
+from ..syntax.yamldoc import Path_
+from ..types import PARTY, PartyMap, Type, held_value
 from ..values import PartyValues
+from .rules import Rule, first_of_weeks
 from .scenario import Scenario
 
-#: An effect's formulas by name, and where its target names a party: the formula and its index.
-_Formulas = tuple[list[tuple[str, Formula]], tuple[Formula, ast.Node] | None]
+#: An effect's formulas by name, and where its target names a map's value: the formula and its
+#: keys, outermost first.
+_Formulas = tuple[list[tuple[str, Formula]], tuple[Formula, list[ast.Node]] | None]
 
 
 @dataclass(slots=True)  # slots: a long run keeps thousands of these (and of the classes below)
@@ -56,6 +61,15 @@ class Occurrence:
     fields: dict[str, Any]
     index: int | None  # the scenario's event number, None for scheduled and final events
     origin: str = "scenario"
+    where: Path_ | None = None  # in the scenario, the rule that emitted it
+
+
+@dataclass(slots=True)
+class _RuleDay:
+    """A day on which a scenario's rule is tried."""
+
+    date: dt.date
+    rule: Rule
 
 
 @dataclass(slots=True)
@@ -143,18 +157,21 @@ class RunResult:
 
 
 def run_environment(scenario: Scenario, program: Program, state: dict[str, Any], bound: dict[str, Any],
-                    read: set[str] | None = None) -> Environment:
+                    read: set[str] | None = None, history: StateHistory | None = None,
+                    today: dt.date | None = None) -> Environment:
     """What a formula of ``program`` sees during a run of ``scenario``: its facts, readings and
     market, ``state``, and the names ``bound`` by the event (or by whoever asks).
 
-    ``read``, when given, collects the names of the terms evaluated.
+    ``read``, when given, collects the names of the terms evaluated; ``history`` is the state of
+    the run before ``today``, the day evaluated, which ``as of`` reads.
     """
     given = {k: v for k, v in scenario.facts.items() if k in program.terms}
     origins = dict.fromkeys(given, "scenario fact")
     given.update(bound)
     origins.update(dict.fromkeys(bound, "from the event"))
     return Environment(given=given, choices=dict(scenario.choices), market=scenario.market,
-                       state=dict(state), origins=origins, read=read)
+                       state=dict(state), origins=origins, read=read, history=history, today=today,
+                       others=scenario.others, parties=tuple(scenario.holders))
 
 
 class Engine:
@@ -176,7 +193,7 @@ class Engine:
         self.snapshots: dict[int, dict[str, Any]] = {}
         self.timeline: list[tuple[Occurrence, dict[str, Any]]] = []
         self.read: set[str] = set()
-        self._queue: list[tuple[dt.date, int, int, Occurrence]] = []
+        self._queue: list[tuple[dt.date, int, int, Occurrence | _RuleDay]] = []
         self._sequence = 0
         self._open: dict[str, list[Obligation]] = {}  # unsettled obligations by name, oldest first
         self._owed: dict[str, PartyValues] = {}  # what is outstanding of each, by creditor, when any is
@@ -190,6 +207,8 @@ class Engine:
         #: day binds (None: they do), and the values of those names when nothing fired (see _idle).
         self._conditions: dict[tuple[int, str], tuple[str, ...] | None] = {}
         self._quiet: dict[tuple[int, str], tuple[Any, ...]] = {}
+        self.history = StateHistory({})  # the state after each occurrence, for ``as of``
+        self._parties = tuple(scenario.holders)  # for ``among holders``
 
     def run(self) -> RunResult:
         """Process every event up to ``as_of`` and return what happened."""
@@ -205,6 +224,7 @@ class Engine:
     def _run(self) -> RunResult:
         self._initial_state()
         initial = dict(self.state)
+        self.history = StateHistory(self._seen())
         starts = [e.date for e in self.scenario.events] + [self.scenario.as_of]
         for program in self.scenario.programs:
             if program.issue_date:
@@ -213,19 +233,27 @@ class Engine:
         self._push(Occurrence(min(starts), START_EVENT, {}, None, "start of run"), -1)
         for event in self.scenario.events:
             self._push(Occurrence(event.date, event.name, event.fields, event.index), 0)
+        for rule in self.scenario.rules:  # after the day's scenario events, before what is scheduled
+            first, last = max(min(starts), rule.first or dt.date.min), min(self.scenario.as_of,
+                                                                         rule.last or dt.date.max)
+            for day in self._days(rule.every, rule.program, rule.name, first, last):
+                self._push(_RuleDay(day, rule), 0)
         for day, name, origin in self._recurring(min(starts)):
             self._push(Occurrence(day, name, {}, None, origin), 1)
         self._push(Occurrence(self.scenario.as_of, END_EVENT, {}, None, "end of run"), 2)
         not_reached = []
         while self._queue:
-            day, _, _, occurrence = heapq.heappop(self._queue)
+            day, _, _, item = heapq.heappop(self._queue)
             if day > self.scenario.as_of:
-                not_reached.append(occurrence)
+                if isinstance(item, Occurrence):
+                    not_reached.append(item)
                 continue
-            self._fire(occurrence)
-            self.timeline.append((occurrence, self._seen()))
-            if occurrence.index is not None:
-                self.snapshots[occurrence.index] = self._state_copy()
+            for occurrence in self._tried(item) if isinstance(item, _RuleDay) else (item,):
+                self._fire(occurrence)
+                self.timeline.append((occurrence, self._seen()))
+                self.history.add(occurrence.date, self._seen())
+                if occurrence.index is not None:
+                    self.snapshots[occurrence.index] = self._state_copy()
         return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
                          self.types, self.snapshots,
                          [o for o in not_reached if o.index is not None], initial, self.timeline,
@@ -234,27 +262,58 @@ class Engine:
     def _recurring(self, first: dt.date) -> list[tuple[dt.date, str, str]]:
         """The days of the events that happen by themselves (``every: trading day``), in the run,
         with their origin (``every trading day``: one string for all the days of an event)."""
-        last = self.scenario.as_of
         found: dict[str, tuple[str, list[dt.date]]] = {}
         for program in self.scenario.programs:
             for event in program.events.values():
                 if event.every is None or event.name in found:
                     continue
-                if event.every in ("business day", "day"):
-                    business = business_calendar(tuple(program.business_holidays))
-                    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-                    found[event.name] = (event.every, [d for d in days if event.every == "day"
-                                                       or business.is_business_day(d)])
-                elif self.scenario.market is None:
-                    raise ClauseError(f"{event.name} happens every trading day ({program.path}): give "
-                                      "the scenario market data (market: FILE.csv) for its trading days")
-                else:
-                    market_days = self.scenario.market.dates
-                    found[event.name] = (event.every, [d for d in market_days if first <= d <= last])
+                days = self._days(event.every, program, f"{event.name} happens every trading day "
+                                  f"({program.path})", first, self.scenario.as_of)
+                found[event.name] = (event.every, days)
         origins = {name: f"every {every}" for name, (every, _) in found.items()}
         return sorted((day, name, origins[name]) for name, (_, days) in found.items() for day in days)
 
-    def _push(self, occurrence: Occurrence, rank: int) -> None:
+    def _days(self, every: str, program: Program, who: str, first: dt.date, last: dt.date) -> list[dt.date]:
+        """The days from ``first`` through ``last`` of a schedule: every ``trading day`` of the
+        market data, ``business day`` of ``program``'s calendars, ``day``, or ``week`` (the first
+        trading day of each); ``who`` says what needs market data when there is none."""
+        if every in ("business day", "day"):
+            business = business_calendar(tuple(program.business_holidays))
+            days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+            return [d for d in days if every == "day" or business.is_business_day(d)]
+        if self.scenario.market is None:
+            raise ClauseError(f"{who}: give the scenario market data (market: FILE.csv) for its trading days")
+        trading = [d for d in self.scenario.market.dates if first <= d <= last]
+        return first_of_weeks(trading) if every == "week" else trading
+
+    def _tried(self, item: _RuleDay) -> Iterator[Occurrence]:
+        """The events a rule emits on its day, once or for each holder in turn: each is emitted
+        (and fired by the caller) before the next holder's formulas are read."""
+        rule, day = item.rule, item.date
+        declared = rule.program.events[rule.event]
+        for party in list(self.scenario.holders) if rule.for_each else [None]:
+            bound: dict[str, Any] = dict.fromkeys(declared.date_inputs, day)
+            if rule.for_each is not None:
+                bound[rule.for_each] = party
+            shown = f"rule {rule.name} on {day.isoformat()}" + (f" for {party}" if party else "")
+            with self._located(f", trying {shown}"):
+                evaluator = self._evaluator(rule.program, bound)
+                fields = {k: evaluator.formula_value(f) for k, f in rule.fields.items()}
+                if rule.when is not None:
+                    filled = {name: v for k, v in fields.items() for name in declared.fields[k]}
+                    if not self._evaluator(rule.program, {**bound, **filled}).formula_value(rule.when):
+                        continue
+            for key, value in fields.items():
+                term = rule.program.terms[declared.fields[key][0]]
+                problem = impossible_value(term, value, term.type)
+                if problem:
+                    found = self.scenario.doc.diagnostic((*rule.where, "with", key),
+                                                         f"{shown}: {key}: {problem}")
+                    raise ClauseError(found.message, [found])
+            origin = f"rule {rule.name}" + (f" for {party}" if party else "")
+            yield Occurrence(day, rule.event, fields, None, origin, rule.where)
+
+    def _push(self, occurrence: Occurrence | _RuleDay, rank: int) -> None:
         self._sequence += 1
         heapq.heappush(self._queue, (occurrence.date, rank, self._sequence, occurrence))
 
@@ -277,9 +336,9 @@ class Engine:
                                          if term.name in pos}, value.default)
                 self._set(term.name, value)
 
-    def _evaluator(self, program: Program, bound: dict[str, Any]) -> Evaluator:
+    def _evaluator(self, program: Program, bound: dict[str, Any], today: dt.date | None = None) -> Evaluator:
         """An evaluator of ``program`` with the scenario's facts, ``bound`` (an event's fields)
-        and the state as it is now."""
+        and the state as it is now, on ``today`` (the state of the days before it, for ``as of``)."""
         facts = self._facts.get(id(program))
         if facts is None:
             facts = self._facts[id(program)] = {k: v for k, v in self.scenario.facts.items()
@@ -292,7 +351,8 @@ class Engine:
         # The state as it is: an evaluator told of a change makes its own copy (see set_state).
         env = Environment(given={**facts, **bound}, choices=self.scenario.choices,
                           market=self.scenario.market, state=self._seen(), origins=origins,
-                          read=self.read)
+                          read=self.read, history=self.history, today=today,
+                          others=self.scenario.others, parties=self._parties)
         return Evaluator(program, env, self.derivations)
 
     def _seen(self) -> dict[str, Any]:
@@ -370,7 +430,7 @@ class Engine:
             idle = (id(program), occurrence.name) if every else None
             if idle is not None and self._idle(idle, program, requirements, clauses, bound):
                 continue
-            evaluator = self._evaluator(program, bound)
+            evaluator = self._evaluator(program, bound, occurrence.date)
             for requirement in requirements:
                 try:
                     met = evaluator.formula_value(requirement.condition)
@@ -448,7 +508,8 @@ class Engine:
                 if effect.when is None or value(effect.when, bindings=b):
                     values = {k: value(f, bindings=b) for k, f in formulas}
                     fields = {k: value(f, bindings=b) for k, f in effect.fields.items()}
-                    party = value(party_of[0], party_of[1], b) if party_of is not None else None
+                    party = (tuple(value(party_of[0], key, b) for key in party_of[1])
+                             if party_of is not None else None)
                     planned.append((effect, values, fields, party))
         changed: set[str] = set()
         for effect, values, fields, party in planned:
@@ -467,37 +528,45 @@ class Engine:
                 declared = program.obligations[effect.label or ""]
                 parties = {"debtor": declared.debtor, "creditor": declared.creditor}
                 formulas = {**{k: f for k, f in parties.items() if f is not None}, **effect.formulas}
-            party_of: tuple[Formula, ast.Node] | None = None
+            party_of: tuple[Formula, list[ast.Node]] | None = None
             if effect.target is not None and isinstance(effect.target.node, ast.Index):
-                party_of = (effect.target, effect.target.node.index)
+                party_of = (effect.target, ast.keyed(effect.target.node)[1])
             found = self._effects[id(effect)] = (list(formulas.items()), party_of)
         return found
 
     def _effect(self, program: Program, clause: Clause, effect: Effect, values: dict[str, Any],
-                fields: dict[str, Any], party: str | None, occurrence: Occurrence) -> list[str]:
-        """Apply one effect; the names of the state it changed, or of the obligations it made or settled."""
+                fields: dict[str, Any], keys: tuple[Any, ...] | None, occurrence: Occurrence) -> list[str]:
+        """Apply one effect; the names of the state it changed, or of the obligations it made or settled.
+
+        ``keys`` name the value of a map the effect changes, outermost first."""
         sources = effect.sources or clause.sources
+        if effect.kind == "remove":
+            assert keys is not None
+            name = _target_name(effect)
+            self._set(name, self.state[name].replaced(keys, remove=True))
+            return [name]
         if effect.kind in ("set", "increase", "decrease", "raise", "clear"):
             name = _target_name(effect)
-            old = self.state[name].get(party) if party is not None else self.state[name]
+            old = self.state[name].at(keys) if keys is not None else self.state[name]
             new = _changed(effect.kind, old, values)
             if too_large(new):
                 self._impossible(occurrence, f"{name} would be {TOO_LARGE} (clause {clause.name})")
             term = program.terms[name]
-            element = term.type.element if isinstance(term.type, PartyMap) else term.type
+            element = held_value(term.type)
             problem = term.bounds.problem(new, element) if term.bounds else None
             if problem:
-                shown = f"{name}[{party}]" if party is not None else name
+                shown = name + "".join(f"[{k}]" for k in keys or ())
                 self._impossible(occurrence, f"{shown} would be {human(new, element)}, but {problem} "
                                              f"(clause {clause.name})")
             if effect.kind in ("raise", "clear") and old != new:
+                party = ", ".join(str(k) for k in keys if k != "") if keys is not None else None
                 self.flags.append(FlagChange(name, party, bool(new), occurrence.date, clause.name,
                                              sources))
-            if party is None:
+            if keys is None:
                 self._set(name, new)
             else:
                 current: PartyValues = self.state[name]
-                self._set(name, PartyValues({**current.values, party: new}, current.default))
+                self._set(name, current.replaced(keys, new))
             return [name]
         if effect.kind == "owe":
             amount = values.get("amount")
@@ -526,6 +595,10 @@ class Engine:
     def _impossible(self, occurrence: Occurrence, message: str) -> None:
         """Stop the run: the event asks for what the contract cannot do, at its place in the scenario."""
         where = f"{occurrence.name} of {occurrence.date.isoformat()}: "
+        if occurrence.index is None and occurrence.where is not None:  # emitted by a rule
+            said = f"{occurrence.origin} ({where}{message})"
+            problem = self.scenario.doc.diagnostic(occurrence.where, said, key=True)
+            raise ClauseError(problem.message, [problem])
         if occurrence.index is None:
             raise ClauseError(where + message)
         event = self.scenario.events[occurrence.index]
@@ -580,8 +653,7 @@ def _located(exc: EvaluationError, context: str) -> ClauseError:
 
 def _target_name(effect: Effect) -> str:
     assert effect.target is not None
-    node = effect.target.node
-    target = node.target if isinstance(node, ast.Index) else node
+    target, _ = ast.keyed(effect.target.node)
     assert isinstance(target, ast.Name)
     return target.name
 

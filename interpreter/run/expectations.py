@@ -8,7 +8,7 @@ from typing import Any
 from ..diagnostics import Diagnostic
 from ..display import decimal_text, human
 from ..syntax.yamldoc import Path_
-from ..types import Type
+from ..types import PartyMap, Type, held_value, map_levels
 from ..values import PartyValues
 from .engine import Obligation, RunResult
 from .scenario import Expectation, read_value
@@ -67,10 +67,12 @@ def _check(run: RunResult, expectation: Expectation) -> list[tuple[Path_, str]]:
         actual = state.get(name)
         type_ = run.types[name]
         if isinstance(actual, PartyValues):
-            for party, value in expected.items():
-                if not same(value, actual.get(party)):
-                    out.append(((*at, "state", name, party), f"{where}: {name}[{party}] expected "
-                                f"{_show(value, type_)}, got {_show(actual.get(party), type_)}"))
+            for written, value in expected.items():  # inner keys not written: the empty text's
+                got = actual.at(written + ("",) * (map_levels(type_) - len(written)))
+                if not same(value, got):
+                    shown = "".join(f"[{k}]" for k in written)
+                    out.append(((*at, "state", name, *written), f"{where}: {name}{shown} expected "
+                                f"{_show(value, type_)}, got {_show(got, type_)}"))
         elif not same(expected, actual):
             out.append(((*at, "state", name), f"{where}: {name} expected {_show(expected, type_)}, "
                         f"got {_show(actual, type_)}"))
@@ -112,7 +114,7 @@ def _unmatched(where: str, what: str, wanted: dict[str, Any], facts: list[dict[s
 
 
 def _show(value: Any, type_: Type) -> str:
-    element = getattr(type_, "element", type_)
+    element = held_value(type_) if isinstance(type_, PartyMap) else getattr(type_, "element", type_)
     return human(value, element)
 
 

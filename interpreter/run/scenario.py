@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,8 @@ from ..syntax.formula_errors import FormulaSyntaxError
 from ..syntax.literals import literal_formula, parse_date
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
-from ..types import DATE, PARTY, TEXT, Enum, PartyMap, Type
+from ..types import DATE, PARTY, TEXT, Enum, PartyMap, Type, held_keys, held_value, map_levels
+from .rules import Outcomes, Rule, load_outcomes, load_rules
 
 
 @dataclass
@@ -76,7 +78,17 @@ class Scenario:
     holders: dict[str, dict[str, Any]]
     events: list[ScenarioEvent]
     expectations: list[Expectation] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)  # conduct stated as rules, tried on their days
+    outcomes: Outcomes | None = None  # what a simulation collects
     charts: list[tuple[Program, Chart]] = field(default_factory=list)  # its own, with what each reads
+    #: The parties the contracts declare with a role (``role: the Company``), by name: the role.
+    parties: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def others(self) -> frozenset[str]:
+        """The parties named with a role that are not among the holders: events and obligations
+        may name them, ``for_each`` and sums by party leave them out."""
+        return frozenset(self.parties) - frozenset(self.holders)
 
     @property
     def path(self) -> str:
@@ -157,11 +169,14 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
     _readings(scenario, data.get("interpret") or {}, problems)
     _facts(scenario, data.get("facts") or {}, problems)
     _holders(scenario, data.get("holders") or {}, problems)
+    _parties(scenario)
     alike: dict[tuple[str, str], Any] = {}  # what each event's checks find the same for every event
     for i, entry in enumerate(data.get("events") or []):
         event = _event(scenario, i, entry, problems, alike)
         if event is not None:
             scenario.events.append(event)
+    scenario.rules = load_rules(doc, programs, problems)
+    scenario.outcomes = load_outcomes(doc, programs, problems)
     for i, entry in enumerate(data.get("expect") or []):
         scenario.expectations.append(_expectation(scenario, i, entry, problems))
     if data.get("charts"):
@@ -269,6 +284,24 @@ def _key(raw: Any, key: Type) -> Any:
     return str(raw)
 
 
+def _expected_map(raw: Any, type_: PartyMap, keys: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], Any]:
+    """A map's expected values by the keys written, outermost first. Under a map of maps, a value
+    written without its inner keys is the one under the empty text (the key “” stands for none)."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"give one value per {type_.key}: {{{type_.key}: value}}")
+    found: dict[tuple[Any, ...], Any] = {}
+    for k, v in raw.items():
+        written = (*keys, _key(k, type_.key))
+        inner = type_.element
+        if isinstance(inner, PartyMap) and isinstance(v, dict):
+            found.update(_expected_map(v, inner, written))
+        elif isinstance(inner, PartyMap) and held_keys(inner) != [TEXT] * map_levels(inner):
+            raise ValueError(f"give one value per {inner.key}: {{{inner.key}: value}}")
+        else:
+            found[written] = read_value(v, held_value(inner))
+    return found
+
+
 def _holders(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]) -> None:
     for party, positions in raw.items():
         scenario.holders[party] = {}
@@ -288,6 +321,15 @@ def _holders(scenario: Scenario, raw: dict[str, Any], problems: list[Diagnostic]
             impossible = impossible_value(term, scenario.holders[party][name], term.type.element)
             if impossible:
                 problems.append(scenario.doc.diagnostic(where, f"{name}: {impossible}"))
+
+
+def _parties(scenario: Scenario) -> None:
+    """The parties the contracts name with a role, each by its name (a fact may rename it)."""
+    for program in scenario.programs:
+        for term in program.terms.values():
+            if term.role is not None and term.formula is not None:
+                name = scenario.facts.get(term.name, ast.literal_value(term.formula.node))
+                scenario.parties.setdefault(str(name), term.role)
 
 
 def _event(scenario: Scenario, index: int, entry: dict[str, Any], problems: list[Diagnostic],
@@ -330,9 +372,10 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any], problems: list
         impossible = impossible_value(term, values[key], term.type)
         if impossible:
             problems.append(doc.diagnostic((*where, key), f"{key}: {impossible}"))
-        if term.type == PARTY and values[key] not in scenario.holders:
+        if term.type == PARTY and values[key] not in scenario.holders and values[key] not in scenario.parties:
+            others = "".join(f"; {name}, {role}" for name, role in scenario.parties.items())
             problems.append(doc.diagnostic((*where, key), f"unknown holder {values[key]!r} (holders: "
-                                           f"{', '.join(scenario.holders) or 'none'})"))
+                                           f"{', '.join(scenario.holders) or 'none'}{others})"))
     for key, term in fields.items():
         if key not in values and term.formula is None and key not in entry:
             problems.append(doc.diagnostic(where, f"{name} needs its field {key!r}"))
@@ -397,10 +440,7 @@ def _expectation(scenario: Scenario, index: int, entry: dict[str, Any],
             continue
         try:
             if isinstance(term.type, PartyMap):
-                if not isinstance(raw, dict):
-                    raise ValueError(f"give one value per {term.type.key}: {{{term.type.key}: value}}")
-                element, key = term.type.element, term.type.key
-                expected.state[name] = {_key(k, key): read_value(v, element) for k, v in raw.items()}
+                expected.state[name] = _expected_map(raw, term.type)
             else:
                 expected.state[name] = read_value(raw, term.type)
         except (ValueError, FormulaSyntaxError) as exc:

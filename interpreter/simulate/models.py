@@ -76,9 +76,10 @@ def bootstrap(history: np.ndarray, steps: int, paths: range, seed: int) -> np.nd
 
 def simulated(history: MarketData, columns: list[str], program: Program, model: str, paths: int, seed: int,
               start: dt.date | None, end: dt.date, drift: float = 0.0, volatility: float | None = None,
-              start_price: float | None = None) -> PathMarket:
+              start_price: float | None = None, first_path: int = 0) -> PathMarket:
     """Paths continuing ``history`` (a market data CSV) from ``start`` (default: the first
-    trading day after it) through ``end``, each series of ``columns`` drawn by ``model``.
+    trading day after it) through ``end``, each series of ``columns`` drawn by ``model``:
+    ``paths`` of them, numbered from ``first_path`` (each path is the same whichever are drawn).
 
     The days before ``start`` are the history's, the same on every path; the days simulated
     are the exchange's trading days (the contract's ``calendars.exchange``, else weekdays).
@@ -109,7 +110,7 @@ def simulated(history: MarketData, columns: list[str], program: Program, model: 
         column = columns[int(np.nonzero(np.isnan(last))[0][0])]
         raise ClauseError(f"{history.path}: {column} has no value on {before[-1].isoformat()}, the day the "
                           "paths start from")
-    rows = range(paths)
+    rows = range(first_path, first_path + paths)
     if model == "gbm":
         if start_price is not None:
             last = np.full(len(columns), start_price)

@@ -142,13 +142,31 @@ class Total(Node):
     Evaluates ``term`` once for every calendar day from ``start`` to ``end``
     (both included), with the date-valued name ``day`` bound to that day, and
     adds the results (``mode`` total), or takes the least or greatest of them.
+    Written ``total TERM for each KEY in MAP``, it binds ``day`` (then the key's name) to each
+    key of ``keys`` that has a value of its own, in order, and has no ``start`` or ``end``.
+
+    ``total TERM for each P among holders where COND`` (``among`` is ``holders``,
+    ``start`` and ``end`` are None) binds the party-valued name ``day`` to each
+    party of the run instead, and keeps those for which ``where``, if given, holds.
     """
 
     mode: str
     term: str
     day: str
-    start: Node
-    end: Node
+    start: Node | None
+    end: Node | None
+    keys: Node | None = None
+    among: str | None = None
+    where: Node | None = None
+
+
+@dataclass(eq=False)
+class AsOf(Node):
+    """``X as of D``: ``operand`` evaluated on the state of the run as it stood at the end of
+    the day ``date`` (a record date), not on the state of the day evaluated."""
+
+    operand: Node
+    date: Node
 
 
 def children(node: Node) -> list[Node]:
@@ -165,11 +183,22 @@ def children(node: Node) -> list[Node]:
         return [node.condition, node.then, node.otherwise]
     if isinstance(node, Index):
         return [node.target, node.index]
+    if isinstance(node, AsOf):
+        return [node.operand, node.date]
     if isinstance(node, Call):
         return [*node.args, *(k.value for k in node.keywords)]
     if isinstance(node, Total):
-        return [node.start, node.end]
+        return [n for n in (node.start, node.end, node.keys, node.where) if n is not None]
     return []
+
+
+def keyed(node: Node) -> tuple[Node, list[Node]]:
+    """What ``node`` indexes and the keys it gives, outermost first: ``x[a][b]`` is ``x``, [a, b]."""
+    keys: list[Node] = []
+    while isinstance(node, Index):
+        keys.insert(0, node.index)
+        node = node.target
+    return node, keys
 
 
 def walk(node: Node) -> Iterator[Node]:

@@ -39,8 +39,11 @@ from .literals import parse_date, parse_money, parse_number, parse_percent, pars
 #: Words of the language, which cannot name a term.
 RESERVED = frozenset({
     "if", "then", "else", "and", "or", "not", "true", "false", "round", "per", "share", "total",
-    "least", "greatest", "for", "each", "from", "through",
+    "least", "greatest", "for", "each", "from", "through", "in", "as", "of", "among", "where",
 })
+
+#: What ``for each P among ...`` ranges over: the parties of the run.
+PARTY_SETS = ("holders",)
 
 
 @lru_cache(maxsize=1)
@@ -153,6 +156,16 @@ class _ToAst:
     def total(self, meta: Any, c: list[Any]) -> ast.Node:
         return ast.Total(_span(meta), str(c[0]), str(c[1]), str(c[2]), c[3], c[4])
 
+    def total_in(self, meta: Any, c: list[Any]) -> ast.Node:
+        return ast.Total(_span(meta), str(c[0]), str(c[1]), str(c[2]), None, None, keys=c[3])
+
+    def total_among(self, meta: Any, c: list[Any]) -> ast.Node:
+        if str(c[3]) not in PARTY_SETS:
+            raise FormulaSyntaxError(f"'among' takes {' or '.join(PARTY_SETS)} (the parties of the run), "
+                                     f"not {str(c[3])!r}", c[3].start_pos)
+        return ast.Total(_span(meta), str(c[0]), str(c[1]), str(c[2]), None, None,
+                         among=str(c[3]), where=c[4])
+
     def true(self, meta: Any, c: list[Token]) -> ast.Node:
         return self._literal(meta, True, BOOLEAN)
 
@@ -192,6 +205,9 @@ class _ToAst:
 
     def index(self, meta: Any, c: list[ast.Node]) -> ast.Node:
         return ast.Index(_span(meta), c[0], c[1])
+
+    def as_of(self, meta: Any, c: list[ast.Node]) -> ast.Node:
+        return ast.AsOf(_span(meta), c[0], c[1])
 
     def call(self, meta: Any, c: list[Any]) -> ast.Node:
         function, *arguments = c

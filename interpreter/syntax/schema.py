@@ -73,6 +73,12 @@ def _describe(doc: YamlDoc, error: ValidationError) -> list[Diagnostic]:
         expected = ", ".join(sorted(allowed)) or "none"
         return [doc.diagnostic((*where, k), f"{label}: unknown key {k!r} (expected: {expected})",
                                key=True) for k in extra]
+    if error.validator == "dependencies" and isinstance(error.instance, dict):
+        schema_of = error.schema if isinstance(error.schema, dict) else {}
+        needed: dict[str, list[str]] = schema_of.get("dependencies", {})
+        return [doc.diagnostic((*where, k), f"{k}: only a file that joins documents has it (give documents:)",
+                               key=True) for k, needs in needed.items()
+                if k in error.instance and any(n not in error.instance for n in needs)]
     if "propertyNames" in error.schema_path:
         bad = str(error.instance)
         return [doc.diagnostic((*where, bad), f"{bad!r} is not a valid name: use lower_snake_case "
