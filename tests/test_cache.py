@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from support import CONTRACTS, ROOT, SERIES_B, SMALL_MARKET, Run, values
 
-from interpreter import calendar, pipeline
+from interpreter import cache, calendar, pipeline
 from interpreter.calendar import BusinessCalendar
 from interpreter.evaluate.market import load_market
 from interpreter.link import loader, reuse
@@ -154,6 +154,22 @@ def test_a_changed_file_or_body_is_read_again(contract: Callable[..., Path], tmp
     assert values(variant, "twice") == {"twice": 132}  # $11 × 3 × 4
     no_loading(monkeypatch)
     assert values(variant, "twice") == {"twice": 132}  # now from the cache
+
+
+def test_a_program_is_read_from_the_cache_once_in_a_process(contract: Callable[..., Path], cache_dir: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    body = contract(BODY)
+    pipeline.load_checked(str(body))  # made, and kept in the cache
+    read = pipeline.load_checked(str(body))  # read from it
+    kinds: list[str] = []
+    load = cache.load
+    monkeypatch.setattr(cache, "load", lambda kind, name: kinds.append(kind) or load(kind, name))
+    # Every scenario naming it shares the one read (clause test of many), its files checked again.
+    assert pipeline.load_checked(str(body)) is read and kinds == []
+    body.write_text(body.read_text().replace("value: $10", "value: $11"), encoding="utf-8")
+    changed = pipeline.load_checked(str(body))  # looked up in the cache (and made again)
+    assert changed is not read and kinds[0] == "programs"
+    assert values(body, "fee") == {"fee": 33}  # $11 × 3
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05\x95garbage"])
