@@ -23,17 +23,20 @@ def decimal_text(value: Fraction, places: int = REPEATING_PLACES) -> tuple[str, 
     ``places`` decimal places (and the flag is False).
     """
     den = value.denominator
-    for prime in (2, 5):
-        while den % prime == 0:
-            den //= prime
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
     exact = den == 1
-    digits = 0
-    if exact:
-        while (value * 10**digits).denominator != 1:
-            digits += 1
+    if exact:  # 10**digits is a multiple of the denominator, 2**twos × 5**fives, from max(twos, fives)
+        digits = max(twos, fives)
+        scaled = value.numerator * 10**digits // value.denominator
     else:
         digits = places
-    scaled = round(value * 10**digits)
+        scaled = round(value * 10**digits)
     sign = "-" if scaled < 0 else ""
     whole, frac = divmod(abs(scaled), 10**digits)
     text = f"{sign}{whole}" + (f".{frac:0{digits}d}" if digits else "")

@@ -63,8 +63,10 @@ def ensure_stack() -> None:
 def too_large(value: object) -> bool:
     """Whether ``value`` is a number whose numerator or denominator has more than
     ``MAX_VALUE_DIGITS`` digits."""
-    return isinstance(value, Fraction) and (abs(value.numerator) >= _VALUE_BOUND
-                                            or value.denominator >= _VALUE_BOUND)
+    # Checked after every operation: the slots, not the properties (a call each), and the class
+    # first (a value of a formula is a Fraction, never one of a subclass).
+    return value.__class__ is Fraction and (value._denominator >= _VALUE_BOUND  # type: ignore[attr-defined]
+                                            or abs(value._numerator) >= _VALUE_BOUND)  # type: ignore[attr-defined]
 
 
 #: What a value past MAX_VALUE_DIGITS is told.

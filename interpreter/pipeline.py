@@ -95,7 +95,20 @@ def _entry(path: str) -> str:
 
 def _cached(path: str) -> Program | None:
     """The checked program of ``path`` from the cache, if every file it was read from is unchanged."""
-    entry = cache.load("programs", _entry(path))
+    name, here = _entry(path), cache.folder()
+    if here is not None:  # read already in this process from this cache: its files checked again
+        program = _valid(path, _READ.get((str(here), name)))
+        if program is not None:
+            return program
+    entry = cache.load("programs", name)
+    program = _valid(path, entry)
+    if program is not None and here is not None:
+        _READ[(str(here), name)] = entry
+    return program
+
+
+def _valid(path: str, entry: object) -> Program | None:
+    """The program of a cache entry for ``path``, if every file it was read from is unchanged."""
     if not (isinstance(entry, tuple) and len(entry) == 2):
         return None
     reads, program = entry
@@ -109,6 +122,11 @@ def _cached(path: str) -> Program | None:
         except ClauseError:
             return None
     return program
+
+
+#: The entries read from the cache in this process, by cache folder and entry: a program is read
+#: once for all the scenarios naming it (``clause test`` of many), and shared by them.
+_READ: dict[tuple[str, str], tuple[Reads, Program]] = {}
 
 
 def _keep(path: str, reads: dict[str, str], program: Program) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from support import CONTRACTS, ROOT, SERIES_B, SMALL_MARKET, Run, values
 
-from interpreter import calendar, pipeline
+from interpreter import cache, calendar, pipeline
 from interpreter.calendar import BusinessCalendar
 from interpreter.evaluate.market import load_market
 from interpreter.link import loader, reuse
@@ -106,11 +106,42 @@ def test_a_warm_eval_imports_neither_parser_nor_yaml_nor_schemas_nor_holidays(ca
     assert warm.stdout == "conversion_shares = 206,053 shares\n[]\n"
     assert warm.stderr == "[]\n"
     assert "'dataclasses'" in cold.stderr  # a cold run checks the program: it makes dataclasses
-    # A contract not in the cache is read and checked, but its calendars' names and holidays are.
+    # A contract not in the cache is read and checked, but its calendars' names and holidays are,
+    # and so is its text's verdict of the schema (the same text at another path).
     for name in ("series_b_certificate.yaml", "preferred_certificate_body.yaml"):
         (tmp_path / name).write_bytes((CONTRACTS / name).read_bytes())
     copy = run("eval", tmp_path / "series_b_certificate.yaml", *EVAL[2:])
-    assert copy.stdout == "conversion_shares = 206,053 shares\n['jsonschema', 'lark', 'yaml']\n"
+    assert copy.stdout == "conversion_shares = 206,053 shares\n['lark', 'yaml']\n"
+
+
+def test_a_warm_run_reads_its_scenario_from_the_cache(cache_dir: Path, tmp_path: Path) -> None:
+    # Whole processes: the first validates the scenario and keeps its data, the second reads it
+    # back, importing neither PyYAML nor the schema's library (nor Lark, nor holidays).
+    code = ("import sys; from interpreter.cli import main; code = main(sys.argv[1:]); print(sorted("
+            "{m.split('.')[0] for m in sys.modules} & {'lark', 'yaml', 'jsonschema', 'holidays'}), code)")
+    example = (ROOT / "examples" / "scenarios" / "01-conversion-after-variable-pricing.yaml").read_text()
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(example.replace("../../contracts/", f"{CONTRACTS}/").replace(
+        "../closing-bids", f"{ROOT / 'examples'}/closing-bids"), encoding="utf-8")
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code, "run", str(scenario), "--allow-path", str(ROOT)],
+                              cwd=ROOT, capture_output=True, text=True, check=True,
+                              env={**os.environ, "CLAUSE_CACHE_DIR": str(cache_dir)})
+
+    cold, warm = run(), run()
+    assert cold.stdout.endswith("['holidays', 'jsonschema', 'lark', 'yaml'] 0\n")
+    assert warm.stdout == cold.stdout.replace("['holidays', 'jsonschema', 'lark', 'yaml'] 0", "[] 0")
+    assert "conversion_shares = 206,053 shares" in warm.stdout  # the README's figure
+    assert len(entries(cache_dir, "documents")) == 3  # the scenario, the contract, the body it extends
+    # Valid for the schema, wrong for the contract (no such holder): the error at its line and
+    # column, from the text read again for its positions, as a cold run places it.
+    scenario.write_text(scenario.read_text().replace("certificates_delivered, holder: CC Investments",
+                                                     "certificates_delivered, holder: Nobody"))
+    cold, warm = run(), run()
+    assert cold.stdout == "['jsonschema', 'yaml'] 1\n" and warm.stdout == "['yaml'] 1\n"
+    assert warm.stderr == cold.stderr == (f"{scenario}:12:63: error: unknown holder 'Nobody' (holders: "
+                                          "CC Investments)\n")
 
 
 def test_a_changed_file_or_body_is_read_again(contract: Callable[..., Path], tmp_path: Path, cache_dir: Path,
@@ -128,6 +159,22 @@ def test_a_changed_file_or_body_is_read_again(contract: Callable[..., Path], tmp
     assert values(variant, "twice") == {"twice": 132}  # $11 × 3 × 4
     no_loading(monkeypatch)
     assert values(variant, "twice") == {"twice": 132}  # now from the cache
+
+
+def test_a_program_is_read_from_the_cache_once_in_a_process(contract: Callable[..., Path], cache_dir: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    body = contract(BODY)
+    pipeline.load_checked(str(body))  # made, and kept in the cache
+    read = pipeline.load_checked(str(body))  # read from it
+    kinds: list[str] = []
+    load = cache.load
+    monkeypatch.setattr(cache, "load", lambda kind, name: kinds.append(kind) or load(kind, name))
+    # Every scenario naming it shares the one read (clause test of many), its files checked again.
+    assert pipeline.load_checked(str(body)) is read and kinds == []
+    body.write_text(body.read_text().replace("value: $10", "value: $11"), encoding="utf-8")
+    changed = pipeline.load_checked(str(body))  # looked up in the cache (and made again)
+    assert changed is not read and kinds[0] == "programs"
+    assert values(body, "fee") == {"fee": 33}  # $11 × 3
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05\x95garbage"])

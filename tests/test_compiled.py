@@ -212,9 +212,86 @@ def test_one_evaluator_per_event_and_one_trading_calendar_per_run(monkeypatch: p
     assert made["TradingCalendar"] == 1
     monkeypatch.setattr(Engine, "_fire", counted)
     run_scenario(scenario)
-    # The conversion notice has five clauses, the issuance an effect for each of the two holders,
-    # the close of each day clauses that rarely apply: one evaluator for each event, whatever its
-    # clauses. The market data's one trading calendar serves them all.
+    # The conversion notice has five clauses, the issuance an effect for each of the two holders:
+    # one evaluator for each event, whatever its clauses. The close of each day has clauses that
+    # rarely apply: none on a day when nothing their conditions read has changed since they last
+    # did not (the close of a trading day reads the day: one each day). The market data's one
+    # trading calendar serves them all.
     assert {"conversion_notice", "issuance", "trading_day_close"} <= set(per_event)
-    assert all(counts == {1} for counts in per_event.values()), per_event
+    every = {name for name, event in scenario.programs[0].events.items() if event.every}
+    assert all(counts == {1} for name, counts in per_event.items() if name not in every), per_event
+    assert per_event["day_close"] == per_event["business_day_close"] == {0, 1}
+    assert per_event["trading_day_close"] == {1}
     assert made["TradingCalendar"] == 1  # the second run too
+
+
+DAILY = """provisions:
+  T 1:
+    inputs:
+      event_date: {type: date, description: the day}
+    state:
+      armed: {type: boolean, initial: false, description: counting has started}
+      ticks: {type: count, initial: 0, description: the days counted (up to three)}
+      dated: {type: count, initial: 0, description: the days the fifth of July closed}
+    events:
+      hello: {date: event_date, description: nothing happens}
+      arm: {date: event_date, description: counting starts}
+      tick: {date: event_date, every: day, description: the close of each day}
+    clauses:
+      arming:
+        on: arm
+        effects:
+          - raise: armed
+        text: counting starts
+      counting:
+        on: tick
+        when: armed and ticks < 3
+        effects:
+          - increase: ticks
+            by: 1
+        text: up to three days are counted
+"""
+#: A clause of the close of each day that reads the day.
+FIFTH = """\
+      on_the_fifth:
+        on: tick
+        when: event_date = 1999-07-05
+        effects:
+          - increase: dated
+            by: 1
+        text: the fifth of July
+"""
+
+
+def test_an_event_of_every_day_is_skipped_only_while_what_its_conditions_read_is_unchanged(
+        contract, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # counting reads armed and ticks only; on_the_fifth reads the day, so the close of each day
+    # is evaluated every day, and counting, without it, would be skipped while nothing changes.
+    path = contract(DAILY)
+    both = contract(DAILY + FIFTH, name="both.yaml")
+    made: Counter[str] = Counter()
+    init = Evaluator.__init__
+
+    def counted(self: Evaluator, *args: Any) -> None:
+        made["evaluators"] += 1
+        init(self, *args)
+    monkeypatch.setattr(Evaluator, "__init__", counted)
+    for program, evaluated in ((path, 5), (both, 10)):
+        scenario = tmp_path / f"s-{program.stem}.yaml"
+        scenario.write_text(f"title: t\ncontracts: [{program}]\nas_of: 1999-07-10\nevents:\n"
+                            "  - {date: 1999-07-01, event: hello}\n  - {date: 1999-07-04, event: arm}\n",
+                            encoding="utf-8")
+        made.clear()
+        run = run_scenario(load_scenario(scenario))
+        # Armed on 07-04, before that day's close: counted on 07-04, 07-05 and 07-06, then
+        # ticks < 3 is false.
+        assert run.state["ticks"] == 3
+        assert [r.occurrence.date.day for r in run.results if "counting" in r.clauses] == [4, 5, 6]
+        if program == both:
+            assert run.state["dated"] == 1
+        # Alone, counting is evaluated on 07-01 (not armed: nothing fires), skipped on 07-02 and
+        # 07-03, evaluated on 07-04 (armed changed), 07-05 and 07-06 (ticks changed) and 07-07
+        # (ticks is 3: nothing fires), then skipped to 07-10: five evaluators for the close of a
+        # day, besides the initial state's and the arm event's. Beside on_the_fifth, which reads
+        # the day: one on each of the ten days.
+        assert made["evaluators"] - 2 == evaluated, made

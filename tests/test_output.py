@@ -7,12 +7,16 @@ import os
 import stat
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from support import PROVISION, ROOT, definitions
 
 from interpreter import files
+from interpreter.display import decimal_text
 
 #: Commands whose output goes through sets and dicts of names: diagnostics of several kinds,
 #: lint's findings across documents, a deal's run and a derivation.
@@ -73,3 +77,20 @@ def test_a_file_that_fails_to_be_written_is_left_as_it_was(tmp_path: Path,
         files.write_atomically(target, "after\n" * 100_000)
     assert target.read_text() == "before\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+def test_decimal_text_by_hand() -> None:
+    assert decimal_text(Fraction(603, 100)) == ("6.03", True)
+    assert decimal_text(Fraction(-1, 8)) == ("-0.125", True)  # 2³: three places
+    assert decimal_text(Fraction(5)) == ("5", True)
+    assert decimal_text(Fraction(1, 3)) == ("0.33333333333333333333", False)  # twenty places, rounded
+    assert decimal_text(Fraction(-2, 3)) == ("-0.66666666666666666667", False)
+
+
+@given(st.integers(-10**30, 10**30), st.integers(0, 40), st.integers(0, 40))
+def test_a_terminating_decimal_is_written_in_full_with_no_digit_more(numerator: int, twos: int,
+                                                                     fives: int) -> None:
+    value = Fraction(numerator, 2**twos * 5**fives)
+    text, exact = decimal_text(value)
+    assert exact and Fraction(text) == value
+    assert "." not in text or not text.endswith("0")

@@ -102,6 +102,9 @@ class Compiled:
             ({}, {}), ({}, {}))
         #: Inline or not, by term: how the evaluator computes it (see ``Evaluator._compute``).
         self.computers: tuple[dict[str, Closure], ...] = ({}, {})
+        #: Inline or not, a formula of no term's whole closure, by formula (kept, so that its id is
+        #: not reused): a clause's formulas are evaluated at each event.
+        self.formulas: tuple[dict[int, tuple[Formula, Closure]], ...] = ({}, {})
 
     def closure(self, formula: Formula, node: ast.Node | None = None, owner: Term | None = None,
                 inline: bool = False) -> Closure:
@@ -126,6 +129,10 @@ class Compiled:
         if found is None:
             found = self._reads[name] = frozenset(reachable(name, self._graph) | {name})
         return found
+
+    def formula_reads(self, formula: Formula) -> frozenset[str]:
+        """Every name the value of a formula of no term (a clause's condition) depends on."""
+        return frozenset().union(*(self.reads(name) for name in _node_names(formula.node)))
 
     def dependents(self, names: frozenset[str]) -> frozenset[str]:
         """The terms whose value may change when those of ``names`` do: they and every term
@@ -195,16 +202,20 @@ def _rebinds(node: ast.Node) -> list[str]:
 
 
 def _names(term: Term) -> set[str]:
-    """The names ``term``'s formulas read: names, terms called with rebound names, daily totals."""
+    """The names ``term``'s formulas read."""
+    return set().union(*(_node_names(formula.node) for formula in term.formulas()))
+
+
+def _node_names(tree: ast.Node) -> set[str]:
+    """The names a formula's tree reads: names, terms called with rebound names, daily totals."""
     found: set[str] = set()
-    for formula in term.formulas():
-        for node in ast.walk(formula.node):
-            if isinstance(node, ast.Name):
-                found.add(node.name)
-            elif isinstance(node, ast.Call) and node.function not in _BUILTINS:
-                found.add(node.function)
-            elif isinstance(node, ast.Total):
-                found.update((node.term, node.day))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.name)
+        elif isinstance(node, ast.Call) and node.function not in _BUILTINS:
+            found.add(node.function)
+        elif isinstance(node, ast.Total):
+            found.update((node.term, node.day))
     return found
 
 
@@ -241,6 +252,8 @@ def _name(node: ast.Name, site: _Site) -> Closure:
     value = site.constants.constant(name) if site.constants else UNSET
     if value is not UNSET:
         return lambda ev, b: value
+    if site.constants:  # inline: only an evaluator without derivations runs it, and get is its lookup
+        return lambda ev, b: ev.lookup(name, b)
     return lambda ev, b: ev.get(name, b)
 
 
@@ -462,6 +475,8 @@ def _call(node: ast.Call, site: _Site) -> Closure:
     if implementation is None:  # a term, with some of its names rebound
         function, names = node.function, tuple(k.name for k in node.keywords)
         values = [_compile(k.value, site) for k in node.keywords]
+        if site.constants:  # see _name
+            return lambda ev, b: ev.lookup(function, _bind(b, names, [v(ev, b) for v in values]))
         return lambda ev, b: ev.get(function, _bind(b, names, [v(ev, b) for v in values]))
     fail, step = site.fail(node), _step(node, site, _DETAILS.get(node.function))
 
@@ -495,6 +510,7 @@ def _total(node: ast.Total, site: _Site) -> Closure:
     assert node.start is not None and node.end is not None  # the grammar gives a period both ends
     start, end, fail = _compile(node.start, site), _compile(node.end, site), site.fail(node)
     term, day_name, mode, accumulated = node.term, (node.day,), node.mode, _accumulation(node, site)
+    inline = site.constants is not None  # see _name
 
     def total(ev: Evaluator, b: Bindings) -> Fraction:
         first: dt.date = start(ev, b)
@@ -505,7 +521,8 @@ def _total(node: ast.Total, site: _Site) -> Closure:
         found: list[Fraction] = []
         day = first
         while day <= last:
-            found.append(ev.peek(term, _bind(b, day_name, [day])))
+            bound = _bind(b, day_name, [day])
+            found.append(ev.lookup(term, bound) if inline else ev.peek(term, bound))
             day += dt.timedelta(days=1)
         return accumulated(ev, found, f"over an empty period ({first.isoformat()} to {last.isoformat()})")
     return total
@@ -607,14 +624,30 @@ def _select(ev: Evaluator, args: list[Any], fail: Fail, highest: bool) -> list[F
     values = _values(ev, values)
     if count.denominator != 1 or not 0 < count <= len(values):
         raise fail(f"cannot take the {count} {'highest' if highest else 'lowest'} of {len(values)} values")
-    return sorted(values, reverse=highest)[: int(count)]
+    scale = _common_denominator(values)
+    if scale is None:
+        return sorted(values, reverse=highest)[: int(count)]
+    # The same order as the fractions' (stable, as sorted is): each one's numerator over the
+    # common denominator, an integer, which compares without Fraction's generic comparison.
+    return sorted(values, key=lambda v: v.numerator * (scale // v.denominator), reverse=highest)[: int(count)]
+
+
+def _common_denominator(values: list[Any]) -> int | None:
+    """The least common denominator of ``values`` when all are fractions (None otherwise)."""
+    if not all(v.__class__ is Fraction for v in values):
+        return None
+    return math.lcm(*(v.denominator for v in values))
 
 
 def _average(ev: Evaluator, args: list[Any], fail: Fail) -> Fraction:
     values = _values(ev, args[0])
     if not values:
         raise fail("the average of no values is undefined")
-    return sum(values, Fraction(0)) / len(values)
+    scale = _common_denominator(values)
+    if scale is None:
+        return sum(values, Fraction(0)) / len(values)
+    # The same exact value, made once over the common denominator rather than term by term.
+    return Fraction(sum(v.numerator * (scale // v.denominator) for v in values), scale * len(values))
 
 
 def _numeric(function: str) -> Callable[[Evaluator, list[Any], Fail], Fraction]:

@@ -92,9 +92,11 @@ class Evaluator:
                                                 if env.market else None)
         self._inline = not derivations and self._compiled.may_be_constant.isdisjoint(env.given)
         self._computers = self._compiled.computers[self._inline]
+        self._formulas = self._compiled.formulas[self._inline]
         self._memo: dict[str, Any] = {}  # by term: without bindings, a value, or with derivations a record
         self._bound: dict[str, dict[Bindings, Any]] = {}  # by term, then by the bindings in force
         self._active: list[Record] = []
+        self._given, self._read, self._terms = env.given, env.read, program.terms
         self._past: dict[dt.date, Evaluator] = {}  # by day: an evaluator of the state at its end
 
     # -- terms -------------------------------------------------------------
@@ -104,7 +106,7 @@ class Evaluator:
         derivations, one of its value and origin only."""
         term = self.program.terms[name]
         if not self.derivations:
-            value = self._lookup(name, bindings)
+            value = self.lookup(name, bindings)
             return Record(term, bindings, value, *self._origin(term, bindings))
         memo = self._bound.setdefault(name, {}) if bindings else None
         found = memo.get(bindings) if memo is not None else self._memo.get(name)
@@ -132,7 +134,7 @@ class Evaluator:
     def get(self, name: str, bindings: Bindings) -> Any:
         """The value of term ``name`` read by a formula; with derivations, a use it lists."""
         if not self.derivations:
-            return self._lookup(name, bindings)
+            return self.lookup(name, bindings)
         rec = self.record(name, bindings)
         if self._active:
             self._active[-1].uses.append(rec)
@@ -141,17 +143,24 @@ class Evaluator:
     def peek(self, name: str, bindings: Bindings) -> Any:
         """The value of term ``name`` read by a formula, and not listed among its uses (each
         day of a daily total)."""
-        return self._lookup(name, bindings) if not self.derivations else self.record(name, bindings).value
+        return self.lookup(name, bindings) if not self.derivations else self.record(name, bindings).value
 
     def formula_value(self, formula: Formula, node: ast.Node | None = None, bindings: Bindings = ()) -> Any:
         """The value of a formula that belongs to no term (a clause's condition or effect),
         or of one of its sub-expressions ``node``, with ``bindings`` in force."""
+        if node is None:  # the whole formula: its closure found by the formula alone
+            found = self._formulas.get(id(formula))
+            if found is None or found[0] is not formula:
+                found = self._formulas[id(formula)] = (formula, self._compiled.closure(formula,
+                                                                                       inline=self._inline))
+            return found[1](self, bindings)
         return self._compiled.closure(formula, node, inline=self._inline)(self, bindings)
 
     def set_state(self, values: Mapping[str, Any]) -> None:
         """New values of state (or of what is owed) while the evaluator is in use: the terms
-        that read them are forgotten, and computed again when asked for."""
-        self.env.state.update(values)
+        that read them are forgotten, and computed again when asked for. The environment's state
+        is replaced, not changed: whoever gave it (the engine, for each event) keeps its own."""
+        self.env.state = {**self.env.state, **values}
         stale = self._compiled.dependents(frozenset(values))
         for memo in (self._memo, self._bound):
             if len(stale) > len(memo):
@@ -187,8 +196,9 @@ class Evaluator:
         if self._active:
             self._active[-1].steps.append(Step(text, value, type_, detail))
 
-    def _lookup(self, name: str, bindings: Bindings) -> Any:
-        """The value of ``name``, memoised under the bindings it reads."""
+    def lookup(self, name: str, bindings: Bindings) -> Any:
+        """The value of term ``name`` read by a formula, memoised under the bindings it reads; for an
+        evaluator without derivations, what ``get`` does (its inline closures call it directly)."""
         if bindings:
             reads = self._compiled.reads(name)
             bindings = tuple([kv for kv in bindings if kv[0] in reads])
@@ -198,22 +208,31 @@ class Evaluator:
                     memo = self._bound[name] = {}
                 found = memo.get(bindings, UNSET)
                 if found is UNSET:
-                    found = memo[bindings] = self._value(self.program.terms[name], bindings)
+                    found = memo[bindings] = self._value(self._terms[name], bindings)
                 return found
         found = self._memo.get(name, UNSET)
         if found is UNSET:
-            found = self._memo[name] = self._value(self.program.terms[name], ())
+            found = self._memo[name] = self._value(self._terms[name], ())
         return found
 
     def _value(self, term: Term, bindings: Bindings) -> Any:
-        if self.env.read is not None and not self.derivations:  # record() has added it
-            self.env.read.add(term.name)
+        name = term.name
+        if self._read is not None and not self.derivations:  # record() has added it
+            self._read.add(name)
         for bound, value in bindings:
-            if bound == term.name:
+            if bound == name:
                 return value
-        if term.name in self.env.given:
-            return self.env.given[term.name]
+        if name in self._given:
+            return self._given[name]
         return self._compute(term, bindings)
+
+    def _compute(self, term: Term, bindings: Bindings) -> Any:
+        """The value of ``term`` when nothing binds or gives it: by its kind, which the program's
+        computer for it has worked out once."""
+        computer = self._computers.get(term.name)
+        if computer is None:
+            computer = self._computers[term.name] = self._computer(term)
+        return computer(self, bindings)
 
     def _origin(self, term: Term, bindings: Bindings) -> tuple[str, str | None]:
         """How the term gets its value here, and the reading chosen for an interpretation."""
@@ -230,14 +249,6 @@ class Evaluator:
         if term.kind == INTERPRETATION:
             return "interpretation", self.env.choices.get(term.name, term.default_choice or "")
         return _ORIGINS.get(term.kind, "formula"), None
-
-    def _compute(self, term: Term, bindings: Bindings) -> Any:
-        """The value of ``term`` when nothing binds or gives it: by its kind, which the program's
-        computer for it has worked out once."""
-        computer = self._computers.get(term.name)
-        if computer is None:
-            computer = self._computers[term.name] = self._computer(term)
-        return computer(self, bindings)
 
     def _computer(self, term: Term) -> Closure:
         name, kind = term.name, term.kind

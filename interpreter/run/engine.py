@@ -24,6 +24,7 @@ from typing import Any
 from ..calendar import business_calendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..display import human
+from ..evaluate.compiler import UNSET, compiled
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.history import StateHistory
 from ..evaluate.trace import Bindings, Record
@@ -36,6 +37,7 @@ from ..link.program import (
     Effect,
     Formula,
     Program,
+    Requirement,
     impossible_value,
 )
 from ..syntax import ast
@@ -199,8 +201,15 @@ class Engine:
         self._effects: dict[int, _Formulas] = {}  # by effect
         self._seen_now: dict[str, Any] | None = None  # _seen(), until state or what is owed changes
         self._state_now: dict[str, Any] | None = None  # a copy of the state, until it changes
+        self._facts: dict[int, dict[str, Any]] = {}  # the scenario's facts each program reads
+        self._origins: dict[tuple[int, tuple[str, ...]], dict[str, str]] = {}  # see _evaluator
+        #: By program and event of every day: what its conditions read, when they read nothing the
+        #: day binds (None: they do), and the values of those names when nothing fired (see _idle).
+        self._conditions: dict[tuple[int, str], tuple[str, ...] | None] = {}
+        self._quiet: dict[tuple[int, str], tuple[Any, ...]] = {}
         self.history = StateHistory({})  # the state after each occurrence, for ``as of``
         self._now: Occurrence | None = None  # the occurrence being processed
+        self._parties = tuple(scenario.holders)  # for ``among holders``
 
     def run(self) -> RunResult:
         """Process every event up to ``as_of`` and return what happened."""
@@ -349,7 +358,20 @@ class Engine:
     def _evaluator(self, program: Program, bound: dict[str, Any], today: dt.date | None = None) -> Evaluator:
         """An evaluator of ``program`` with the scenario's facts, ``bound`` (an event's fields)
         and the state as it is now, on ``today`` (the state of the days before it, for ``as of``)."""
-        env = run_environment(self.scenario, program, self._seen(), bound, self.read, self.history, today)
+        facts = self._facts.get(id(program))
+        if facts is None:
+            facts = self._facts[id(program)] = {k: v for k, v in self.scenario.facts.items()
+                                                if k in program.terms}
+        key = (id(program), tuple(bound))
+        origins = self._origins.get(key)
+        if origins is None:  # the same for every event of a kind: an evaluator only reads them
+            origins = self._origins[key] = {**dict.fromkeys(facts, "scenario fact"),
+                                            **dict.fromkeys(bound, "from the event")}
+        # The state as it is: an evaluator told of a change makes its own copy (see set_state).
+        env = Environment(given={**facts, **bound}, choices=self.scenario.choices,
+                          market=self.scenario.market, state=self._seen(), origins=origins,
+                          read=self.read, history=self.history, today=today,
+                          others=self.scenario.others, parties=self._parties)
         return Evaluator(program, env, self.derivations)
 
     def _seen(self) -> dict[str, Any]:
@@ -424,27 +446,67 @@ class Engine:
             fields = declared.fields if declared else {}
             bound = {name: v for k, v in occurrence.fields.items() for name in fields.get(k, [k])}
             bound.update(dict.fromkeys(declared.date_inputs if declared else [], occurrence.date))
+            idle = (id(program), occurrence.name) if every else None
+            if idle is not None and self._idle(idle, program, requirements, clauses, bound):
+                continue
             evaluator = self._evaluator(program, bound, occurrence.date)
             for requirement in requirements:
-                with self._located(f", checking {occurrence.name} of {occurrence.date.isoformat()}"):
+                try:
                     met = evaluator.formula_value(requirement.condition)
+                except EvaluationError as exc:  # the context is written only for a failure
+                    raise _located(exc, f", checking {occurrence.name} of "
+                                        f"{occurrence.date.isoformat()}") from None
                 if not met:
                     self._impossible(occurrence, f"{requirement.message} "
                                                  f"({' '.join(requirement.condition.text.split())} is false)")
+            applied = len(result.clauses)
             for clause in clauses:
                 try:
                     self._apply(evaluator, program, clause, occurrence, result)
                 except EvaluationError as exc:  # the context is written only for a failure
                     raise _located(exc, f", applying clause {clause.name} on {occurrence.name} of "
                                         f"{occurrence.date.isoformat()}") from None
+            if idle is not None:
+                self._rest(idle, len(result.clauses) == applied)
         # An event of every day is reported on the days its clauses change something, not on each.
         quiet = every and self._marks() == before
         if (result.clauses and not quiet) or occurrence.index is not None:
             self.results.append(result)
 
+    def _idle(self, key: tuple[int, str], program: Program, requirements: list[Requirement],
+              clauses: list[Clause], bound: dict[str, Any]) -> bool:
+        """Whether an event of every day (``key``: program and event) would do nothing again, as it
+        did last time: its requirements held and no clause's condition did, and nothing those
+        formulas read has changed since. They read the state, what is owed, the facts, readings,
+        market data and the day's bound names, and formulas compute the same values from the same
+        values: when they read nothing the day binds, and each name of the state or of what is owed
+        they read holds the very value it held then, they hold and do not hold as they did."""
+        if key not in self._conditions:
+            formulas = [r.condition for r in requirements] + [c.when for c in clauses]
+            reads: frozenset[str] = frozenset()
+            if all(f is not None for f in formulas):  # a clause without a condition always applies
+                reads = frozenset().union(*(compiled(program).formula_reads(f) for f in formulas if f))
+            self._conditions[key] = (tuple(sorted(reads)) if reads and reads.isdisjoint(bound)
+                                     else None)
+        names, last = self._conditions[key], self._quiet.get(key)
+        if names is None or last is None:
+            return False
+        seen = self._seen()
+        return all(seen.get(name, UNSET) is value for name, value in zip(names, last, strict=True))
+
+    def _rest(self, key: tuple[int, str], quiet: bool) -> None:
+        """After an event of every day: when no clause applied, what its conditions read (see _idle)."""
+        names = self._conditions[key]
+        if quiet and names is not None:
+            seen = self._seen()
+            self._quiet[key] = tuple(seen.get(name, UNSET) for name in names)
+        else:
+            self._quiet.pop(key, None)
+
     def _marks(self) -> tuple[int, int, int, dict[str, Any]]:
-        """What an event can change: obligations, flags, the schedule and the state."""
-        return len(self.obligations), len(self.flags), self._sequence, dict(self.state)
+        """What an event can change: obligations, flags, the schedule and the state (the same copy
+        of it until it changes)."""
+        return len(self.obligations), len(self.flags), self._sequence, self._state_copy()
 
     def _apply(self, evaluator: Evaluator, program: Program, clause: Clause, occurrence: Occurrence,
                result: Result) -> None:

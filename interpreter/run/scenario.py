@@ -32,8 +32,8 @@ from ..link.program import (
 )
 from ..pipeline import load_checked
 from ..syntax import ast
+from ..syntax.formula_errors import FormulaSyntaxError
 from ..syntax.literals import literal_formula, parse_date
-from ..syntax.parser import FormulaSyntaxError, parse_formula
 from ..syntax.schema import load_checked_yaml
 from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import DATE, PARTY, TEXT, Enum, PartyMap, Type, held_keys, held_value, map_levels
@@ -130,7 +130,11 @@ def read_value(text: Any, type_: Type) -> Any:
     if isinstance(text, bool):
         text = "true" if text else "false"
     written = str(text)
-    node = literal_formula(written) or parse_formula(written)  # a plain literal needs no grammar
+    node = literal_formula(written)  # a plain literal needs no grammar
+    if node is None:
+        from ..syntax.parser import parse_formula
+
+        node = parse_formula(written)
     if ast.signed_literal(node) is None:
         raise ValueError(f"expected a single value, not {text!r}")
     problem = value_problem(node, type_, written, coerce=True)
@@ -166,8 +170,9 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
     _facts(scenario, data.get("facts") or {}, problems)
     _holders(scenario, data.get("holders") or {}, problems)
     _parties(scenario)
+    alike: dict[tuple[str, str], Any] = {}  # what each event's checks find the same for every event
     for i, entry in enumerate(data.get("events") or []):
-        event = _event(scenario, i, entry, problems)
+        event = _event(scenario, i, entry, problems, alike)
         if event is not None:
             scenario.events.append(event)
     scenario.rules = load_rules(doc, programs, problems)
@@ -327,8 +332,10 @@ def _parties(scenario: Scenario) -> None:
                 scenario.parties.setdefault(str(name), term.role)
 
 
-def _event(scenario: Scenario, index: int, entry: dict[str, Any],
-           problems: list[Diagnostic]) -> ScenarioEvent | None:
+def _event(scenario: Scenario, index: int, entry: dict[str, Any], problems: list[Diagnostic],
+           alike: dict[tuple[str, str], Any]) -> ScenarioEvent | None:
+    """One event of the scenario read; ``alike`` keeps, by event name and by start date, what the
+    checks of every event find the same (whether it happens by itself, the documents' issue dates)."""
     doc = scenario.doc
     where: Path_ = ("events", index)
     name = str(entry["event"])
@@ -338,8 +345,10 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any],
         problems.append(doc.diagnostic((*where, "event"),
                                        f"unknown event {name!r} (events: {', '.join(known)})"))
         return None
-    every = next((e.every for p in scenario.programs for e in p.events.values()
-                  if e.name == name and e.every), None)
+    if ("every", name) not in alike:
+        alike["every", name] = next((e.every for p in scenario.programs for e in p.events.values()
+                                     if e.name == name and e.every), None)
+    every = alike["every", name]
     if every:
         problems.append(doc.diagnostic((*where, "event"), f"{name} happens by itself every {every}; a "
                                        "scenario does not list it"))
@@ -370,12 +379,12 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any],
     for key, term in fields.items():
         if key not in values and term.formula is None and key not in entry:
             problems.append(doc.diagnostic(where, f"{name} needs its field {key!r}"))
-    _check_date(scenario, (*where, "date"), name, day, problems)
+    _check_date(scenario, (*where, "date"), name, day, problems, alike)
     return ScenarioEvent(index, day, name, values, where)
 
 
-def _check_date(scenario: Scenario, where: Path_, event: str, day: dt.date,
-                problems: list[Diagnostic]) -> None:
+def _check_date(scenario: Scenario, where: Path_, event: str, day: dt.date, problems: list[Diagnostic],
+                alike: dict[tuple[str, str], Any]) -> None:
     market = scenario.market
     if market and market.dates and not market.dates[0] <= day <= market.dates[-1]:
         problems.append(scenario.doc.diagnostic(where, f"{day.isoformat()} is outside the market data "
@@ -387,7 +396,9 @@ def _check_date(scenario: Scenario, where: Path_, event: str, day: dt.date,
         if joined is not None:  # in a deal, an event of one document cannot precede its issue either
             starts.append((joined.title, joined.issue_date))
         for title, issue_date in starts:
-            issued = _constant_date(program, issue_date, scenario.facts) if issue_date else None
+            if issue_date and (program.path, issue_date) not in alike:
+                alike[program.path, issue_date] = _constant_date(program, issue_date, scenario.facts)
+            issued = alike[program.path, issue_date] if issue_date else None
             if issued is not None and day < issued:
                 problems.append(scenario.doc.diagnostic(where, f"{day.isoformat()} is before {title}'s "
                                                         f"{issue_date} ({issued.isoformat()})"))

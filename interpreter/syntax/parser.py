@@ -32,6 +32,8 @@ from ..types import (
     YEARS_T,
 )
 from . import ast
+from .formula_errors import FormulaLimitError as FormulaLimitError  # where its users import it from
+from .formula_errors import FormulaSyntaxError as FormulaSyntaxError
 from .literals import parse_date, parse_money, parse_number, parse_percent, parse_time, shown
 
 #: Words of the language, which cannot name a term.
@@ -42,19 +44,6 @@ RESERVED = frozenset({
 
 #: What ``for each P among ...`` ranges over: the parties of the run.
 PARTY_SETS = ("holders",)
-
-
-class FormulaSyntaxError(Exception):
-    """A formula that does not parse; ``offset`` is where, inside the formula text."""
-
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
-
-
-class FormulaLimitError(FormulaSyntaxError):
-    """A formula that parses but is past one of the limits of ``limits.py``."""
 
 
 @lru_cache(maxsize=1)

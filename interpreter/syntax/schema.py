@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import cache as on_disk
 from ..diagnostics import ClauseError, Diagnostic
 from ..files import read_text
 from ..resources import resource
@@ -106,6 +107,13 @@ def load_checked_yaml(path: str | Path, schema_name: str, kind: str) -> YamlDoc:
     key = (str(path), schema_name, text)
     if key in _CHECKED:
         return _CHECKED[key]
+    # Valid YAML of this kind, by the digest of its text: a warm run reads neither PyYAML nor the
+    # schema (a scenario of thousands of events spends most of its loading time there).
+    entry = on_disk.digest(schema_name, text)
+    data = on_disk.load("documents", entry)
+    if isinstance(data, dict):
+        doc = _CHECKED[key] = YamlDoc.with_data(str(path), text, data)
+        return doc
     doc = load_yaml(path, text)
     required = schema(schema_name).get("required", [])
     if not isinstance(doc.data, dict) or any(key not in doc.data for key in required):
@@ -120,6 +128,7 @@ def load_checked_yaml(path: str | Path, schema_name: str, kind: str) -> YamlDoc:
     if problems:
         raise ClauseError(problems[0].message, problems)
     _CHECKED[key] = doc
+    on_disk.store("documents", entry, doc.data)
     return doc
 
 

@@ -65,8 +65,18 @@ class YamlDoc:
         if name not in ("data", "nodes", "keys"):
             raise AttributeError(name)
         again = load_yaml(self.path, self.text)
-        self.data, self.nodes, self.keys = again.data, again.nodes, again.keys
+        if "data" not in self.__dict__:  # one read from the cache with its data keeps that data
+            self.data = again.data
+        self.nodes, self.keys = again.nodes, again.keys
         return getattr(self, name)
+
+    @classmethod
+    def with_data(cls, path: str, text: str, data: Any) -> YamlDoc:
+        """A document of ``text`` whose ``data`` is known (read from the cache): its nodes, which only
+        positions need, are read again (and PyYAML imported) when something asks for them."""
+        doc = cls.__new__(cls)
+        doc.__dict__.update(path=path, text=text, data=data)
+        return doc
 
     def position(self, where: Path_, *, key: bool = False) -> tuple[int, int]:
         """1-based line and column of the value at ``where`` (or of its key).
