@@ -1,5 +1,5 @@
-"""Parties that are not holders: a party parameter with a ``role`` (the Company, the Placement
-Agent) may be named in a run without being listed among its holders, and ``for_each`` and the
+"""Parties that are not holders: a party parameter with a ``role`` (the Company) may be named in a
+run without being listed among its holders, and ``for_each`` and the
 sums by party leave it out."""
 
 from __future__ import annotations
