@@ -262,8 +262,24 @@ def _version() -> str:
         return __version__
 
 
+def console() -> None:
+    """The ``clause`` console script: ``main``, then the process ends at once.
+
+    Python's own ending frees every object one by one, a fifth of a warm ``clause eval``, and
+    nothing is left for it to do: what the command printed is flushed here, the files it wrote
+    are whole and closed (``files.write_atomically``), and its pools and clients are shut down.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader gone away, a stream closed: nothing more to say
+            pass
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``clause`` console command."""
+    """Entry point of the ``clause`` command, in this process (``console`` is the script's)."""
     from .terminal import guarded
 
     return guarded(lambda: _command(argv))
@@ -777,4 +793,4 @@ def _discover(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    console()

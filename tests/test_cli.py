@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from support import CONTRACTS, ROOT, SERIES_B, SMALL_MARKET
@@ -182,3 +184,20 @@ def test_clause_test_without_expectations_fails(cli, tmp_path: Path) -> None:
     run = cli("test", empty)
     assert (run.code, run.out.strip()) == (1, "0 passed, 0 failed")
     assert run.err.strip() == f"error: no scenario files in {empty}: nothing to test"
+
+
+def test_the_console_script_ends_at_once_with_its_output_flushed_and_its_code(tmp_path: Path) -> None:
+    # The script skips Python's ending (console() calls os._exit): what it printed must still reach
+    # a pipe whole, on both streams, with the command's exit code.
+    def console(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", "from interpreter.cli import console; console()", *args],
+                              cwd=ROOT, capture_output=True, text=True, check=False)
+
+    done = console("eval", "contracts/series_b_certificate.yaml", "conversion_shares", "--set",
+                   "notice_date=1999-08-02", "--set", "preferred_shares=1000", "--market",
+                   "examples/closing-bids-MADE-UP.csv")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "conversion_shares = 206,053 shares\n", "")
+    run = console("run", "examples/scenarios/05-late-delivery-default.yaml", "--format", "json")
+    assert run.returncode == 0 and run.stdout.rstrip().endswith("}")  # the whole JSON document
+    missing = console("eval", str(tmp_path / "none.yaml"), "x")
+    assert missing.returncode == 1 and missing.stderr.startswith("error: ") and missing.stdout == ""
