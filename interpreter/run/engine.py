@@ -165,13 +165,18 @@ def run_environment(scenario: Scenario, program: Program, state: dict[str, Any],
     ``read``, when given, collects the names of the terms evaluated; ``history`` is the state of
     the run before ``today``, the day evaluated, which ``as of`` reads.
     """
-    given = {k: v for k, v in scenario.facts.items() if k in program.terms}
-    origins = dict.fromkeys(given, "scenario fact")
-    given.update(bound)
-    origins.update(dict.fromkeys(bound, "from the event"))
-    return Environment(given=given, choices=dict(scenario.choices), market=scenario.market,
-                       state=dict(state), origins=origins, read=read, history=history, today=today,
-                       others=scenario.others, parties=tuple(scenario.holders))
+    facts = {k: v for k, v in scenario.facts.items() if k in program.terms}
+    origins = {**dict.fromkeys(facts, "scenario fact"), **dict.fromkeys(bound, "from the event")}
+    return _environment(scenario, {**facts, **bound}, origins, dict(state), read, history, today)
+
+
+def _environment(scenario: Scenario, given: dict[str, Any], origins: dict[str, str], state: dict[str, Any],
+                 read: set[str] | None, history: StateHistory | None, today: dt.date | None) -> Environment:
+    """The environment of a formula in a run of ``scenario``, made here alone (``run_environment``
+    for whoever asks, ``Engine._evaluator`` with what it keeps from one event to the next)."""
+    return Environment(given=given, choices=scenario.choices, market=scenario.market, state=state,
+                       origins=origins, read=read, history=history, today=today, others=scenario.others,
+                       parties=tuple(scenario.holders))
 
 
 class Engine:
@@ -209,7 +214,6 @@ class Engine:
         self._quiet: dict[tuple[int, str], tuple[Any, ...]] = {}
         self.history = StateHistory({})  # the state after each occurrence, for ``as of``
         self._now: Occurrence | None = None  # the occurrence being processed
-        self._parties = tuple(scenario.holders)  # for ``among holders``
 
     def run(self) -> RunResult:
         """Process every event up to ``as_of`` and return what happened."""
@@ -368,10 +372,8 @@ class Engine:
             origins = self._origins[key] = {**dict.fromkeys(facts, "scenario fact"),
                                             **dict.fromkeys(bound, "from the event")}
         # The state as it is: an evaluator told of a change makes its own copy (see set_state).
-        env = Environment(given={**facts, **bound}, choices=self.scenario.choices,
-                          market=self.scenario.market, state=self._seen(), origins=origins,
-                          read=self.read, history=self.history, today=today,
-                          others=self.scenario.others, parties=self._parties)
+        env = _environment(self.scenario, {**facts, **bound}, origins, self._seen(), self.read, self.history,
+                           today)
         return Evaluator(program, env, self.derivations)
 
     def _seen(self) -> dict[str, Any]:
