@@ -18,7 +18,7 @@ MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"  # made-up closing bids
 
 
 def run(tmp_path: Path, events: str, facts: str = "common_outstanding: 100000000",
-        interpret: str = "{}") -> RunResult:
+        interpret: str = "{}", as_of: str = "2001-03-31") -> RunResult:
     path = tmp_path / "deal-scenario.yaml"
     path.write_text(f"""\
 title: a deal test
@@ -29,7 +29,7 @@ interpret: {interpret}
 holders:
   CC Investments: {{series_a.series_a_preferred: 7500, series_b.series_b_preferred: 7500}}
   Gemini Capital: {{}}
-as_of: 2001-03-31
+as_of: {as_of}
 events:
 {events}""", encoding="utf-8")
     return run_scenario(load_scenario(path))
@@ -232,20 +232,9 @@ def test_in_the_deal_short_suspensions_add_up_to_redemption_event_vi(tmp_path: P
     fridays = [dt.date(1999, 5, 7) + dt.timedelta(weeks=i) for i in range(6)]
     events = "".join(f"  - {{date: {f}, event: rra.sales_suspended}}\n"
                      f"  - {{date: {f + dt.timedelta(days=4)}, event: rra.sales_resumed}}\n" for f in fridays)
-    path = tmp_path / "deal-scenario.yaml"
-    path.write_text(f"""\
-title: short suspensions in the deal
-contracts: [{DEAL}]
-market: {MARKET}
-facts: {{board_only: false, common_outstanding: 100000000}}
-holders:
-  CC Investments: {{series_a.series_a_preferred: 7500, series_b.series_b_preferred: 7500}}
-as_of: 1999-06-30
-events:
-  - {{date: 1998-12-21, event: registration_filed}}
-  - {{date: 1999-03-01, event: registration_effective}}
-{events}""", encoding="utf-8")
-    result = run_scenario(load_scenario(path))  # filed in five days, effective in ninety: no (vi) yet
+    filing = ("  - {date: 1998-12-21, event: registration_filed}\n"
+              "  - {date: 1999-03-01, event: registration_effective}\n")
+    result = run(tmp_path, filing + events, as_of="1999-06-30")  # filed in 5 days, effective in 90: no (vi)
     raised = {(f.name, f.date) for f in result.flags if f.raised and f.name.endswith("redemption_event_vi")}
     assert raised == {("series_a.redemption_event_vi", dt.date(1999, 6, 11)),
                       ("series_b.redemption_event_vi", dt.date(1999, 6, 11))}
