@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,7 @@ from interpreter.evaluate.market import MarketData
 from interpreter.evaluate.paths import PathMarket
 from interpreter.evaluate.sweep import sweep
 from interpreter.pipeline import load_checked
+from interpreter.rational import Fraction
 from interpreter.simulate.models import simulated
 
 ROOT = Path(__file__).resolve().parent.parent

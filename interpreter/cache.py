@@ -34,8 +34,8 @@ except ImportError:  # another Python
     from hashlib import blake2b
 
 #: The libraries whose behaviour goes into what is cached (YAML positions, parse trees,
-#: schema verdicts, calendar names and holidays).
-_LIBRARIES = ("lark", "pyyaml", "jsonschema", "holidays")
+#: schema verdicts, calendar names and holidays, the rational numbers pickled).
+_LIBRARIES = ("lark", "pyyaml", "jsonschema", "holidays", "quicktions")
 #: A folder of another fingerprint unused this long is removed when a new one is made.
 _STALE_SECONDS = 24 * 3600
 

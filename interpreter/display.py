@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 
+from .rational import Fraction
 from .types import MONEY_T, PRICE, RATIO, SHARES_T, List, PartyMap, Quantity, Series, Type
 from .values import PartyValues, SeriesValue
 

@@ -8,7 +8,8 @@ left to exhaust the stack, the memory or the user's patience.
 from __future__ import annotations
 
 import sys
-from fractions import Fraction
+
+from .rational import Fraction
 
 #: How deep one formula may nest: the expressions from the whole formula down to the
 #: innermost one, each operator chain (``a + b + c``, ``a and b``), minus sign, ``not``,
@@ -63,10 +64,10 @@ def ensure_stack() -> None:
 def too_large(value: object) -> bool:
     """Whether ``value`` is a number whose numerator or denominator has more than
     ``MAX_VALUE_DIGITS`` digits."""
-    # Checked after every operation: the slots, not the properties (a call each), and the class
-    # first (a value of a formula is a Fraction, never one of a subclass).
-    return value.__class__ is Fraction and (value._denominator >= _VALUE_BOUND  # type: ignore[attr-defined]
-                                            or abs(value._numerator) >= _VALUE_BOUND)  # type: ignore[attr-defined]
+    # Checked after every operation: the class first (a value of a formula is a Fraction, never
+    # one of a subclass), then its parts (attributes read in C).
+    return value.__class__ is Fraction and (value.denominator >= _VALUE_BOUND
+                                            or abs(value.numerator) >= _VALUE_BOUND)
 
 
 #: What a value past MAX_VALUE_DIGITS is told.

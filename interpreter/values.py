@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from fractions import Fraction
 
 from .calendar import TradingCalendar
+from .rational import Fraction
 from .slotted import Slotted
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from hypothesis import strategies as st
 
 from interpreter.check.builtins import BUILTINS
+from interpreter.rational import Fraction
 from interpreter.syntax import ast
 from interpreter.syntax.parser import RESERVED
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from fractions import Fraction as F
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from interpreter.evaluate.evaluator import Environment, EvaluationError, Evaluat
 from interpreter.evaluate.paths import PathMarket
 from interpreter.evaluate.vector import VectorEvaluator
 from interpreter.pipeline import load_checked
+from interpreter.rational import Fraction as F
 from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.scenario import load_scenario
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from support import ROOT, SERIES_B
 
 from interpreter.pipeline import load_checked
+from interpreter.rational import Fraction
 from interpreter.report.charts import LineChart, Timeline, run_charts
 from interpreter.run.engine import run_scenario
 from interpreter.run.scenario import load_scenario

@@ -7,7 +7,6 @@ import json
 import textwrap
 from collections import Counter
 from collections.abc import Iterator
-from fractions import Fraction as F
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from interpreter.evaluate.evaluator import Environment, EvaluationError, Evaluat
 from interpreter.evaluate.inputs import environment
 from interpreter.link.program import INPUT, Program
 from interpreter.pipeline import load_checked
+from interpreter.rational import Fraction as F
 from interpreter.report.run_report import run_json
 from interpreter.run.engine import Engine, run_scenario
 from interpreter.run.scenario import load_scenario

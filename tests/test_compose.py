@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from support import HEADER, values
 
 from interpreter.diagnostics import ClauseError
 from interpreter.pipeline import load_checked
+from interpreter.rational import Fraction as F
 from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.scenario import load_scenario
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from fractions import Fraction as F
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,7 @@ from interpreter.evaluate.paths import PathMarket
 from interpreter.evaluate.vector import VectorEvaluator
 from interpreter.link.loader import load_program
 from interpreter.pipeline import load_checked
+from interpreter.rational import Fraction as F
 from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.expectations import failures
 from interpreter.run.scenario import load_scenario

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from fractions import Fraction as F
 from pathlib import Path
 from typing import Any
 
 from support import CONTRACTS, ROOT, values
 
+from interpreter.rational import Fraction as F
 from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.scenario import load_scenario
 

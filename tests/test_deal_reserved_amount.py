@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from fractions import Fraction as F
 from pathlib import Path
 
 from support import CONTRACTS, ROOT
 
+from interpreter.rational import Fraction as F
 from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.scenario import load_scenario
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
 from support import ROOT
 
 from interpreter.diagnostics import ClauseError
+from interpreter.rational import Fraction as F
 from interpreter.run.engine import run_scenario
 from interpreter.run.expectations import failures
 from interpreter.run.scenario import load_scenario

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
 from support import values
 
 from interpreter.diagnostics import ClauseError
+from interpreter.rational import Fraction as F
 
 D = dt.date
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction as F
 
 import pytest
 
+from interpreter.rational import Fraction as F
 from interpreter.syntax import ast
 from interpreter.syntax.parser import FormulaSyntaxError, parse_formula
 from interpreter.types import BUSINESS_DAYS_T, COUNT, DAYS_T, MONEY_T, PRICE, RATIO, SHARES_T, TRADING_DAYS_T

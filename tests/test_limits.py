@@ -7,13 +7,13 @@ formula is at support.FORMULA_LINE, FORMULA_COLUMN.
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction as F
 
 from support import FORMULA_COLUMN as COLUMN
 from support import FORMULA_LINE as LINE
 from support import PROVISION, SMALL_MARKET, definitions, values
 
 from interpreter.limits import MAX_NESTING, MAX_TERM_CHAIN
+from interpreter.rational import Fraction as F
 
 
 def test_ten_thousand_terms_validate_and_evaluate(contract, cli) -> None:

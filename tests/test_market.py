@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from interpreter.calendar import BusinessCalendar
 from interpreter.diagnostics import ClauseError
 from interpreter.evaluate.market import load_market
+from interpreter.rational import Fraction as F
 
 NASDAQ = BusinessCalendar(["XNAS"])
 

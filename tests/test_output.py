@@ -7,7 +7,6 @@ import os
 import stat
 import subprocess
 import sys
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from support import PROVISION, ROOT, definitions
 
 from interpreter import files
 from interpreter.display import decimal_text
+from interpreter.rational import Fraction
 
 #: Commands whose output goes through sets and dicts of names: diagnostics of several kinds,
 #: lint's findings across documents, a deal's run and a derivation.

@@ -4,13 +4,13 @@ W 4(a)'s O and every 4.9% denominator read it, alone and in the deal, worked by 
 from __future__ import annotations
 
 import math
-from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
 from support import CONTRACTS, ROOT
 
 from interpreter.diagnostics import ClauseError
+from interpreter.rational import Fraction as F
 from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.scenario import load_scenario
 

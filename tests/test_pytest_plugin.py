@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml  # noqa: F401 (imported before pytester's runs, which drop the modules they import; PyYAML's
+
 # C extension cannot be imported again into a fresh module, and Clause imports yaml only when it reads)
 from support import TOY, toy_scenario
 

@@ -6,12 +6,12 @@ Market data: tests/data/closing-bids-MADE-UP-small.csv (made-up round numbers).
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction as F
 
 import pytest
 from support import ROOT, SERIES_B, SMALL_MARKET, values
 
 from interpreter.diagnostics import ClauseError
+from interpreter.rational import Fraction as F
 
 D = dt.date
 MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"

@@ -10,7 +10,6 @@ import datetime as dt
 import math
 import tempfile
 import textwrap
-from fractions import Fraction as F
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from hypothesis import strategies as st
 from support import ROOT
 
 from interpreter.diagnostics import ClauseError
+from interpreter.rational import Fraction as F
 from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.scenario import load_scenario
 

@@ -8,7 +8,6 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from support import ROOT, SERIES_B, Run
 
 from interpreter.diagnostics import ClauseError
 from interpreter.evaluate.paths import PathMarket
+from interpreter.rational import Fraction
 from interpreter.report.charts import Frequencies, Histogram, QuantileRows
 from interpreter.report.run_report import run_json
 from interpreter.report.simulation_output import dumps, simulation_json, summary

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from test_checker import problems
 from interpreter.check.checker import check
 from interpreter.diagnostics import ClauseError
 from interpreter.link.loader import load_program
+from interpreter.rational import Fraction as F
 from interpreter.resources import resource
 from interpreter.run.scenario import load_scenario
 from interpreter.syntax import ast

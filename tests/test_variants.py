@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from support import CONTRACTS, SMALL_MARKET, values
 
 from interpreter.diagnostics import ClauseError
 from interpreter.pipeline import load_checked
+from interpreter.rational import Fraction as F
 
 SERIES_A = CONTRACTS / "series_a_certificate.yaml"
 BODY = CONTRACTS / "preferred_certificate_body.yaml"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ from interpreter.evaluate.paths import PathMarket
 from interpreter.evaluate.vector import VectorEvaluator, _network
 from interpreter.link.program import Program
 from interpreter.pipeline import load_checked
+from interpreter.rational import Fraction
 
 TOY = """\
 provisions:

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import math
 import statistics
-from fractions import Fraction as F
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 from support import CONTRACTS, ROOT, values
 
 from interpreter.diagnostics import ClauseError
+from interpreter.rational import Fraction as F
 from interpreter.run.engine import RunResult, run_scenario
 from interpreter.run.scenario import load_scenario
 

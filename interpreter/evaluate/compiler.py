@@ -20,13 +20,13 @@ import math
 import operator
 import weakref
 from collections.abc import Callable
-from fractions import Fraction
 
 from ..calendar import CalendarError, TradingCalendar, business_calendar
 from ..check.dependencies import Graph, reachable
 from ..diagnostics import ClauseError
 from ..limits import MAX_SPAN_DAYS, TOO_LARGE, too_large
 from ..link.program import DEFINITION, PARAMETER, Formula, Program, Term
+from ..rational import Fraction
 from ..syntax import ast
 from ..types import DATE, DURATIONS, MONTHS_T, YEARS_T, Type
 from ..values import PartyValues, SeriesValue

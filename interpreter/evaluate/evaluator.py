@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from fractions import Fraction
 
 from ..calendar import BusinessCalendar, TradingCalendar
 from ..deferred import dataclass, field, replace
@@ -32,6 +31,7 @@ from ..link.program import (
     Program,
     Term,
 )
+from ..rational import Fraction
 from ..syntax import ast
 from ..types import Type, map_levels
 from ..values import PartyValues, SeriesValue, empty_map

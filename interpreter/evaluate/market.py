@@ -11,7 +11,6 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
-from fractions import Fraction
 from functools import partial
 
 from .. import cache
@@ -21,6 +20,7 @@ from ..diagnostics import ClauseError, Diagnostic
 from ..files import read_text
 from ..limits import MAX_MARKET_ROWS, MAX_SPAN_DAYS
 from ..link.program import SERIES, Program, impossible_value
+from ..rational import Fraction
 from ..syntax.literals import parse_date, parse_money, parse_number
 from ..types import Series
 

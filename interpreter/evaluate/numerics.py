@@ -9,8 +9,9 @@ far beyond any cent a contract pays.
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
-from fractions import Fraction
 from itertools import pairwise
+
+from ..rational import Fraction
 
 DIGITS = 50
 SHOWN = 40  # significant digits kept in a result

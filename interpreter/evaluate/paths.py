@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ import numpy as np
 from ..calendar import BusinessCalendar
 from ..diagnostics import ClauseError, Diagnostic
 from ..link.program import Program, Term, impossible_value
+from ..rational import Fraction
 from ..syntax.literals import parse_date
 from ..types import Series
 

@@ -29,7 +29,6 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import cache
 from typing import Any, cast
 
@@ -39,6 +38,7 @@ from ..calendar import BusinessCalendar, TradingCalendar
 from ..check.dependencies import Graph, reachable
 from ..diagnostics import ClauseError
 from ..link.program import INTERPRETATION, SERIES, STATE, Formula, Program, Term
+from ..rational import Fraction
 from ..syntax import ast
 from ..types import BOOLEAN, DATE, DURATIONS, PartyMap, Quantity, Type
 from .evaluator import Environment, EvaluationError, Evaluator

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from ..deferred import dataclass, field
 from ..diagnostics import Diagnostic
 from ..display import human
+from ..rational import Fraction
 from ..syntax import ast
 from ..syntax.entries import Site
 from ..syntax.yamldoc import Path_, YamlDoc

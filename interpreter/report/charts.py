@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 from ..display import human
 from ..evaluate.evaluator import EvaluationError, Evaluator
 from ..evaluate.history import StateHistory
 from ..link.program import TIMELINE_CHART, Chart, Program
+from ..rational import Fraction
 from ..run.engine import Obligation, RunResult, run_environment
 from ..types import Type
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import statistics
 from dataclasses import asdict
-from fractions import Fraction
 from typing import Any
 
 from ..display import human, plain
+from ..rational import Fraction
 from ..simulate.simulation import Simulation, holder_types, quantile
 from ..types import RATIO, parse_type
 from .sweep_output import table

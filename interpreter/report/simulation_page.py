@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from markupsafe import Markup
 
 from ..diagnostics import ClauseError
 from ..files import read_text
+from ..rational import Fraction
 from ..types import RATIO, Type, parse_type
 from .charts import Cumulative, Distribution, Frequencies, Histogram, QuantileRows
 from .rendering import environment

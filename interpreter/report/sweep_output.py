@@ -19,7 +19,6 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from fractions import Fraction
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,6 +29,7 @@ from ..display import human
 from ..evaluate.sweep import Sweep
 from ..files import write_atomically
 from ..link.program import Term
+from ..rational import Fraction
 from ..types import BOOLEAN, DATE
 
 FORMATS = (".npy", ".npz", ".csv", ".json")

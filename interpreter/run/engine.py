@@ -18,7 +18,6 @@ import heapq
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 from ..calendar import business_calendar
@@ -40,6 +39,7 @@ from ..link.program import (
     Requirement,
     impossible_value,
 )
+from ..rational import Fraction
 from ..syntax import ast
 from ..syntax.yamldoc import Path_
 from ..types import PARTY, PartyMap, Type, held_value

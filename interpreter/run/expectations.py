@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..display import decimal_text, human
+from ..rational import Fraction
 from ..syntax.yamldoc import Path_
 from ..types import PartyMap, Type, held_value, map_levels
 from ..values import PartyValues

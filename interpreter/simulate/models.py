@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from fractions import Fraction
 
 import numpy as np
 
@@ -22,6 +21,7 @@ from ..diagnostics import ClauseError
 from ..evaluate.market import MarketData
 from ..evaluate.paths import PathMarket
 from ..link.program import Program
+from ..rational import Fraction
 
 TRADING_DAYS_A_YEAR = 252
 

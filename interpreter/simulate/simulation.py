@@ -24,7 +24,6 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from ..diagnostics import ClauseError
@@ -33,6 +32,7 @@ from ..evaluate.evaluator import EvaluationError, Evaluator
 from ..evaluate.market import MarketData
 from ..evaluate.paths import column_of
 from ..link.program import SERIES, Formula
+from ..rational import Fraction
 from ..run.engine import RunResult, run_environment, run_scenario
 from ..run.rules import Outcomes
 from ..run.scenario import Scenario

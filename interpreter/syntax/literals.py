@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from fractions import Fraction
 
 from ..limits import MAX_LITERAL_DIGITS
+from ..rational import Fraction
 from ..types import BOOLEAN, COUNT, DATE, MONEY_T, RATIO
 from . import ast
 

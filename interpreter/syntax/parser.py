@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import io
 from collections.abc import Callable
-from fractions import Fraction
 from functools import cache, lru_cache
 from typing import Any
 
@@ -14,6 +13,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 
 from .. import cache as on_disk
 from ..limits import MAX_NESTING, MAX_STRING_CHARS
+from ..rational import Fraction
 from ..resources import resource
 from ..types import (
     BOOLEAN,
