@@ -95,15 +95,16 @@ definitions:
 
 @pytest.fixture
 def computed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """How many times each term is computed (not read from a memo)."""
+    """How many times each term is computed (not read from a memo, not bound, not given)."""
     counts: Counter[str] = Counter()
-    original = Evaluator._compute
+    original = Evaluator.value_of
 
     def counting(self: Evaluator, term: Any, bindings: Any) -> Any:
-        counts[term.name] += 1
+        if all(name != term.name for name, _ in bindings) and term.name not in self.env.given:
+            counts[term.name] += 1
         return original(self, term, bindings)
 
-    monkeypatch.setattr(Evaluator, "_compute", counting)
+    monkeypatch.setattr(Evaluator, "value_of", counting)
     return counts
 
 

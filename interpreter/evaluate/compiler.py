@@ -94,13 +94,14 @@ class Compiled:
         self._dependents: dict[frozenset[str], frozenset[str]] = {}
         self._rebound: set[str] | None = None
         self._constants: dict[str, Any] = {}
+        self._fetchers: dict[str, Closure] = {}
         self._static: Evaluator | None = None  # while compiling: see constant()
         self._compiling = False
         #: Inline or not, of a term's formula or of no term's, by node: the node (kept, so that its id
         #: is not reused), its term, its closure.
         self._closures: tuple[tuple[dict[int, tuple[ast.Node, Term | None, Closure]], ...], ...] = (
             ({}, {}), ({}, {}))
-        #: Inline or not, by term: how the evaluator computes it (see ``Evaluator._compute``).
+        #: Inline or not, by term: how the evaluator computes it (see ``Evaluator.value_of``).
         self.computers: tuple[dict[str, Closure], ...] = ({}, {})
         #: Inline or not, a formula of no term's whole closure, by formula (kept, so that its id is
         #: not reused): a clause's formulas are evaluated at each event.
@@ -122,6 +123,15 @@ class Compiled:
                 if outermost:  # the evaluator that found the constants holds the program: let it go
                     self._compiling, self._static = False, None
         return found[2]
+
+    def fetcher(self, name: str) -> Closure:
+        """How an evaluator without derivations reads term ``name``: its value memoised under the
+        bindings in force that it reads (without, in the evaluator's ``memo``), computed when it
+        is not memoised yet. One closure, called by the formulas that read the name."""
+        found = self._fetchers.get(name)
+        if found is None:
+            found = self._fetchers[name] = _fetcher(self, self.terms[name])
+        return found
 
     def reads(self, name: str) -> frozenset[str]:
         """``name`` and every name its value depends on, directly or through the terms it uses."""
@@ -190,6 +200,28 @@ def compiled(program: Program) -> Compiled:
     return found
 
 
+def _fetcher(compiled: Compiled, term: Term) -> Closure:
+    """See ``Compiled.fetcher``: the names ``term`` reads are worked out at its first read with
+    bindings (most terms are read without)."""
+    name = term.name
+    reads: frozenset[str] | None = None
+
+    def fetch(ev: Evaluator, b: Bindings) -> Any:
+        nonlocal reads
+        if b:
+            if reads is None:
+                reads = compiled.reads(name)
+            key = tuple([kv for kv in b if kv[0] in reads])
+            if key:
+                return ev.bound_value(term, key)
+        memo = ev.memo
+        found = memo.get(name, UNSET)
+        if found is UNSET:
+            found = memo[name] = ev.value_of(term, ())
+        return found
+    return fetch
+
+
 def _rebinds(node: ast.Node) -> list[str]:
     """The names a formula binds: in calls of terms, and the day of a daily total."""
     found = []
@@ -252,8 +284,8 @@ def _name(node: ast.Name, site: _Site) -> Closure:
     value = site.constants.constant(name) if site.constants else UNSET
     if value is not UNSET:
         return lambda ev, b: value
-    if site.constants:  # inline: only an evaluator without derivations runs it, and get is its lookup
-        return lambda ev, b: ev.lookup(name, b)
+    if site.constants:  # inline: only an evaluator without derivations runs it, and its get is this
+        return site.constants.fetcher(name)
     return lambda ev, b: ev.get(name, b)
 
 
@@ -476,7 +508,8 @@ def _call(node: ast.Call, site: _Site) -> Closure:
         function, names = node.function, tuple(k.name for k in node.keywords)
         values = [_compile(k.value, site) for k in node.keywords]
         if site.constants:  # see _name
-            return lambda ev, b: ev.lookup(function, _bind(b, names, [v(ev, b) for v in values]))
+            fetch = site.constants.fetcher(function)
+            return lambda ev, b: fetch(ev, _bind(b, names, [v(ev, b) for v in values]))
         return lambda ev, b: ev.get(function, _bind(b, names, [v(ev, b) for v in values]))
     fail, step = site.fail(node), _step(node, site, _DETAILS.get(node.function))
 
@@ -510,7 +543,7 @@ def _total(node: ast.Total, site: _Site) -> Closure:
     assert node.start is not None and node.end is not None  # the grammar gives a period both ends
     start, end, fail = _compile(node.start, site), _compile(node.end, site), site.fail(node)
     term, day_name, mode, accumulated = node.term, (node.day,), node.mode, _accumulation(node, site)
-    inline = site.constants is not None  # see _name
+    fetch = site.constants.fetcher(term) if site.constants else None  # see _name
 
     def total(ev: Evaluator, b: Bindings) -> Fraction:
         first: dt.date = start(ev, b)
@@ -522,7 +555,7 @@ def _total(node: ast.Total, site: _Site) -> Closure:
         day = first
         while day <= last:
             bound = _bind(b, day_name, [day])
-            found.append(ev.lookup(term, bound) if inline else ev.peek(term, bound))
+            found.append(fetch(ev, bound) if fetch else ev.peek(term, bound))
             day += dt.timedelta(days=1)
         return accumulated(ev, found, f"over an empty period ({first.isoformat()} to {last.isoformat()})")
     return total

@@ -93,7 +93,7 @@ class Evaluator:
         self._inline = not derivations and self._compiled.may_be_constant.isdisjoint(env.given)
         self._computers = self._compiled.computers[self._inline]
         self._formulas = self._compiled.formulas[self._inline]
-        self._memo: dict[str, Any] = {}  # by term: without bindings, a value, or with derivations a record
+        self.memo: dict[str, Any] = {}  # by term: without bindings, a value, or with derivations a record
         self._bound: dict[str, dict[Bindings, Any]] = {}  # by term, then by the bindings in force
         self._active: list[Record] = []
         self._given, self._read, self._terms = env.given, env.read, program.terms
@@ -109,7 +109,7 @@ class Evaluator:
             value = self.lookup(name, bindings)
             return Record(term, bindings, value, *self._origin(term, bindings))
         memo = self._bound.setdefault(name, {}) if bindings else None
-        found = memo.get(bindings) if memo is not None else self._memo.get(name)
+        found = memo.get(bindings) if memo is not None else self.memo.get(name)
         if found is not None:
             return found  # type: ignore[no-any-return]
         if self.env.read is not None:
@@ -118,13 +118,13 @@ class Evaluator:
         self._active.append(rec)
         try:
             rec.origin, rec.choice = self._origin(term, bindings)
-            rec.value = self._value(term, bindings)
+            rec.value = self.value_of(term, bindings)
         finally:
             self._active.pop()
         if memo is not None:
             memo[bindings] = rec
         else:
-            self._memo[name] = rec
+            self.memo[name] = rec
         return rec
 
     def value(self, name: str) -> Any:
@@ -162,7 +162,7 @@ class Evaluator:
         is replaced, not changed: whoever gave it (the engine, for each event) keeps its own."""
         self.env.state = {**self.env.state, **values}
         stale = self._compiled.dependents(frozenset(values))
-        for memo in (self._memo, self._bound):
+        for memo in (self.memo, self._bound):
             if len(stale) > len(memo):
                 for term in [t for t in memo if t in stale]:
                     del memo[term]
@@ -198,24 +198,24 @@ class Evaluator:
 
     def lookup(self, name: str, bindings: Bindings) -> Any:
         """The value of term ``name`` read by a formula, memoised under the bindings it reads; for an
-        evaluator without derivations, what ``get`` does (its inline closures call it directly)."""
-        if bindings:
-            reads = self._compiled.reads(name)
-            bindings = tuple([kv for kv in bindings if kv[0] in reads])
-            if bindings:
-                memo = self._bound.get(name)
-                if memo is None:
-                    memo = self._bound[name] = {}
-                found = memo.get(bindings, UNSET)
-                if found is UNSET:
-                    found = memo[bindings] = self._value(self._terms[name], bindings)
-                return found
-        found = self._memo.get(name, UNSET)
+        evaluator without derivations, what ``get`` does (its inline closures call the program's
+        fetcher of the term, this, directly)."""
+        return self._compiled.fetcher(name)(self, bindings)
+
+    def bound_value(self, term: Term, bindings: Bindings) -> Any:
+        """The value of ``term`` under ``bindings``, those in force that it reads (none empty),
+        memoised under them."""
+        memo = self._bound.get(term.name)
+        if memo is None:
+            memo = self._bound[term.name] = {}
+        found = memo.get(bindings, UNSET)
         if found is UNSET:
-            found = self._memo[name] = self._value(self._terms[name], ())
+            found = memo[bindings] = self.value_of(term, bindings)
         return found
 
-    def _value(self, term: Term, bindings: Bindings) -> Any:
+    def value_of(self, term: Term, bindings: Bindings) -> Any:
+        """The value of ``term`` under ``bindings``, not memoised here: bound, given or computed by
+        its kind (the program's computer for it, worked out once)."""
         name = term.name
         if self._read is not None and not self.derivations:  # record() has added it
             self._read.add(name)
@@ -224,14 +224,9 @@ class Evaluator:
                 return value
         if name in self._given:
             return self._given[name]
-        return self._compute(term, bindings)
-
-    def _compute(self, term: Term, bindings: Bindings) -> Any:
-        """The value of ``term`` when nothing binds or gives it: by its kind, which the program's
-        computer for it has worked out once."""
-        computer = self._computers.get(term.name)
+        computer = self._computers.get(name)
         if computer is None:
-            computer = self._computers[term.name] = self._computer(term)
+            computer = self._computers[name] = self._computer(term)
         return computer(self, bindings)
 
     def _origin(self, term: Term, bindings: Bindings) -> tuple[str, str | None]:
