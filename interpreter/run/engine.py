@@ -37,6 +37,7 @@ from ..link.program import (
     Formula,
     Program,
     Requirement,
+    Term,
     impossible_value,
 )
 from ..rational import Fraction
@@ -47,9 +48,35 @@ from ..values import PartyValues
 from .rules import Rule, first_of_weeks
 from .scenario import Scenario
 
-#: An effect's formulas by name, and where its target names a map's value: the formula and its
-#: keys, outermost first.
-_Formulas = tuple[list[tuple[str, Formula]], tuple[Formula, list[ast.Node]] | None]
+
+class _Plan:
+    """An effect as the engine applies it, worked out once per run: its formulas by name (an
+    ``owe`` or ``settle`` takes the parties it lacks from its declaration) and its fields'; where
+    its target names a map's value, the target's formula and its keys, outermost first; the state
+    it changes, its term and the type of the value it holds."""
+
+    __slots__ = ("effect", "element", "fields", "formulas", "name", "party_of", "term")
+
+    def __init__(self, program: Program, effect: Effect) -> None:
+        self.effect = effect
+        formulas = effect.formulas
+        if effect.kind in ("owe", "settle"):
+            declared = program.obligations[effect.label or ""]
+            parties = {"debtor": declared.debtor, "creditor": declared.creditor}
+            formulas = {**{k: f for k, f in parties.items() if f is not None}, **effect.formulas}
+        self.formulas = list(formulas.items())
+        self.fields = list(effect.fields.items())
+        self.party_of: tuple[Formula, list[ast.Node]] | None = None
+        self.name = ""  # an owe, settle or schedule changes no state
+        self.term: Term | None = None
+        self.element: Type | None = None
+        if effect.target is not None:
+            target, keys = ast.keyed(effect.target.node)
+            assert isinstance(target, ast.Name)
+            self.name, self.term = target.name, program.terms[target.name]
+            self.element = held_value(self.term.type)
+            if isinstance(effect.target.node, ast.Index):
+                self.party_of = (effect.target, keys)
 
 
 @dataclass(slots=True)  # slots: a long run keeps thousands of these (and of the classes below)
@@ -203,7 +230,7 @@ class Engine:
         self._open: dict[str, list[Obligation]] = {}  # unsettled obligations by name, oldest first
         self._owed: dict[str, PartyValues] = {}  # what is outstanding of each, by creditor, when any is
         self._on: dict[int, dict[str, list[Clause]]] = {}  # each program's clauses by event
-        self._effects: dict[int, _Formulas] = {}  # by effect
+        self._plans: dict[int, _Plan] = {}  # by effect
         self._seen_now: dict[str, Any] | None = None  # _seen(), until state or what is owed changes
         self._state_now: dict[str, Any] | None = None  # a copy of the state, until it changes
         self._facts: dict[int, dict[str, Any]] = {}  # the scenario's facts each program reads
@@ -522,58 +549,45 @@ class Engine:
         planned = []
         value = evaluator.formula_value
         for effect in clause.effects:
-            formulas, party_of = self._formulas(program, effect)
+            plan = self._plans.get(id(effect))
+            if plan is None:
+                plan = self._plans[id(effect)] = _Plan(program, effect)
             each: list[Bindings] = ([((effect.for_each, party),) for party in self.scenario.holders]
                                     if effect.for_each else [()])
             for b in each:
                 if effect.when is None or value(effect.when, bindings=b):
-                    values = {k: value(f, bindings=b) for k, f in formulas}
-                    fields = {k: value(f, bindings=b) for k, f in effect.fields.items()}
-                    party = (tuple(value(party_of[0], key, b) for key in party_of[1])
+                    values = {k: value(f, bindings=b) for k, f in plan.formulas}
+                    fields = {k: value(f, bindings=b) for k, f in plan.fields}
+                    party_of = plan.party_of
+                    party = (tuple([value(party_of[0], key, b) for key in party_of[1]])
                              if party_of is not None else None)
-                    planned.append((effect, values, fields, party))
+                    planned.append((plan, values, fields, party))
         changed: set[str] = set()
-        for effect, values, fields, party in planned:
-            changed.update(self._effect(program, clause, effect, values, fields, party, occurrence))
+        for plan, values, fields, party in planned:
+            changed.update(self._effect(program, clause, plan, values, fields, party, occurrence))
         if changed:
             evaluator.set_state({name: self.state[name] if name in self.state else self._owed_now(name)
                                  for name in changed})
 
-    def _formulas(self, program: Program, effect: Effect) -> _Formulas:
-        """An effect's formulas (an ``owe`` or ``settle`` takes the parties it lacks from its
-        declaration), and the party of its target when that is one party's value: worked out once."""
-        found = self._effects.get(id(effect))
-        if found is None:
-            formulas = effect.formulas
-            if effect.kind in ("owe", "settle"):
-                declared = program.obligations[effect.label or ""]
-                parties = {"debtor": declared.debtor, "creditor": declared.creditor}
-                formulas = {**{k: f for k, f in parties.items() if f is not None}, **effect.formulas}
-            party_of: tuple[Formula, list[ast.Node]] | None = None
-            if effect.target is not None and isinstance(effect.target.node, ast.Index):
-                party_of = (effect.target, ast.keyed(effect.target.node)[1])
-            found = self._effects[id(effect)] = (list(formulas.items()), party_of)
-        return found
-
-    def _effect(self, program: Program, clause: Clause, effect: Effect, values: dict[str, Any],
+    def _effect(self, program: Program, clause: Clause, plan: _Plan, values: dict[str, Any],
                 fields: dict[str, Any], keys: tuple[Any, ...] | None, occurrence: Occurrence) -> list[str]:
         """Apply one effect; the names of the state it changed, or of the obligations it made or settled.
 
         ``keys`` name the value of a map the effect changes, outermost first."""
+        effect = plan.effect
         sources = effect.sources or clause.sources
         if effect.kind == "remove":
             assert keys is not None
-            name = _target_name(effect)
+            name = plan.name
             self._set(name, self.state[name].replaced(keys, remove=True))
             return [name]
         if effect.kind in ("set", "increase", "decrease", "raise", "clear"):
-            name = _target_name(effect)
+            name, term, element = plan.name, plan.term, plan.element
+            assert term is not None and element is not None
             old = self.state[name].at(keys) if keys is not None else self.state[name]
             new = _changed(effect.kind, old, values)
             if too_large(new):
                 self._impossible(occurrence, f"{name} would be {TOO_LARGE} (clause {clause.name})")
-            term = program.terms[name]
-            element = held_value(term.type)
             problem = term.bounds.problem(new, element) if term.bounds else None
             if problem:
                 shown = name + "".join(f"[{k}]" for k in keys or ())
@@ -670,13 +684,6 @@ def _changed(kind: str, old: Any, values: dict[str, Any]) -> Any:
 def _located(exc: EvaluationError, context: str) -> ClauseError:
     """An evaluation failure as a diagnostic located in the formula that failed, ``context`` added."""
     return exc.located(context, how=lambda term: f"give it under the scenario's facts ({term.name}: VALUE)")
-
-
-def _target_name(effect: Effect) -> str:
-    assert effect.target is not None
-    target, _ = ast.keyed(effect.target.node)
-    assert isinstance(target, ast.Name)
-    return target.name
 
 
 def run_scenario(scenario: Scenario, derivations: bool = False) -> RunResult:
