@@ -93,6 +93,7 @@ class BusinessCalendar:
     def __init__(self, codes: Iterable[str]) -> None:
         self.codes = list(codes)
         self._open: dict[dt.date, bool] = {}  # each day asked about, answered once
+        self._moves: dict[tuple[dt.date, int], dt.date] = {}  # each move asked for, made once
 
     def holiday(self, day: dt.date) -> str | None:
         """The holiday's name if ``day`` is a holiday of any of the calendars."""
@@ -111,13 +112,16 @@ class BusinessCalendar:
 
     def add(self, day: dt.date, count: int) -> dt.date:
         """The ``count``-th business day after ``day`` (before it, if negative)."""
-        step = ONE_DAY if count >= 0 else -ONE_DAY
-        remaining = abs(count)
-        while remaining:
-            day += step
-            if self.is_business_day(day):
-                remaining -= 1
-        return day
+        found = self._moves.get((day, count))
+        if found is None:
+            step = ONE_DAY if count >= 0 else -ONE_DAY
+            found, remaining = day, abs(count)
+            while remaining:
+                found += step
+                if self.is_business_day(found):
+                    remaining -= 1
+            self._moves[day, count] = found
+        return found
 
 
 @functools.cache

@@ -31,6 +31,8 @@ class Slotted:
         return f"{type(self).__qualname__}({', '.join(f'{name}={value!r}' for name, value in values)})"
 
     def __eq__(self, other: object) -> bool:
+        if other is self:  # the usual case of a type compared with a constant one (PARTY, DATE)
+            return True
         if other.__class__ is self.__class__:
             assert isinstance(other, Slotted)
             return self._fields() == other._fields()

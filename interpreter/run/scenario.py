@@ -335,11 +335,14 @@ def _parties(scenario: Scenario) -> None:
 def _event(scenario: Scenario, index: int, entry: dict[str, Any], problems: list[Diagnostic],
            alike: dict[tuple[str, str], Any]) -> ScenarioEvent | None:
     """One event of the scenario read; ``alike`` keeps, by event name and by start date, what the
-    checks of every event find the same (whether it happens by itself, the documents' issue dates)."""
+    checks of every event find the same (its fields, whether it happens by itself, the documents' issue
+    dates)."""
     doc = scenario.doc
     where: Path_ = ("events", index)
     name = str(entry["event"])
-    fields = scenario.event_fields(name)
+    if ("fields", name) not in alike:
+        alike["fields", name] = scenario.event_fields(name)
+    fields = alike["fields", name]
     if fields is None or name == END_EVENT:
         known = sorted({e for p in scenario.programs for e in p.events} - {END_EVENT})
         problems.append(doc.diagnostic((*where, "event"),
