@@ -5,9 +5,11 @@ checks first that the loop's numbers are the engine's (every conversion's Premiu
 Price, shares and limits, the holdings at the end, the daily count of the Reserved Amount's
 coverage, every flag raised), so that the reference is honest, then prints:
 
-- both as whole processes, in turn (A B A B ...): ``clause run SCENARIO --format json`` (with
+- both as whole processes, in turn (A B C A B C ...): ``clause run SCENARIO --format json`` (with
   a warm cache of checked programs) against the loop's script, each one's median wall and CPU
-  time and the median of the pairs' ratios (issue 11's goal: within 3 times);
+  time and the median of the ratios (issue 11's goal: within 3 times); and against the same script
+  computing in quicktions' Fraction, the rational type Clause computes with, which shows what of
+  the ratio is the engine's and what the arithmetic's;
 - the computation alone, in this process: the engine's run against the loop;
 - the time per event at 1,000, 5,000 and 20,000 events, of the engine (loading the scenario
   and running it) and of the loop: linear growth keeps it flat;
@@ -86,14 +88,18 @@ def whole_processes(path: Path, runs: int, env: dict[str, str]) -> None:
     engine = [*clause_command(), "run", str(path), "--format", "json"]
     hand = [sys.executable, str(HERE / "series_b_scale.py"), "1000"]
     run_once(engine, env, None)  # fills the cache of checked programs
-    pairs = [(run_once(engine, env, None), run_once(hand, env, None)) for _ in range(runs)]
+    triples = [(run_once(engine, env, None), run_once(hand, env, None),
+                run_once([*hand, "--quicktions"], env, None)) for _ in range(runs)]
     print("1,000 events, whole processes, in turn (median):")
-    for label, index in (("clause run --format json", 0), ("hand loop in Fractions", 1)):
-        wall = median([p[index][0] for p in pairs])
-        cpu = median([p[index][1] for p in pairs])
-        print(f"  {label:<26} {wall:7.3f} s wall  {cpu:7.3f} s CPU")
-    ratios = [median([a[i] / b[i] for a, b in pairs if b[i] > 0]) for i in (0, 1)]
-    print(f"  {'ratio':<26} {ratios[0]:7.1f} ×       {ratios[1]:7.1f} ×      (goal: within {GOAL} ×)")
+    labels = ("clause run --format json", "hand loop in Fractions", "hand loop in quicktions")
+    for index, label in enumerate(labels):
+        wall = median([t[index][0] for t in triples])
+        cpu = median([t[index][1] for t in triples])
+        print(f"  {label:<29} {wall:7.3f} s wall  {cpu:7.3f} s CPU")
+    for index, against in ((1, f"(goal: within {GOAL} ×)"), (2, "(the same loop in Clause's rational type)")):
+        ratios = [median([t[0][i] / t[index][i] for t in triples if t[index][i] > 0]) for i in (0, 1)]
+        shown = "ratio, the loop " + labels[index].removeprefix("hand loop ")
+        print(f"  {shown:<29} {ratios[0]:7.1f} ×       {ratios[1]:7.1f} ×      {against}")
 
 
 def cpu_seconds(action: Callable[[], object], runs: int) -> float:

@@ -10,8 +10,9 @@ daily count of the Reserved Amount's coverage (and the Redemption Event it leads
 imports nothing of Clause, so that as a process it is the reference a generic engine is measured
 against (``bench_scale.py``).
 
-Run ``python benchmarks/series_b_scale.py EVENTS`` to compute the numbers of the scenario of EVENTS
-events with the hand loop alone and print their summary.
+Run ``python benchmarks/series_b_scale.py EVENTS [--quicktions]`` to compute the numbers of the
+scenario of EVENTS events with the hand loop alone and print their summary; with ``--quicktions``,
+in quicktions' Fraction (the type Clause computes with) instead of the standard library's.
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ import math
 import sys
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
+
+if "--quicktions" in sys.argv:  # the rational type Clause computes with, for a second reference
+    from quicktions import Fraction
+else:
+    from fractions import Fraction
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"
