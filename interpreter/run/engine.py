@@ -48,6 +48,9 @@ from ..values import PartyValues
 from .rules import Rule, first_of_weeks
 from .scenario import Scenario
 
+#: The bindings of an effect applied once, not for each party.
+_UNBOUND: list[Bindings] = [()]
+
 
 class _Plan:
     """An effect as the engine applies it, worked out once per run: its formulas by name (an
@@ -553,11 +556,11 @@ class Engine:
             if plan is None:
                 plan = self._plans[id(effect)] = _Plan(program, effect)
             each: list[Bindings] = ([((effect.for_each, party),) for party in self.scenario.holders]
-                                    if effect.for_each else [()])
+                                    if effect.for_each else _UNBOUND)
             for b in each:
                 if effect.when is None or value(effect.when, bindings=b):
                     values = {k: value(f, bindings=b) for k, f in plan.formulas}
-                    fields = {k: value(f, bindings=b) for k, f in plan.fields}
+                    fields = {k: value(f, bindings=b) for k, f in plan.fields} if plan.fields else {}
                     party_of = plan.party_of
                     party = (tuple([value(party_of[0], key, b) for key in party_of[1]])
                              if party_of is not None else None)
