@@ -357,11 +357,11 @@ def _print_diagnostics(problems: list[Diagnostic], fmt: str) -> None:
             print(d.as_github() if fmt == "github" else d)
 
 
-def _json(value: Any, indent: int | None = 2) -> str:
-    """``value`` as JSON text (``json`` imported only by a command that prints it)."""
-    import json
+def _json(value: Any) -> str:
+    """``value`` as indented JSON text (``json`` imported only by a command that prints it)."""
+    from .report.json_text import json_text
 
-    return json.dumps(value, indent=indent)
+    return json_text(value)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -617,7 +617,11 @@ def _diff(args: argparse.Namespace) -> int:
 def _shown(value: Any) -> str:
     if value is None:
         return "(absent)"
-    return value if isinstance(value, str) else _json(value, indent=None)
+    if isinstance(value, str):
+        return value
+    import json
+
+    return json.dumps(value)
 
 
 # -- coverage ---------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Hypothesis strategies: formulas from the grammar (with a printer), contract files guided by
-the JSON Schema, scenarios, market data and ``--set`` values.
+the JSON Schema, scenarios, market data, ``--set`` values and JSON-able values.
 
 A formula is generated as a *shape*, the syntax tree without spans in plain tuples, and
 printed with just the parentheses its precedence needs; ``shape`` reads a parsed tree back
@@ -431,3 +431,23 @@ def scenario_files(draw: st.DrawFn) -> str:
                   "  - after: end",
                   f"    state: {{held: {{Buyer A: {draw(st.integers(0, 10**6))}}}}}"]
     return "\n".join(_spoilt(draw, lines, 2)) + "\n"
+
+
+# -- JSON-able values -------------------------------------------------------------------------
+
+#: Characters json escapes in its own ways: quote, backslash, control characters, DEL, a line
+#: separator, a lone surrogate, a letter with an accent and one beyond the BMP.
+_AWKWARD = st.sampled_from(['"', "\\", "/", "\x00", "\b", "\t", "\n", "\x0c", "\r", "\x1f", "\x7f",
+                            "\x80", "\u2028", "\ud800", "\udfff", "é", "\uffff", "😀", "\U0010ffff"])
+_TEXTS = st.text(st.one_of(st.characters(), _AWKWARD), max_size=12)
+_NUMBERS = st.one_of(st.integers(), st.integers(-2**200, 2**200), st.floats())
+_KEYS = st.one_of(_TEXTS, _NUMBERS, st.booleans(), st.none())
+
+#: What ``json.dumps`` writes with no ``default``: nested lists, tuples and objects of texts
+#: (every character), numbers (integers of any size, floats with nan and the infinities),
+#: booleans and null, keys of each kind it turns into text.
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), _NUMBERS, _TEXTS),
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.lists(inner, max_size=5).map(tuple),
+                            st.dictionaries(_KEYS, inner, max_size=5)),
+    max_leaves=40)

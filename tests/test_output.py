@@ -3,6 +3,8 @@ written whole or not at all."""
 
 from __future__ import annotations
 
+import enum
+import json
 import os
 import stat
 import subprocess
@@ -12,11 +14,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import json_values
 from support import PROVISION, ROOT, definitions
 
 from interpreter import files
 from interpreter.display import decimal_text
 from interpreter.rational import Fraction
+from interpreter.report.json_text import json_text
 
 #: Commands whose output goes through sets and dicts of names: diagnostics of several kinds,
 #: lint's findings across documents, a deal's run and a derivation.
@@ -94,3 +98,29 @@ def test_a_terminating_decimal_is_written_in_full_with_no_digit_more(numerator: 
     text, exact = decimal_text(value)
     assert exact and Fraction(text) == value
     assert "." not in text or not text.endswith("0")
+
+
+@given(json_values)
+def test_json_text_is_what_json_dumps_writes(value: object) -> None:
+    assert json_text(value) == json.dumps(value, indent=2)
+
+
+class _Colour(enum.IntEnum):
+    RED = 1
+
+
+class _Text(str):
+    pass
+
+
+def test_json_text_writes_subclasses_and_raises_as_json_dumps_does() -> None:
+    value = {_Text("a"): [_Colour.RED, _Text("b"), True], 2.5: {"x": (1, [])}, None: {}}
+    assert json_text(value) == json.dumps(value, indent=2)
+    circular: list[object] = []
+    circular.append(circular)
+    for bad, error in [({"a": Fraction(1, 3)}, TypeError), ({(1, 2): 3}, TypeError), (circular, ValueError)]:
+        with pytest.raises(error) as raised:
+            json_text(bad)
+        with pytest.raises(error) as expected:
+            json.dumps(bad, indent=2)
+        assert str(raised.value) == str(expected.value)
