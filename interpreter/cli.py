@@ -468,10 +468,10 @@ def _scenario_run(args: argparse.Namespace, derivations: bool) -> RunResult:
 
 def _readings(result: RunResult, which: str | None) -> Readings | None:
     """``--readings``: none, all the run reads, or the interpretations named (comma-separated)."""
-    from .report.readings import at_stake
-
     if which is None or which == "none":
         return None
+    from .report.readings import at_stake  # here: a run without --readings runs once
+
     names = None if which == "all" else [n.strip() for n in which.split(",") if n.strip()]
     if names == []:
         raise UsageError("--readings expects all, none or interpretation names")
@@ -479,11 +479,12 @@ def _readings(result: RunResult, which: str | None) -> Readings | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .report.readings import readings_json, readings_markdown, readings_text
     from .report.run_report import run_json, run_markdown, run_text
 
     result = _scenario_run(args, derivations=args.explain)
     readings = _readings(result, args.readings)
+    if readings is not None:  # _readings imported them
+        from .report.readings import readings_json, readings_markdown, readings_text
     if args.format == "json":
         out = run_json(result)
         if readings is not None:

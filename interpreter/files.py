@@ -83,8 +83,8 @@ def expects(path: Path) -> bool:
 
 
 
-#: Folders beyond the default ones that paths named inside files may lead into.
-_ALLOWED: list[Path] = []
+#: Folders beyond the default ones that paths named inside files may lead into, resolved.
+_ALLOWED: list[str] = []
 
 
 def allow_paths(folders: Iterable[str]) -> None:
@@ -97,7 +97,7 @@ def allow_paths(folders: Iterable[str]) -> None:
         path = Path(folder)
         if not path.is_dir():
             raise ClauseError(f"--allow-path {folder}: no such folder")
-        allowed.append(path.resolve())
+        allowed.append(str(path.resolve()))
     _ALLOWED[:] = allowed
 
 
@@ -157,18 +157,16 @@ def _unreadable(path: str | Path, message: str, line: int = 1, column: int = 1) 
     return ClauseError(message, [Diagnostic(str(path), line, column, message)])
 
 
-def named_file(doc: YamlDoc, where: Path_, written: str, what: str) -> Path:
-    """The file ``doc`` names as ``written`` at ``where``, relative to its folder; a
-    ``ClauseError`` there if it leads outside the folders allowed, does not exist (``what``
-    says what it should be) or is not a regular file."""
-    from pathlib import Path
-
-    target = Path(doc.path).parent / written
-    roots = [Path(doc.path).parent.resolve(), Path.cwd().resolve(), *_ALLOWED]
-    if not any(target.resolve().is_relative_to(root) for root in roots):
+def named_file(doc: YamlDoc, where: Path_, written: str, what: str) -> str:
+    """The file ``doc`` names as ``written`` at ``where``, relative to its folder, written as
+    pathlib writes it; a ``ClauseError`` there if it leads outside the folders allowed, does not
+    exist (``what`` says what it should be) or is not a regular file."""
+    target = _beside(doc.path, written)
+    roots = [os.path.realpath(_beside(doc.path, "")), os.path.realpath(os.getcwd()), *_ALLOWED]
+    if not any(_inside(os.path.realpath(target), root) for root in roots):
         problem = (f"{written} leads outside the folder of {doc.path} and the folder Clause runs in: "
                    "name a file inside them, or allow its folder with --allow-path FOLDER")
-    elif not target.exists():
+    elif not os.path.exists(target):
         problem = f"no such {what}: {target}"
     else:
         unreadable = not_a_file(target)
@@ -177,6 +175,30 @@ def named_file(doc: YamlDoc, where: Path_, written: str, what: str) -> Path:
         found = doc.diagnostic(where, problem)
         raise ClauseError(found.message, [found])
     return target
+
+
+def _beside(path: str, written: str) -> str:
+    """``str(Path(path).parent / written)`` without pathlib, which a warm run never imports:
+    ``.`` and empty parts dropped, two leading slashes kept, an absolute ``written`` as it is."""
+    root, parts = _parsed(path)
+    if written.startswith("/"):
+        root, parts = _parsed(written)
+    else:
+        parts = parts[:-1] + _parsed(written)[1]
+    return root + "/".join(parts) or "."
+
+
+def _parsed(path: str) -> tuple[str, list[str]]:
+    """The root of ``path`` (none, ``/`` or ``//``) and its parts, as pathlib reads them."""
+    parts = path.lstrip("/")
+    slashes = len(path) - len(parts)
+    root = "//" if slashes == 2 else "/" if slashes else ""
+    return root, [p for p in parts.split("/") if p not in ("", ".")]
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether the resolved ``path`` is ``folder`` (resolved) or below it."""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
 def write_atomically(path: str | Path, content: str | Callable[[IO[bytes]], None]) -> None:

@@ -87,8 +87,8 @@ def test_a_warm_run_prints_what_a_cold_one_printed(cli: Callable[..., Run], cach
     assert [cli(*command) for command in commands] == cold
 
 
-def test_a_warm_eval_imports_neither_parser_nor_yaml_nor_schemas_nor_holidays(cache_dir: Path,
-                                                                             tmp_path: Path) -> None:
+def test_a_warm_eval_or_run_imports_neither_parser_nor_yaml_nor_schemas_nor_holidays(cache_dir: Path,
+                                                                                    tmp_path: Path) -> None:
     # Whole processes, as a user runs them: the first fills the cache, the second reads it.
     code = ("import sys; from interpreter.cli import main; main(sys.argv[1:]); print(sorted("
             "{m.split('.')[0] for m in sys.modules} & {'lark', 'yaml', 'jsonschema', 'holidays'}))")
@@ -112,6 +112,11 @@ def test_a_warm_eval_imports_neither_parser_nor_yaml_nor_schemas_nor_holidays(ca
         (tmp_path / name).write_bytes((CONTRACTS / name).read_bytes())
     copy = run("eval", tmp_path / "series_b_certificate.yaml", *EVAL[2:])
     assert copy.stdout == "conversion_shares = 206,053 shares\n['lark', 'yaml']\n"
+    # A warm run of a bundled scenario, as JSON: json, which prints it, and nothing else of them.
+    scenario = ROOT / "examples" / "scenarios" / "01-conversion-after-variable-pricing.yaml"
+    cold, warm = run("run", scenario, "--format", "json"), run("run", scenario, "--format", "json")
+    assert warm.stdout == cold.stdout.replace("['holidays', 'jsonschema', 'lark', 'yaml']\n", "[]\n")
+    assert warm.stderr == "['json']\n"
 
 
 def test_a_warm_run_reads_its_scenario_from_the_cache(cache_dir: Path, tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ market data's own prices giving exactly ``clause run``'s result."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -15,6 +14,7 @@ import numpy as np
 import pytest
 from support import ROOT, SERIES_B, Run
 
+from interpreter.deferred import replace
 from interpreter.diagnostics import ClauseError
 from interpreter.evaluate.paths import PathMarket
 from interpreter.rational import Fraction
@@ -132,7 +132,7 @@ def test_a_path_of_the_market_data_gives_clause_runs_result(monkeypatch: pytest.
     monkeypatch.setattr(sim, "simulated", _history_path)
     simulation = prepare(scenario, ModelOptions("gbm", 7, dt.date(1999, 8, 2)))
     run = run_scenario(scenario)
-    replayed = run_scenario(dataclasses.replace(scenario, market=sim.path_market(simulation, 0)))
+    replayed = run_scenario(replace(scenario, market=sim.path_market(simulation, 0)))
     assert run_json(replayed) == run_json(run)
     found = run_path(simulation, 0)
     assert found == {"path": 0, **outcomes(run, scenario.outcomes)}

@@ -44,7 +44,7 @@ def compose(doc: YamlDoc, path: Path, load: Loader, problems: list[Diagnostic]) 
     composed = Program(doc, str(data["title"]), dict(data["document"]), {})
     found: set[tuple[str, str]] = set()
     for short, file in data["documents"].items():
-        document = named_file(doc, ("documents", short), str(file), "contract file")
+        document = Path(named_file(doc, ("documents", short), str(file), "contract file"))
         program = load(document)
         if program.abstract:
             problems.append(doc.diagnostic(("documents", short), f"{file} is an abstract body; a deal "

@@ -111,7 +111,7 @@ def _parent(doc: YamlDoc, path: Path, chain: tuple[Path, ...]) -> Program | None
     """The body ``doc`` extends, loaded (with its own body) relative to ``path``."""
     if "extends" not in doc.data:
         return None
-    body = named_file(doc, ("extends",), str(doc.data["extends"]), "contract body")
+    body = Path(named_file(doc, ("extends",), str(doc.data["extends"]), "contract body"))
     here = path.resolve()
     if body.resolve() in (*chain, here):
         problem = doc.diagnostic(("extends",), f"{body} extends itself, through {path}")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..deferred import dataclass, field
 from ..display import human, plain
 from ..evaluate.trace import Record
 from ..link.program import Program
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _origin(rec: Record) -> str:

@@ -8,18 +8,19 @@ never evaluated cannot change it, so only those the run read are repeated.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
-from typing import Any
-
+from ..deferred import dataclass, field, replace
 from ..diagnostics import ClauseError
 from ..display import human, plain
 from ..link.program import Program, Term
 from ..run.engine import RunResult, run_scenario
 from .run_report import obligation_plain
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
+
 #: A result as people read it and as programs do.
-Shown = tuple[str, Any]
+Shown = tuple[str, "Any"]
 
 
 @dataclass
@@ -103,7 +104,7 @@ def at_stake(run: RunResult, names: list[str] | None = None) -> Readings:
         for choice in term.choices:
             if choice == in_force:
                 continue
-            scenario = dataclasses.replace(run.scenario, choices={**run.scenario.choices, term.name: choice})
+            scenario = replace(run.scenario, choices={**run.scenario.choices, term.name: choice})
             try:
                 by_choice[choice] = outcomes(run_scenario(scenario))
             except ClauseError as exc:

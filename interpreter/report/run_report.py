@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..display import human, plain
 from ..run.engine import FlagChange, Obligation, Result, RunResult
 from ..values import PartyValues
 from .explain import explain
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _effective(value: Any) -> Any:

@@ -15,12 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import heapq
-from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any
 
 from ..calendar import business_calendar
+from ..deferred import dataclass, field
 from ..diagnostics import ClauseError, Diagnostic
 from ..display import human
 from ..evaluate.compiler import UNSET, compiled
@@ -41,12 +39,18 @@ from ..link.program import (
     impossible_value,
 )
 from ..rational import Fraction
+from ..slotted import Slotted
 from ..syntax import ast
 from ..syntax.yamldoc import Path_
 from ..types import PARTY, PartyMap, Type, held_value
 from ..values import PartyValues
 from .rules import Rule, first_of_weeks
 from .scenario import Scenario
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
 
 #: The bindings of an effect applied once, not for each party.
 _UNBOUND: list[Bindings] = [()]
@@ -82,33 +86,43 @@ class _Plan:
                 self.party_of = (effect.target, keys)
 
 
-@dataclass(slots=True)  # slots: a long run keeps thousands of these (and of the classes below)
-class Occurrence:
+class Occurrence(Slotted):
     """An event as it happens: from the scenario, a clause's schedule, or the run's end."""
 
-    date: dt.date
-    name: str
-    fields: dict[str, Any]
-    index: int | None  # the scenario's event number, None for scheduled and final events
-    origin: str = "scenario"
-    where: Path_ | None = None  # in the scenario, the rule that emitted it
+    _names = ("date", "name", "fields", "index", "origin", "where")
+    __slots__ = _names  # slots: a long run keeps thousands of these (and of the classes below)
+
+    def __init__(self, date: dt.date, name: str, fields: dict[str, Any], index: int | None,
+                 origin: str = "scenario", where: Path_ | None = None) -> None:
+        self.date = date
+        self.name = name
+        self.fields = fields
+        self.index = index  # the scenario's event number, None for scheduled and final events
+        self.origin = origin
+        self.where = where  # in the scenario, the rule that emitted it
 
 
-@dataclass(slots=True)
-class _RuleDay:
+class _RuleDay(Slotted):
     """A day on which a scenario's rule is tried."""
 
-    date: dt.date
-    rule: Rule
+    _names = ("date", "rule")
+    __slots__ = _names
+
+    def __init__(self, date: dt.date, rule: Rule) -> None:
+        self.date = date
+        self.rule = rule
 
 
-@dataclass(slots=True)
-class Computed:
+class Computed(Slotted):
     """A value a clause computed: the term's record (value, derivation) and the clause."""
 
-    record: Record
-    clause: str
-    program: Program
+    _names = ("record", "clause", "program")
+    __slots__ = _names
+
+    def __init__(self, record: Record, clause: str, program: Program) -> None:
+        self.record = record
+        self.clause = clause
+        self.program = program
 
     @property
     def name(self) -> str:
@@ -116,31 +130,41 @@ class Computed:
         return self.record.term.name
 
 
-@dataclass(slots=True)
-class Result:
+class Result(Slotted):
     """Everything that happened on one occurrence."""
 
-    occurrence: Occurrence
-    clauses: list[str] = field(default_factory=list)
-    values: list[Computed] = field(default_factory=list)
+    _names = ("occurrence", "clauses", "values")
+    __slots__ = _names
+
+    def __init__(self, occurrence: Occurrence, clauses: list[str] | None = None,
+                 values: list[Computed] | None = None) -> None:
+        self.occurrence = occurrence
+        self.clauses: list[str] = [] if clauses is None else clauses
+        self.values: list[Computed] = [] if values is None else values
 
 
-@dataclass(slots=True)
-class Obligation:
+class Obligation(Slotted):
     """Something a party owes another, created by a clause: one of a declared obligation."""
 
-    name: str
-    debtor: str
-    creditor: str
-    what: str
-    amount: Fraction | None  # None: an act owed (a notice, a certificate), not a quantity
-    type: Type
-    due: dt.date
-    clause: str
-    sources: list[str]
-    created: dt.date
-    outstanding: Fraction | None
-    settled: dt.date | None = None
+    _names = ("name", "debtor", "creditor", "what", "amount", "type", "due", "clause", "sources", "created",
+              "outstanding", "settled")
+    __slots__ = _names
+
+    def __init__(self, name: str, debtor: str, creditor: str, what: str, amount: Fraction | None,
+                 type: Type, due: dt.date, clause: str, sources: list[str], created: dt.date,
+                 outstanding: Fraction | None, settled: dt.date | None = None) -> None:
+        self.name = name
+        self.debtor = debtor
+        self.creditor = creditor
+        self.what = what
+        self.amount = amount  # None: an act owed (a notice, a certificate), not a quantity
+        self.type = type
+        self.due = due
+        self.clause = clause
+        self.sources = sources
+        self.created = created
+        self.outstanding = outstanding
+        self.settled = settled
 
     def summary(self) -> str:
         """``Co owes A $1,000.00 (Buy-In payment) by 1999-08-09``, in the contract's notation."""
@@ -156,16 +180,20 @@ class Obligation:
         return "open"
 
 
-@dataclass(slots=True)
-class FlagChange:
+class FlagChange(Slotted):
     """A flag raised or cleared, with when and why."""
 
-    name: str
-    party: str | None
-    raised: bool
-    date: dt.date
-    clause: str
-    sources: list[str]
+    _names = ("name", "party", "raised", "date", "clause", "sources")
+    __slots__ = _names
+
+    def __init__(self, name: str, party: str | None, raised: bool, date: dt.date, clause: str,
+                 sources: list[str]) -> None:
+        self.name = name
+        self.party = party
+        self.raised = raised
+        self.date = date
+        self.clause = clause
+        self.sources = sources
 
 
 @dataclass

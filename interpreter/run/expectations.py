@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..diagnostics import Diagnostic
 from ..display import decimal_text, human
 from ..rational import Fraction
@@ -12,6 +10,10 @@ from ..types import PartyMap, Type, held_value, map_levels
 from ..values import PartyValues
 from .engine import Obligation, RunResult
 from .scenario import Expectation, read_value
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def same(expected: Any, actual: Any) -> bool:

@@ -13,15 +13,18 @@ Both are read from the scenario file and every problem is reported at its place 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
 
+from ..deferred import dataclass, field
 from ..diagnostics import Diagnostic
 from ..link.program import INPUT, Formula, Program
 from ..syntax.formula_errors import FormulaSyntaxError
 from ..syntax.literals import parse_date
 from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import BOOLEAN, PARTY, Quantity, Type
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The schedules a rule may follow: the first three as an event's ``every``; ``week``: the first
 #: trading day of each calendar week (Monday to Sunday).

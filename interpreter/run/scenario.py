@@ -8,12 +8,10 @@ file before anything runs.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
-from typing import Any
 
 from ..calendar import BusinessCalendar
+from ..deferred import dataclass, field
 from ..diagnostics import ClauseError, Diagnostic
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.market import MarketData, check_bounds, load_market
@@ -31,6 +29,7 @@ from ..link.program import (
     impossible_value,
 )
 from ..pipeline import load_checked
+from ..slotted import Slotted
 from ..syntax import ast
 from ..syntax.formula_errors import FormulaSyntaxError
 from ..syntax.literals import literal_formula, parse_date
@@ -39,16 +38,24 @@ from ..syntax.yamldoc import Path_, YamlDoc
 from ..types import DATE, PARTY, TEXT, Enum, PartyMap, Type, held_keys, held_value, map_levels
 from .rules import Outcomes, Rule, load_outcomes, load_rules
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
-@dataclass
-class ScenarioEvent:
+
+class ScenarioEvent(Slotted):
     """One event of a scenario, its fields read as values of the inputs they fill."""
 
-    index: int
-    date: dt.date
-    name: str
-    fields: dict[str, Any]
-    where: Path_
+    _names = ("index", "date", "name", "fields", "where")
+    __slots__ = _names  # slotted: a scenario has thousands, each made in a warm run without dataclasses
+
+    def __init__(self, index: int, date: dt.date, name: str, fields: dict[str, Any], where: Path_) -> None:
+        self.index = index
+        self.date = date
+        self.name = name
+        self.fields = fields
+        self.where = where
 
 
 @dataclass
@@ -155,7 +162,7 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
     programs = []
     for i, name in enumerate(data["contracts"]):
         contract = named_file(doc, ("contracts", i), str(name), "contract file")
-        programs.append(load_checked(str(contract)))
+        programs.append(load_checked(contract))
     if variant is not None:
         programs = _with_variant(doc, programs, variant)
     market = None
@@ -218,6 +225,8 @@ def _charts(doc: YamlDoc, programs: list[Program], raw: dict[str, Any],
 
 
 def _root(program: Program) -> str:
+    from pathlib import Path  # here: only a scenario that names a variant compares roots
+
     while program.parent is not None:
         program = program.parent
     return str(Path(program.path).resolve())

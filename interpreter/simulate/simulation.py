@@ -14,7 +14,6 @@ in path order, and the JSON written is the same byte for byte.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import importlib
@@ -26,6 +25,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
+from ..deferred import replace
 from ..diagnostics import ClauseError
 from ..display import plain
 from ..evaluate.evaluator import EvaluationError, Evaluator
@@ -112,7 +112,7 @@ def path_market(simulation: Simulation, path: int) -> MarketData:
 
 def run_path(simulation: Simulation, path: int) -> dict[str, Any]:
     """Path ``path`` run through the whole engine, as its outcomes (or its first error)."""
-    scenario = dataclasses.replace(simulation.scenario, market=path_market(simulation, path))
+    scenario = replace(simulation.scenario, market=path_market(simulation, path))
     try:
         result = run_scenario(scenario)
         return {"path": path, **outcomes(result, scenario.outcomes)}

@@ -6,10 +6,7 @@ once per run, whatever asks for it (a body many variants extend, a document a de
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from .. import cache as on_disk
 from ..diagnostics import ClauseError, Diagnostic
@@ -18,14 +15,20 @@ from ..resources import resource
 from ..types import parse_type
 from .yamldoc import Path_, YamlDoc, load_yaml
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     import jsonschema
     from jsonschema.exceptions import ValidationError
 
 
 @cache
 def schema(name: str) -> dict[str, Any]:
-    """A bundled JSON Schema, by file name."""
+    """A bundled JSON Schema, by file name (read only to check a file: a warm run reads none)."""
+    import json
+
     loaded: dict[str, Any] = json.loads(resource(name).read_text(encoding="utf-8"))
     return loaded
 
