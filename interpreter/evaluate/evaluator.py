@@ -96,7 +96,8 @@ class Evaluator:
         self.memo: dict[str, Any] = {}  # by term: without bindings, a value, or with derivations a record
         self._bound: dict[str, dict[Bindings, Any]] = {}  # by term, then by the bindings in force
         self._active: list[Record] = []
-        self._given, self._read, self._terms = env.given, env.read, program.terms
+        self._given, self._terms = env.given, program.terms
+        self._read = env.read if not derivations else None  # with derivations, record() adds each name
         self._past: dict[dt.date, Evaluator] = {}  # by day: an evaluator of the state at its end
 
     # -- terms -------------------------------------------------------------
@@ -217,7 +218,7 @@ class Evaluator:
         """The value of ``term`` under ``bindings``, not memoised here: bound, given or computed by
         its kind (the program's computer for it, worked out once)."""
         name = term.name
-        if self._read is not None and not self.derivations:  # record() has added it
+        if self._read is not None:
             self._read.add(name)
         for bound, value in bindings:
             if bound == name:
