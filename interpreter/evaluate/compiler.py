@@ -103,9 +103,10 @@ class Compiled:
             ({}, {}), ({}, {}))
         #: Inline or not, by term: how the evaluator computes it (see ``Evaluator.value_of``).
         self.computers: tuple[dict[str, Closure], ...] = ({}, {})
-        #: Inline or not, a formula of no term's whole closure, by formula (kept, so that its id is
-        #: not reused): a clause's formulas are evaluated at each event.
-        self.formulas: tuple[dict[int, tuple[Formula, Closure]], ...] = ({}, {})
+        #: Inline or not, the closure of a formula of no term, whole or one of its nodes, by the formula
+        #: or the node (kept, so that its id is not reused): a clause's formulas, and the keys of the
+        #: map value an effect changes, are evaluated at each event.
+        self.formulas: tuple[dict[int, tuple[Formula | ast.Node, Closure]], ...] = ({}, {})
 
     def closure(self, formula: Formula, node: ast.Node | None = None, owner: Term | None = None,
                 inline: bool = False) -> Closure:
@@ -657,30 +658,14 @@ def _select(ev: Evaluator, args: list[Any], fail: Fail, highest: bool) -> list[F
     values = _values(ev, values)
     if count.denominator != 1 or not 0 < count <= len(values):
         raise fail(f"cannot take the {count} {'highest' if highest else 'lowest'} of {len(values)} values")
-    scale = _common_denominator(values)
-    if scale is None:
-        return sorted(values, reverse=highest)[: int(count)]
-    # The same order as the fractions' (stable, as sorted is): each one's numerator over the
-    # common denominator, an integer, which compares without Fraction's generic comparison.
-    return sorted(values, key=lambda v: v.numerator * (scale // v.denominator), reverse=highest)[: int(count)]
-
-
-def _common_denominator(values: list[Any]) -> int | None:
-    """The least common denominator of ``values`` when all are fractions (None otherwise)."""
-    if not all(v.__class__ is Fraction for v in values):
-        return None
-    return math.lcm(*(v.denominator for v in values))
+    return sorted(values, reverse=highest)[: int(count)]
 
 
 def _average(ev: Evaluator, args: list[Any], fail: Fail) -> Fraction:
     values = _values(ev, args[0])
     if not values:
         raise fail("the average of no values is undefined")
-    scale = _common_denominator(values)
-    if scale is None:
-        return sum(values, Fraction(0)) / len(values)
-    # The same exact value, made once over the common denominator rather than term by term.
-    return Fraction(sum(v.numerator * (scale // v.denominator) for v in values), scale * len(values))
+    return sum(values, Fraction(0)) / len(values)
 
 
 def _numeric(function: str) -> Callable[[Evaluator, list[Any], Fail], Fraction]:

@@ -149,13 +149,12 @@ class Evaluator:
     def formula_value(self, formula: Formula, node: ast.Node | None = None, bindings: Bindings = ()) -> Any:
         """The value of a formula that belongs to no term (a clause's condition or effect),
         or of one of its sub-expressions ``node``, with ``bindings`` in force."""
-        if node is None:  # the whole formula: its closure found by the formula alone
-            found = self._formulas.get(id(formula))
-            if found is None or found[0] is not formula:
-                found = self._formulas[id(formula)] = (formula, self._compiled.closure(formula,
-                                                                                       inline=self._inline))
-            return found[1](self, bindings)
-        return self._compiled.closure(formula, node, inline=self._inline)(self, bindings)
+        key = formula if node is None else node  # a whole formula's closure is found by the formula
+        found = self._formulas.get(id(key))
+        if found is None or found[0] is not key:
+            closure = self._compiled.closure(formula, node, inline=self._inline)
+            found = self._formulas[id(key)] = (key, closure)
+        return found[1](self, bindings)
 
     def set_state(self, values: Mapping[str, Any]) -> None:
         """New values of state (or of what is owed) while the evaluator is in use: the terms
@@ -263,8 +262,16 @@ class Evaluator:
         compiled, inline = self._compiled, self._inline
         if kind == INTERPRETATION:
             default = term.default_choice or ""
-            return lambda ev, b: compiled.closure(term.choices[ev.env.choices.get(name, default)].formula,
-                                                  owner=term, inline=inline)(ev, b)
+            by_choice: dict[str, Closure] = {}
+
+            def reading(ev: Evaluator, b: Bindings) -> Any:  # the formula of the reading chosen
+                choice = ev.env.choices.get(name, default)
+                found = by_choice.get(choice)
+                if found is None:
+                    found = by_choice[choice] = compiled.closure(term.choices[choice].formula, owner=term,
+                                                                 inline=inline)
+                return found(ev, b)
+            return reading
         assert term.formula is not None
         formula = compiled.closure(term.formula, owner=term, inline=inline)
         if kind != STATE:
