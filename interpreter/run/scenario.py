@@ -177,7 +177,7 @@ def load_scenario(path: str | Path, as_of: dt.date | None = None,
     _facts(scenario, data.get("facts") or {}, problems)
     _holders(scenario, data.get("holders") or {}, problems)
     _parties(scenario)
-    alike: dict[tuple[str, str], Any] = {}  # what each event's checks find the same for every event
+    alike: dict[tuple[str, ...], Any] = {}  # what each event's checks find the same for every event
     for i, entry in enumerate(data.get("events") or []):
         event = _event(scenario, i, entry, problems, alike)
         if event is not None:
@@ -342,10 +342,10 @@ def _parties(scenario: Scenario) -> None:
 
 
 def _event(scenario: Scenario, index: int, entry: dict[str, Any], problems: list[Diagnostic],
-           alike: dict[tuple[str, str], Any]) -> ScenarioEvent | None:
+           alike: dict[tuple[str, ...], Any]) -> ScenarioEvent | None:
     """One event of the scenario read; ``alike`` keeps, by event name and by start date, what the
     checks of every event find the same (its fields, whether it happens by itself, the documents' issue
-    dates)."""
+    dates), and each field's value as written once it was read and found good."""
     doc = scenario.doc
     where: Path_ = ("events", index)
     name = str(entry["event"])
@@ -375,6 +375,10 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any], problems: list
             problems.append(doc.diagnostic((*where, key), f"{name} has no field {key!r} "
                                            f"(fields: {', '.join(fields) or 'none'})", key=True))
             continue
+        written = ("value", name, key, type(text).__name__, str(text))
+        if written in alike:  # the same field written the same way in an earlier event, and found good
+            values[key] = alike[written]
+            continue
         try:
             values[key] = read_value(text, term.type)
         except (ValueError, FormulaSyntaxError) as exc:
@@ -384,10 +388,14 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any], problems: list
         impossible = impossible_value(term, values[key], term.type)
         if impossible:
             problems.append(doc.diagnostic((*where, key), f"{key}: {impossible}"))
-        if term.type == PARTY and values[key] not in scenario.holders and values[key] not in scenario.parties:
+        unknown = (term.type == PARTY and values[key] not in scenario.holders
+                   and values[key] not in scenario.parties)
+        if unknown:
             others = "".join(f"; {name}, {role}" for name, role in scenario.parties.items())
             problems.append(doc.diagnostic((*where, key), f"unknown holder {values[key]!r} (holders: "
                                            f"{', '.join(scenario.holders) or 'none'}{others})"))
+        if not impossible and not unknown:
+            alike[written] = values[key]
     for key, term in fields.items():
         if key not in values and term.formula is None and key not in entry:
             problems.append(doc.diagnostic(where, f"{name} needs its field {key!r}"))
@@ -396,7 +404,7 @@ def _event(scenario: Scenario, index: int, entry: dict[str, Any], problems: list
 
 
 def _check_date(scenario: Scenario, where: Path_, event: str, day: dt.date, problems: list[Diagnostic],
-                alike: dict[tuple[str, str], Any]) -> None:
+                alike: dict[tuple[str, ...], Any]) -> None:
     market = scenario.market
     if market and market.dates and not market.dates[0] <= day <= market.dates[-1]:
         problems.append(scenario.doc.diagnostic(where, f"{day.isoformat()} is outside the market data "
