@@ -23,6 +23,8 @@ def decimal_text(value: Fraction, places: int = REPEATING_PLACES) -> tuple[str, 
     ``places`` decimal places (and the flag is False).
     """
     den = value.denominator
+    if den == 1:  # a whole number, most values (shares, counts)
+        return str(value.numerator), True
     twos = fives = 0
     while den % 2 == 0:
         den //= 2
@@ -66,6 +68,8 @@ def _key_text(key: Any) -> str:
 
 def plain(value: Any, type_: Type) -> Any:
     """The JSON form: strings for scalars, lists and objects for lists and series."""
+    if value.__class__ is Fraction:  # the most frequent, tried first
+        return decimal_text(value)[0]
     if isinstance(value, SeriesValue):
         return {d.isoformat(): plain(v, _element(type_)) for d, v in sorted(value.values.items())}
     if isinstance(value, PartyValues):
