@@ -212,9 +212,13 @@ def _fetcher(compiled: Compiled, term: Term) -> Closure:
         if b:
             if reads is None:
                 reads = compiled.reads(name)
-            key = tuple([kv for kv in b if kv[0] in reads])
-            if key:
-                return ev.bound_value(term, key)
+            if len(b) == 1:  # most often one party or one day is bound
+                if b[0][0] in reads:
+                    return ev.bound_value(term, b)
+            else:
+                key = tuple([kv for kv in b if kv[0] in reads])
+                if key:
+                    return ev.bound_value(term, key)
         memo = ev.memo
         found = memo.get(name, UNSET)
         if found is UNSET:
@@ -470,8 +474,8 @@ def _index(node: ast.Index, site: _Site) -> Closure:
 
     def indexed(ev: Evaluator, b: Bindings) -> Any:
         found = target(ev, b)
-        if isinstance(found, PartyValues):
-            return found.get(index(ev, b))
+        if found.__class__ is PartyValues:  # its get, without the call
+            return found.values.get(index(ev, b), found.default)
         series: SeriesValue = found
         day: dt.date = index(ev, b)
         if day not in series.values:
@@ -497,9 +501,11 @@ def _as_of(node: ast.AsOf, site: _Site) -> Closure:
 
 def _bind(bindings: Bindings, names: tuple[str, ...], values: list[Any]) -> Bindings:
     """``bindings`` with ``names`` bound to ``values`` (replacing any binding of theirs), sorted by name."""
+    if not bindings and len(names) == 1:  # a daily total's day, a party of the run
+        return ((names[0], values[0]),)
     new = dict(bindings)
     new.update(zip(names, values, strict=True))
-    return tuple(sorted(new.items(), key=lambda kv: kv[0]))
+    return tuple(sorted(new.items()))  # by name: the names differ, so no value is ever compared
 
 
 def _call(node: ast.Call, site: _Site) -> Closure:

@@ -586,9 +586,9 @@ class Engine:
             each: list[Bindings] = ([((effect.for_each, party),) for party in self.scenario.holders]
                                     if effect.for_each else _UNBOUND)
             for b in each:
-                if effect.when is None or value(effect.when, bindings=b):
-                    values = {k: value(f, bindings=b) for k, f in plan.formulas}
-                    fields = {k: value(f, bindings=b) for k, f in plan.fields} if plan.fields else {}
+                if effect.when is None or value(effect.when, None, b):
+                    values = {k: value(f, None, b) for k, f in plan.formulas}
+                    fields = {k: value(f, None, b) for k, f in plan.fields} if plan.fields else {}
                     party_of = plan.party_of
                     party = (tuple([value(party_of[0], key, b) for key in party_of[1]])
                              if party_of is not None else None)
