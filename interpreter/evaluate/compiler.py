@@ -521,7 +521,9 @@ def _call(node: ast.Call, site: _Site) -> Closure:
     fail, step = site.fail(node), _step(node, site, _DETAILS.get(node.function))
 
     def builtin(ev: Evaluator, b: Bindings) -> Any:
-        found = [a(ev, b) for a in args]
+        found: list[Any] = []
+        for a in args:  # a loop, not a comprehension: no frame of its own for one or two arguments
+            found.append(a(ev, b))
         result = implementation(ev, found, fail)
         if too_large(result):
             raise fail(TOO_LARGE)
