@@ -590,22 +590,33 @@ class Engine:
                                     if effect.for_each else _UNBOUND)
             for b in each:
                 if effect.when is None or value(effect.when, None, b):
-                    values = {k: value(f, None, b) for k, f in plan.formulas}
+                    # Loops, not comprehensions: most effects have one formula and one key, and a
+                    # comprehension is a call of its own.
+                    values: dict[str, Any] = {}
+                    for k, f in plan.formulas:
+                        values[k] = value(f, None, b)
                     fields = {k: value(f, None, b) for k, f in plan.fields} if plan.fields else {}
-                    party_of = plan.party_of
-                    party = (tuple([value(party_of[0], key, b) for key in party_of[1]])
-                             if party_of is not None else None)
+                    party = None
+                    if plan.party_of is not None:
+                        target, keys = plan.party_of
+                        found: list[Any] = []
+                        for key in keys:
+                            found.append(value(target, key, b))
+                        party = tuple(found)
                     planned.append((plan, values, fields, party))
         changed: set[str] = set()
         for plan, values, fields, party in planned:
-            changed.update(self._effect(program, clause, plan, values, fields, party, occurrence))
+            changes = self._effect(program, clause, plan, values, fields, party, occurrence)
+            if changes is not None:
+                changed.add(changes)
         if changed:
             evaluator.set_state({name: self.state[name] if name in self.state else self._owed_now(name)
                                  for name in changed})
 
     def _effect(self, program: Program, clause: Clause, plan: _Plan, values: dict[str, Any],
-                fields: dict[str, Any], keys: tuple[Any, ...] | None, occurrence: Occurrence) -> list[str]:
-        """Apply one effect; the names of the state it changed, or of the obligations it made or settled.
+                fields: dict[str, Any], keys: tuple[Any, ...] | None, occurrence: Occurrence) -> str | None:
+        """Apply one effect; the name of the state it changed, or of the obligation it made or
+        settled (None for an event it scheduled).
 
         ``keys`` name the value of a map the effect changes, outermost first."""
         effect = plan.effect
@@ -614,7 +625,7 @@ class Engine:
             assert keys is not None
             name = plan.name
             self._set(name, self.state[name].replaced(keys, remove=True))
-            return [name]
+            return name
         if effect.kind in ("set", "increase", "decrease", "raise", "clear"):
             name, term, element = plan.name, plan.term, plan.element
             assert term is not None and element is not None
@@ -636,7 +647,7 @@ class Engine:
             else:
                 current: PartyValues = self.state[name]
                 self._set(name, current.replaced(keys, new))
-            return [name]
+            return name
         if effect.kind == "owe":
             amount = values.get("amount")
             declared = program.obligations[effect.label or ""]
@@ -645,11 +656,11 @@ class Engine:
                                     occurrence.date, amount)
             self.obligations.append(obligation)
             self._open.setdefault(obligation.name, []).append(obligation)
-            return [obligation.name]
+            return obligation.name
         if effect.kind == "settle":
             self._settle(effect.label or "", values.get("debtor"), values["creditor"], values.get("amount"),
                          occurrence.date, values.get("due"))
-            return [effect.label or ""]
+            return effect.label or ""
         if effect.kind == "schedule":  # at the end of its day, after its events, unless at its start
             if self._sequence >= MAX_RUN_EVENTS:
                 found = clause.doc.diagnostic((*effect.where, "schedule"), f"{clause.name} schedules "
@@ -659,7 +670,7 @@ class Engine:
                 raise ClauseError(found.message, [found])
             self._push(Occurrence(values["on"], effect.label or "", fields, None,
                                   f"scheduled by {clause.name}"), -1 if effect.at_start else 1)
-        return []
+        return None
 
     def _impossible(self, occurrence: Occurrence, message: str) -> None:
         """Stop the run: the event asks for what the contract cannot do, at its place in the scenario."""
