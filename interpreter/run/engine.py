@@ -334,8 +334,9 @@ class Engine:
             for occurrence in self._tried(item) if isinstance(item, _RuleDay) else (item,):
                 self._now = occurrence
                 self._fire(occurrence)
-                self.timeline.append((occurrence, self._seen()))
-                self.history.add(occurrence.date, self._seen())
+                seen = self._seen()
+                self.timeline.append((occurrence, seen))
+                self.history.add(occurrence.date, seen)
                 if occurrence.index is not None:
                     self.snapshots[occurrence.index] = self._state_copy()
         return RunResult(self.scenario, self.results, self.obligations, self.flags, self.state,
@@ -507,8 +508,12 @@ class Engine:
             if not requirements and not clauses:
                 continue
             fields = declared.fields if declared else {}
-            bound = {name: v for k, v in occurrence.fields.items() for name in fields.get(k, [k])}
-            bound.update(dict.fromkeys(declared.date_inputs if declared else [], occurrence.date))
+            bound: dict[str, Any] = {}
+            for k, v in occurrence.fields.items():  # a field fills the inputs it names, else its own
+                for name in fields.get(k, (k,)):
+                    bound[name] = v
+            for name in declared.date_inputs if declared else ():
+                bound[name] = occurrence.date
             idle = (id(program), occurrence.name) if every else None
             if idle is not None and self._idle(idle, program, requirements, clauses, bound):
                 continue
