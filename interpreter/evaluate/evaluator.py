@@ -90,9 +90,10 @@ class Evaluator:
         self.business: BusinessCalendar = self._compiled.business
         self.trading: TradingCalendar | None = (env.market.trading_calendar(self._compiled.exchange)
                                                 if env.market else None)
-        self._inline = not derivations and self._compiled.may_be_constant.isdisjoint(env.given)
-        self._computers = self._compiled.computers[self._inline]
-        self._formulas = self._compiled.formulas[self._inline]
+        #: Whether its closures read the program's constants as values (see ``Compiled``).
+        self.inline = not derivations and self._compiled.may_be_constant.isdisjoint(env.given)
+        self._computers = self._compiled.computers[self.inline]
+        self._formulas = self._compiled.formulas[self.inline]
         self.memo: dict[str, Any] = {}  # by term: without bindings, a value, or with derivations a record
         self._bound: dict[str, dict[Bindings, Any]] = {}  # by term, then by the bindings in force
         self._active: list[Record] = []
@@ -149,12 +150,17 @@ class Evaluator:
     def formula_value(self, formula: Formula, node: ast.Node | None = None, bindings: Bindings = ()) -> Any:
         """The value of a formula that belongs to no term (a clause's condition or effect),
         or of one of its sub-expressions ``node``, with ``bindings`` in force."""
-        key = formula if node is None else node  # a whole formula's closure is found by the formula
+        return self.closure(formula, node)(self, bindings)
+
+    def closure(self, formula: Formula, node: ast.Node | None = None) -> Closure:
+        """What ``formula_value`` calls: the closure of a formula of no term, or of its node, for
+        evaluators of this one's kind (of its program, constants inlined or not), found once."""
+        key = formula if node is None else node
         found = self._formulas.get(id(key))
         if found is None or found[0] is not key:
-            closure = self._compiled.closure(formula, node, inline=self._inline)
+            closure = self._compiled.closure(formula, node, inline=self.inline)
             found = self._formulas[id(key)] = (key, closure)
-        return found[1](self, bindings)
+        return found[1]
 
     def set_state(self, values: Mapping[str, Any]) -> None:
         """New values of state (or of what is owed) while the evaluator is in use: the terms
@@ -259,7 +265,7 @@ class Evaluator:
                             "binds", term, missing=term)
         if kind == INPUT and term.formula is None:
             return _failing(f"missing input {name} ({term.type}): {term.description}", term, missing=term)
-        compiled, inline = self._compiled, self._inline
+        compiled, inline = self._compiled, self.inline
         if kind == INTERPRETATION:
             default = term.default_choice or ""
             by_choice: dict[str, Closure] = {}

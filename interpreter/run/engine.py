@@ -21,7 +21,7 @@ from ..calendar import business_calendar
 from ..deferred import dataclass, field
 from ..diagnostics import ClauseError, Diagnostic
 from ..display import human
-from ..evaluate.compiler import UNSET, compiled
+from ..evaluate.compiler import UNSET, Closure, compiled
 from ..evaluate.evaluator import Environment, EvaluationError, Evaluator
 from ..evaluate.history import StateHistory
 from ..evaluate.trace import Bindings, Record
@@ -54,6 +54,10 @@ if TYPE_CHECKING:
 
 #: The bindings of an effect applied once, not for each party.
 _UNBOUND: list[Bindings] = [()]
+#: An effect's closures (see ``_Plan.closures``): its condition, formulas and fields by name, and
+#: the keys of the map value it changes.
+_Closures = tuple["Closure | None", list[tuple[str, "Closure"]], list[tuple[str, "Closure"]],
+                  "list[Closure] | None"]
 
 
 class _Plan:
@@ -62,7 +66,7 @@ class _Plan:
     its target names a map's value, the target's formula and its keys, outermost first; the state
     it changes, its term and the type of the value it holds."""
 
-    __slots__ = ("effect", "element", "fields", "formulas", "name", "party_of", "term")
+    __slots__ = ("_closures", "effect", "element", "fields", "formulas", "name", "party_of", "term")
 
     def __init__(self, program: Program, effect: Effect) -> None:
         self.effect = effect
@@ -84,6 +88,19 @@ class _Plan:
             self.element = held_value(self.term.type)
             if isinstance(effect.target.node, ast.Index):
                 self.party_of = (effect.target, keys)
+        self._closures: dict[bool, _Closures] = {}
+
+    def closures(self, evaluator: Evaluator) -> _Closures:
+        """The closures of the effect's condition, formulas, fields and target keys for evaluators
+        of ``evaluator``'s kind, found once for each kind (constants inlined or not)."""
+        found = self._closures.get(evaluator.inline)
+        if found is None:
+            closure, when = evaluator.closure, self.effect.when
+            keys = [closure(self.party_of[0], key) for key in self.party_of[1]] if self.party_of else None
+            found = self._closures[evaluator.inline] = (
+                closure(when) if when is not None else None, [(k, closure(f)) for k, f in self.formulas],
+                [(k, closure(f)) for k, f in self.fields], keys)
+        return found
 
 
 class Occurrence(Slotted):
@@ -586,27 +603,26 @@ class Engine:
         for name in clause.compute:
             result.values.append(Computed(evaluator.record(name), clause.name, program))
         planned = []
-        value = evaluator.formula_value
         for effect in clause.effects:
             plan = self._plans.get(id(effect))
             if plan is None:
                 plan = self._plans[id(effect)] = _Plan(program, effect)
+            when, formulas, field_formulas, keys = plan.closures(evaluator)
             each: list[Bindings] = ([((effect.for_each, party),) for party in self.scenario.holders]
                                     if effect.for_each else _UNBOUND)
             for b in each:
-                if effect.when is None or value(effect.when, None, b):
+                if when is None or when(evaluator, b):
                     # Loops, not comprehensions: most effects have one formula and one key, and a
                     # comprehension is a call of its own.
                     values: dict[str, Any] = {}
-                    for k, f in plan.formulas:
-                        values[k] = value(f, None, b)
-                    fields = {k: value(f, None, b) for k, f in plan.fields} if plan.fields else {}
+                    for k, closure in formulas:
+                        values[k] = closure(evaluator, b)
+                    fields = {k: c(evaluator, b) for k, c in field_formulas} if field_formulas else {}
                     party = None
-                    if plan.party_of is not None:
-                        target, keys = plan.party_of
+                    if keys is not None:
                         found: list[Any] = []
-                        for key in keys:
-                            found.append(value(target, key, b))
+                        for closure in keys:
+                            found.append(closure(evaluator, b))
                         party = tuple(found)
                     planned.append((plan, values, fields, party))
         changed: set[str] = set()
