@@ -142,6 +142,7 @@ class TradingCalendar:
         # The answers found, each checked once (a run asks the same windows again and again).
         self._windows: dict[tuple[dt.date, int], list[dt.date]] = {}
         self._moves: dict[tuple[dt.date, int], dt.date] = {}
+        self._gaps: list[dt.date] | None = None  # see missing
 
     def is_trading_day(self, day: dt.date) -> bool:
         """True when the market data has ``day``."""
@@ -151,6 +152,18 @@ class TradingCalendar:
         """Days in [first, last] the exchange was open but the market data lacks."""
         if self.exchange is None:
             return []
+        if not self.dates:
+            return self._open_days(first, last)
+        if self._gaps is None:  # those between the data's first and last days, found once
+            self._gaps = self._open_days(self.dates[0], self.dates[-1])
+        inside = self._gaps[bisect_left(self._gaps, first):bisect_right(self._gaps, last)]
+        before = self._open_days(first, min(last, self.dates[0] - ONE_DAY)) if first < self.dates[0] else []
+        after = self._open_days(max(first, self.dates[-1] + ONE_DAY), last) if last > self.dates[-1] else []
+        return before + inside + after
+
+    def _open_days(self, first: dt.date, last: dt.date) -> list[dt.date]:
+        """Days in [first, last] the exchange was open but the market data lacks, day by day."""
+        assert self.exchange is not None
         out = []
         day = first
         while day <= last:

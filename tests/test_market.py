@@ -60,3 +60,32 @@ def test_days_the_data_skips_are_warned_about(tmp_path: Path) -> None:
     assert [w.message for w in market.warnings] == [
         "no data for 1999-07-20, 1999-07-21, when the exchange calendar says it was open; "
         "a window over those days is an error"]
+
+
+def test_the_days_missing_from_market_data_are_those_the_exchange_opened_on() -> None:
+    # TradingCalendar.missing finds the gaps inside the data once and reads them by bisection;
+    # day by day, over ranges before, across and after the data, it must say the same.
+    import random
+
+    from interpreter.calendar import ONE_DAY, TradingCalendar, business_calendar
+
+    exchange = business_calendar(("XNYS",))
+    first = dt.date(1999, 7, 1)
+    days = [first + dt.timedelta(days=n) for n in range(120)]
+    kept = [d for i, d in enumerate(days) if exchange.is_business_day(d) and i % 5 != 3]
+    calendar = TradingCalendar(kept, exchange, "made up")
+
+    def day_by_day(start: dt.date, end: dt.date) -> list[dt.date]:
+        out, day = [], start
+        while day <= end:
+            if exchange.is_business_day(day) and day not in kept:
+                out.append(day)
+            day += ONE_DAY
+        return out
+
+    pick = random.Random(11)
+    for _ in range(500):
+        start = first + dt.timedelta(days=pick.randint(-30, 150))
+        end = start + dt.timedelta(days=pick.randint(-3, 60))
+        assert calendar.missing(start, end) == day_by_day(start, end), (start, end)
+    assert calendar.missing(dt.date(1999, 7, 1), dt.date(1999, 7, 31))  # the made-up gaps are found
