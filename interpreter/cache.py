@@ -12,11 +12,11 @@ be read is ignored (and made again); entries are written whole or not at all.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 
 from . import __version__
+from .collector import CollectorOff
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing: a warm run never does
 if TYPE_CHECKING:
@@ -136,18 +136,13 @@ def load(kind: str, name: str) -> Any:
     if here is None:
         return None
     path = os.path.join(here, kind, f"{name}.pickle")
-    collecting = gc.isenabled()
-    gc.disable()  # unpickling makes thousands of objects and no garbage: collecting is pure cost
     try:
-        with open(path, "rb") as f:
+        with CollectorOff(), open(path, "rb") as f:  # thousands of objects made, no garbage
             return _unpickle(f) if _owned(f.fileno()) else None
     except FileNotFoundError:
         return None
     except Exception:  # a damaged or foreign entry, whatever unpickling raises: make it again
         return None
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _owned(descriptor: int) -> bool:

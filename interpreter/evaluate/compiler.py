@@ -474,8 +474,8 @@ def _index(node: ast.Index, site: _Site) -> Closure:
 
     def indexed(ev: Evaluator, b: Bindings) -> Any:
         found = target(ev, b)
-        if found.__class__ is PartyValues:  # its get, without the call
-            return found.values.get(index(ev, b), found.default)
+        if isinstance(found, PartyValues):
+            return found.get(index(ev, b))
         series: SeriesValue = found
         day: dt.date = index(ev, b)
         if day not in series.values:

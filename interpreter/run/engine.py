@@ -13,11 +13,11 @@ ones, then the final ``as_of`` event.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import heapq
 from contextlib import contextmanager
 
 from ..calendar import business_calendar
+from ..collector import CollectorOff
 from ..deferred import dataclass, field
 from ..diagnostics import ClauseError, Diagnostic
 from ..display import human
@@ -293,18 +293,13 @@ class Engine:
     def run(self) -> RunResult:
         """Process every event up to ``as_of`` and return what happened."""
         # A run makes what it keeps (results, the state of each day) and no garbage in cycles (none
-        # in a run of 20,000 events): the cyclic collector would only walk what the run keeps, the
-        # more often the longer it grows, which made the time per event grow with the run's length
-        # (a third of a 20,000-event run). Anything a failure leaves is collected once it is back on.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return self._run()
-        except ClauseError as exc:
-            raise self._in_scenario(exc) from None
-        finally:
-            if collecting:
-                gc.enable()
+        # in a run of 20,000 events): with the collector on, its passes made the time per event
+        # grow with the run's length.
+        with CollectorOff():
+            try:
+                return self._run()
+            except ClauseError as exc:
+                raise self._in_scenario(exc) from None
 
     def _in_scenario(self, exc: ClauseError) -> ClauseError:
         """A failure that no formula locates (a fact the scenario does not give, say), located in
