@@ -271,6 +271,9 @@ def console() -> None:
     are whole and closed (``files.write_atomically``), and its pools and clients are shut down.
     """
     code = main()
+    from .pipeline import keep_code  # loaded already by any command that evaluates
+
+    keep_code()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

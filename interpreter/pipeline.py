@@ -12,6 +12,7 @@ problems are kept. The loader and the checker are imported when a program must b
 from __future__ import annotations
 
 import os
+import sys
 
 from . import cache
 from .diagnostics import ClauseError, Diagnostic
@@ -104,7 +105,40 @@ def _cached(path: str) -> Program | None:
     program = _valid(path, entry)
     if program is not None and here is not None:
         _READ[(str(here), name)] = entry
+        _read_code()
     return program
+
+
+def _read_code() -> None:
+    """Give the evaluator the code of the formulas earlier runs compiled (see ``keep_code``), once."""
+    global _code_read
+    if not _code_read:
+        _code_read = True
+        table = cache.load("code", _CODE_ENTRY)
+        if isinstance(table, dict):
+            from .evaluate import source
+
+            source.known(table)
+
+
+def keep_code() -> None:
+    """Add the code of the formulas this process compiled (``evaluate/source.py``) to the cache's,
+    for the runs after it: compiling them costs more than a run evaluating them."""
+    source = sys.modules.get(f"{__package__}.evaluate.source")  # not loaded: nothing was compiled
+    made = source.fresh() if source is not None else {}
+    if not made or cache.folder() is None:
+        return
+    table = cache.load("code", _CODE_ENTRY)
+    table = dict(table) if isinstance(table, dict) and len(table) < _MOST_CODE else {}
+    table.update(made)
+    cache.store("code", _CODE_ENTRY, table)
+
+
+_code_read = False
+#: The entry of the code of formulas: one for all programs, as a formula's code is found by its source.
+_CODE_ENTRY = "formulas"
+#: Past this many formulas (of contracts edited many times, say), the table starts again.
+_MOST_CODE = 20_000
 
 
 def _valid(path: str, entry: object) -> Program | None:

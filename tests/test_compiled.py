@@ -14,7 +14,7 @@ import pytest
 from support import CONTRACTS, ROOT, SERIES_B
 
 from interpreter.calendar import TradingCalendar
-from interpreter.evaluate import compiler
+from interpreter.evaluate import compiler, source
 from interpreter.evaluate.evaluator import Environment, EvaluationError, Evaluator
 from interpreter.evaluate.inputs import environment
 from interpreter.link.program import INPUT, Program
@@ -180,13 +180,14 @@ def test_formulas_are_compiled_once_per_program(monkeypatch: pytest.MonkeyPatch)
     env = environment(program, [("preferred_shares", "1000"), ("notice_date", "1999-08-02")], [], str(MARKET))
     assert Evaluator(program, env).value("conversion_price") == F("5.03421875")
     compiled: Counter[int] = Counter()
-    original = compiler._compile
+    original = compiler.compile_node
 
     def counting(node: Any, site: Any) -> Any:
         compiled[id(node)] += 1
         return original(node, site)
 
-    monkeypatch.setattr(compiler, "_compile", counting)
+    monkeypatch.setattr(compiler, "compile_node", counting)
+    monkeypatch.setattr(source, "source_closure", counting)  # the lean evaluator's, written as source
     for _ in range(3):
         assert Evaluator(program, env).value("conversion_price") == F("5.03421875")
     assert not compiled  # the closures of the first evaluator's program serve the next ones

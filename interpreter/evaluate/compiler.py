@@ -118,8 +118,13 @@ class Compiled:
         if found is None or found[1] is not owner:  # one tree in two terms (none so far): compile it again
             outermost, self._compiling = not self._compiling, True
             try:
-                found = closures[id(node)] = (node, owner, _compile(node, _Site(formula, owner,
-                                                                              self if inline else None)))
+                site = Site(formula, owner, self if inline else None)
+                if inline:
+                    from .source import source_closure
+                    made = source_closure(node, site)
+                else:
+                    made = compile_node(node, site)
+                found = closures[id(node)] = (node, owner, made)
             finally:
                 if outermost:  # the evaluator that found the constants holds the program: let it go
                     self._compiling, self._static = False, None
@@ -231,7 +236,7 @@ def _rebinds(node: ast.Node) -> list[str]:
     """The names a formula binds: in calls of terms, and the day of a daily total."""
     found = []
     for sub in ast.walk(node):
-        if isinstance(sub, ast.Call) and sub.function not in _BUILTINS:
+        if isinstance(sub, ast.Call) and sub.function not in BUILTINS:
             found += [k.name for k in sub.keywords]
         elif isinstance(sub, ast.Total):
             found.append(sub.day)
@@ -249,14 +254,14 @@ def _node_names(tree: ast.Node) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             found.add(node.name)
-        elif isinstance(node, ast.Call) and node.function not in _BUILTINS:
+        elif isinstance(node, ast.Call) and node.function not in BUILTINS:
             found.add(node.function)
         elif isinstance(node, ast.Total):
             found.update((node.term, node.day))
     return found
 
 
-class _Site:
+class Site:
     """Where a formula is compiled: its text for explanation steps, its term for errors, and
     the program whose constants it reads as values (None: it reads them as terms)."""
 
@@ -275,16 +280,16 @@ class _Site:
         return " ".join(self.formula.text[node.span[0]:node.span[1]].split())
 
 
-def _compile(node: ast.Node, site: _Site) -> Closure:
+def compile_node(node: ast.Node, site: Site) -> Closure:
     return _COMPILERS[type(node)](node, site)
 
 
-def _literal(node: ast.Literal, site: _Site) -> Closure:
+def _literal(node: ast.Literal, site: Site) -> Closure:
     value = node.value
     return lambda ev, b: value
 
 
-def _name(node: ast.Name, site: _Site) -> Closure:
+def _name(node: ast.Name, site: Site) -> Closure:
     name = node.name
     value = site.constants.constant(name) if site.constants else UNSET
     if value is not UNSET:
@@ -294,27 +299,27 @@ def _name(node: ast.Name, site: _Site) -> Closure:
     return lambda ev, b: ev.get(name, b)
 
 
-def _negate(node: ast.Negate, site: _Site) -> Closure:
-    operand = _compile(node.operand, site)
+def _negate(node: ast.Negate, site: Site) -> Closure:
+    operand = compile_node(node.operand, site)
     return lambda ev, b: -operand(ev, b)
 
 
 _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {"+": operator.add, "-": operator.sub, "*": operator.mul}
 
 
-def _arithmetic(node: ast.Arithmetic, site: _Site) -> Closure:
-    operands = [_compile(o, site) for o in node.operands]
+def _arithmetic(node: ast.Arithmetic, site: Site) -> Closure:
+    operands = [compile_node(o, site) for o in node.operands]
     steps: list[Callable[..., Any]] = []
     for i, op in enumerate(node.ops):
         left_type, right_type = node.partial_types[i], node.operands[i + 1].type
         if left_type == DATE or right_type == DATE:
-            steps.append(_DateStep(node, op, left_type, right_type, site))
+            steps.append(DateStep(node, op, left_type, right_type, site))
         elif op == "/":
-            steps.append(_divide(site.fail(node)))
+            steps.append(divide_checked(site.fail(node)))
         else:
             steps.append(_OPERATORS[op])
     first, fail = operands[0], site.fail(node)
-    if len(steps) == 1 and isinstance(steps[0], _DateStep):
+    if len(steps) == 1 and isinstance(steps[0], DateStep):
         second, moved = operands[1], steps[0]
         return lambda ev, b: moved(ev, first(ev, b), second(ev, b))  # a date, or a count of days
     if len(steps) == 1:
@@ -326,7 +331,7 @@ def _arithmetic(node: ast.Arithmetic, site: _Site) -> Closure:
                 raise fail(TOO_LARGE)
             return value
         return binary
-    rest = [(step, operand, isinstance(step, _DateStep))
+    rest = [(step, operand, isinstance(step, DateStep))
             for step, operand in zip(steps, operands[1:], strict=True)]
 
     def chain(ev: Evaluator, b: Bindings) -> Any:  # a loop, not nested closures: a chain is any length
@@ -339,7 +344,7 @@ def _arithmetic(node: ast.Arithmetic, site: _Site) -> Closure:
     return chain
 
 
-def _divide(fail: Fail) -> Callable[[Any, Any], Any]:
+def divide_checked(fail: Fail) -> Callable[[Any, Any], Any]:
     def divide(left: Any, right: Any) -> Any:
         if right == 0:
             raise fail("division by zero")
@@ -347,11 +352,11 @@ def _divide(fail: Fail) -> Callable[[Any, Any], Any]:
     return divide
 
 
-class _DateStep:
+class DateStep:
     """``left op right`` where one side, or both, is a date; it needs the evaluator's calendars."""
 
     def __init__(self, node: ast.Node, op: str, left_type: Type | None, right_type: Type | None,
-                 site: _Site) -> None:
+                 site: Site) -> None:
         self.fail = site.fail(node)
         self.both = left_type == DATE and right_type == DATE
         self.date_left = left_type == DATE
@@ -421,13 +426,13 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _compare(node: ast.Compare, site: _Site) -> Closure:
-    left, right, compare = _compile(node.left, site), _compile(node.right, site), _COMPARE[node.op]
+def _compare(node: ast.Compare, site: Site) -> Closure:
+    left, right, compare = compile_node(node.left, site), compile_node(node.right, site), _COMPARE[node.op]
     return lambda ev, b: bool(compare(left(ev, b), right(ev, b)))
 
 
-def _logical(node: ast.Logical, site: _Site) -> Closure:
-    operands = [_compile(o, site) for o in node.operands]
+def _logical(node: ast.Logical, site: Site) -> Closure:
+    operands = [compile_node(o, site) for o in node.operands]
     deciding = node.op == "or"  # the value that ends the chain: true for or, false for and
 
     def logical(ev: Evaluator, b: Bindings) -> bool:
@@ -438,13 +443,13 @@ def _logical(node: ast.Logical, site: _Site) -> Closure:
     return logical
 
 
-def _not(node: ast.Not, site: _Site) -> Closure:
-    operand = _compile(node.operand, site)
+def _not(node: ast.Not, site: Site) -> Closure:
+    operand = compile_node(node.operand, site)
     return lambda ev, b: not operand(ev, b)
 
 
-def _if(node: ast.If, site: _Site) -> Closure:
-    condition, then, otherwise = (_compile(n, site) for n in (node.condition, node.then, node.otherwise))
+def _if(node: ast.If, site: Site) -> Closure:
+    condition, then, otherwise = (compile_node(n, site) for n in (node.condition, node.then, node.otherwise))
     return lambda ev, b: then(ev, b) if condition(ev, b) else otherwise(ev, b)
 
 
@@ -461,33 +466,36 @@ def round_value(value: Fraction, direction: str, step: str) -> Fraction:
     return Fraction(whole) * unit
 
 
-def _round(node: ast.Round, site: _Site) -> Closure:
-    operand, direction, step = _compile(node.operand, site), node.direction, node.step
+def _round(node: ast.Round, site: Site) -> Closure:
+    operand, direction, step = compile_node(node.operand, site), node.direction, node.step
     if step != "cent" and direction in ("up", "down"):  # whole units: no scaling to do
         whole = math.ceil if direction == "up" else math.floor
         return lambda ev, b: Fraction(whole(operand(ev, b)))
     return lambda ev, b: round_value(operand(ev, b), direction, step)
 
 
-def _index(node: ast.Index, site: _Site) -> Closure:
-    target, index, fail = _compile(node.target, site), _compile(node.index, site), site.fail(node)
+def _index(node: ast.Index, site: Site) -> Closure:
+    target, index, fail = compile_node(node.target, site), compile_node(node.index, site), site.fail(node)
 
     def indexed(ev: Evaluator, b: Bindings) -> Any:
         found = target(ev, b)
         if isinstance(found, PartyValues):
             return found.get(index(ev, b))
-        series: SeriesValue = found
-        day: dt.date = index(ev, b)
-        if day not in series.values:
-            why = ("not a trading day in the market data"
-                   if not series.calendar.is_trading_day(day) else "an empty cell")
-            raise fail(f"{series.name} has no value on {day.isoformat()} ({why}, {series.calendar.source})")
-        return series.values[day]
+        return series_on(found, index(ev, b), fail)
     return indexed
 
 
-def _as_of(node: ast.AsOf, site: _Site) -> Closure:
-    operand, day, fail = _compile(node.operand, site), _compile(node.date, site), site.fail(node)
+def series_on(series: SeriesValue, day: dt.date, fail: Fail) -> Any:
+    """A series' value on ``day``, or the failure of a day it lacks."""
+    if day not in series.values:
+        why = ("not a trading day in the market data"
+               if not series.calendar.is_trading_day(day) else "an empty cell")
+        raise fail(f"{series.name} has no value on {day.isoformat()} ({why}, {series.calendar.source})")
+    return series.values[day]
+
+
+def _as_of(node: ast.AsOf, site: Site) -> Closure:
+    operand, day, fail = compile_node(node.operand, site), compile_node(node.date, site), site.fail(node)
     step = _step(node, site, lambda args: f"on the state at the end of {args[0].isoformat()}")
 
     def as_of(ev: Evaluator, b: Bindings) -> Any:
@@ -499,7 +507,7 @@ def _as_of(node: ast.AsOf, site: _Site) -> Closure:
     return as_of
 
 
-def _bind(bindings: Bindings, names: tuple[str, ...], values: list[Any]) -> Bindings:
+def bind(bindings: Bindings, names: tuple[str, ...], values: list[Any]) -> Bindings:
     """``bindings`` with ``names`` bound to ``values`` (replacing any binding of theirs), sorted by name."""
     if not bindings and len(names) == 1:  # a daily total's day, a party of the run
         return ((names[0], values[0]),)
@@ -508,16 +516,16 @@ def _bind(bindings: Bindings, names: tuple[str, ...], values: list[Any]) -> Bind
     return tuple(sorted(new.items()))  # by name: the names differ, so no value is ever compared
 
 
-def _call(node: ast.Call, site: _Site) -> Closure:
-    args = [_compile(a, site) for a in node.args]
-    implementation = _BUILTINS.get(node.function)
+def _call(node: ast.Call, site: Site) -> Closure:
+    args = [compile_node(a, site) for a in node.args]
+    implementation = BUILTINS.get(node.function)
     if implementation is None:  # a term, with some of its names rebound
         function, names = node.function, tuple(k.name for k in node.keywords)
-        values = [_compile(k.value, site) for k in node.keywords]
+        values = [compile_node(k.value, site) for k in node.keywords]
         if site.constants:  # see _name
             fetch = site.constants.fetcher(function)
-            return lambda ev, b: fetch(ev, _bind(b, names, [v(ev, b) for v in values]))
-        return lambda ev, b: ev.get(function, _bind(b, names, [v(ev, b) for v in values]))
+            return lambda ev, b: fetch(ev, bind(b, names, [v(ev, b) for v in values]))
+        return lambda ev, b: ev.get(function, bind(b, names, [v(ev, b) for v in values]))
     fail, step = site.fail(node), _step(node, site, _DETAILS.get(node.function))
 
     def builtin(ev: Evaluator, b: Bindings) -> Any:
@@ -533,7 +541,7 @@ def _call(node: ast.Call, site: _Site) -> Closure:
     return builtin
 
 
-def _step(node: ast.Node, site: _Site,
+def _step(node: ast.Node, site: Site,
           detail: Callable[[list[Any]], str] | None) -> Callable[[Evaluator, list[Any], Any], None]:
     """How a built-in or a total adds its step to the explanation of the term being computed."""
     text, type_ = site.text(node), node.type
@@ -544,13 +552,13 @@ def _step(node: ast.Node, site: _Site,
     return step
 
 
-def _total(node: ast.Total, site: _Site) -> Closure:
+def _total(node: ast.Total, site: Site) -> Closure:
     if node.keys is not None:
         return _total_in(node, node.keys, site)
     if node.among is not None:
         return _total_among(node, site)
     assert node.start is not None and node.end is not None  # the grammar gives a period both ends
-    start, end, fail = _compile(node.start, site), _compile(node.end, site), site.fail(node)
+    start, end, fail = compile_node(node.start, site), compile_node(node.end, site), site.fail(node)
     term, day_name, mode, accumulated = node.term, (node.day,), node.mode, _accumulation(node, site)
     fetch = site.constants.fetcher(term) if site.constants else None  # see _name
 
@@ -563,14 +571,14 @@ def _total(node: ast.Total, site: _Site) -> Closure:
         found: list[Fraction] = []
         day = first
         while day <= last:
-            bound = _bind(b, day_name, [day])
+            bound = bind(b, day_name, [day])
             found.append(fetch(ev, bound) if fetch else ev.peek(term, bound))
             day += dt.timedelta(days=1)
         return accumulated(ev, found, f"over an empty period ({first.isoformat()} to {last.isoformat()})")
     return total
 
 
-def _accumulation(node: ast.Total, site: _Site) -> Callable[[Evaluator, list[Fraction], str], Fraction]:
+def _accumulation(node: ast.Total, site: Site) -> Callable[[Evaluator, list[Fraction], str], Fraction]:
     """How a total, least or greatest combines the values it found (``empty``: what it ran over,
     said when there were none: ``over an empty period ...``)."""
     mode, fail, step = node.mode, site.fail(node), _step(node, site, None)
@@ -590,29 +598,30 @@ def _accumulation(node: ast.Total, site: _Site) -> Callable[[Evaluator, list[Fra
     return accumulated
 
 
-def _total_in(node: ast.Total, keys: ast.Node, site: _Site) -> Closure:
+def _total_in(node: ast.Total, keys: ast.Node, site: Site) -> Closure:
     """``total TERM for each KEY in MAP``: TERM with KEY bound to each key of MAP that has a value
     of its own, in key order (as ``sum`` and ``count`` read a map)."""
-    of, term, key_name, accumulated = _compile(keys, site), node.term, (node.day,), _accumulation(node, site)
+    of, term, key_name = compile_node(keys, site), node.term, (node.day,)
+    accumulated = _accumulation(node, site)
 
     def total_in(ev: Evaluator, b: Bindings) -> Fraction:
         found_map: PartyValues = of(ev, b)
-        found = [ev.peek(term, _bind(b, key_name, [key])) for key in sorted(found_map.values)]
+        found = [ev.peek(term, bind(b, key_name, [key])) for key in sorted(found_map.values)]
         return accumulated(ev, found, "over no keys (the map has no value of its own)")
     return total_in
 
 
-def _total_among(node: ast.Total, site: _Site) -> Closure:
+def _total_among(node: ast.Total, site: Site) -> Closure:
     """``total TERM for each P among holders where COND``: TERM with P bound to each party of the
     run for which COND holds (COND evaluated with P bound too), in the order the run lists them."""
-    where = _compile(node.where, site) if node.where is not None else None
+    where = compile_node(node.where, site) if node.where is not None else None
     term, party_name, accumulated = node.term, (node.day,), _accumulation(node, site)
     empty = f"among no {node.among}: none of the run's parties is counted"
 
     def total(ev: Evaluator, b: Bindings) -> Fraction:
         found: list[Fraction] = []
         for party in ev.env.parties:
-            bound = _bind(b, party_name, [party])
+            bound = bind(b, party_name, [party])
             if where is None or where(ev, bound):
                 found.append(ev.peek(term, bound))
         return accumulated(ev, found, empty)
@@ -700,7 +709,7 @@ def _key_of_least(ev: Evaluator, args: list[Any], fail: Fail) -> Any:
     return min(sorted(values.values), key=lambda k: values.values[k])
 
 
-_BUILTINS: dict[str, Callable[[Evaluator, list[Any], Fail], Any]] = {
+BUILTINS: dict[str, Callable[[Evaluator, list[Any], Fail], Any]] = {
     "lesser_of": lambda ev, args, fail: min(args),
     "greater_of": lambda ev, args, fail: max(args),
     "average": _average,
@@ -722,7 +731,7 @@ _BUILTINS: dict[str, Callable[[Evaluator, list[Any], Fail], Any]] = {
 #: What an explanation step says besides a built-in's value, from its arguments.
 _DETAILS: dict[str, Callable[[list[Any]], str]] = {"window": _window_detail}
 
-_COMPILERS: dict[type, Callable[[Any, _Site], Closure]] = {
+_COMPILERS: dict[type, Callable[[Any, Site], Closure]] = {
     ast.Literal: _literal,
     ast.Name: _name,
     ast.Negate: _negate,
