@@ -220,6 +220,12 @@ def _fetcher(compiled: Compiled, term: Term) -> Closure:
             if len(b) == 1:  # most often one party or one day is bound
                 if b[0][0] in reads:
                     return ev.bound_value(term, b)
+            elif len(b) == 2:  # a call's two names: no comprehension, a frame of its own
+                first, second = b
+                if first[0] in reads:
+                    return ev.bound_value(term, b if second[0] in reads else (first,))
+                if second[0] in reads:
+                    return ev.bound_value(term, (second,))
             else:
                 key = tuple([kv for kv in b if kv[0] in reads])
                 if key:
