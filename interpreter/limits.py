@@ -48,7 +48,9 @@ MAX_RUN_EVENTS = 100_000
 #: MAX_TERM_CHAIN terms, each a formula MAX_NESTING deep, a few Python frames per level.
 _FRAMES_NEEDED = (MAX_TERM_CHAIN + 1) * (MAX_NESTING * 3 + 10) + 2_000
 
-_VALUE_BOUND = 10**MAX_VALUE_DIGITS
+#: The first numerator or denominator too large: ``too_large``'s bound, and the evaluator's written
+#: in its source (``evaluate/source.py``).
+VALUE_BOUND = 10**MAX_VALUE_DIGITS
 
 
 def ensure_stack() -> None:
@@ -66,8 +68,8 @@ def too_large(value: object) -> bool:
     ``MAX_VALUE_DIGITS`` digits."""
     # Checked after every operation: the class first (a value of a formula is a Fraction, never
     # one of a subclass), then its parts (attributes read in C).
-    return value.__class__ is Fraction and (value.denominator >= _VALUE_BOUND
-                                            or abs(value.numerator) >= _VALUE_BOUND)
+    return value.__class__ is Fraction and (value.denominator >= VALUE_BOUND
+                                            or abs(value.numerator) >= VALUE_BOUND)
 
 
 #: What a value past MAX_VALUE_DIGITS is told.

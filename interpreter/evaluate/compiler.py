@@ -120,7 +120,8 @@ class Compiled:
             try:
                 site = Site(formula, owner, self if inline else None)
                 if inline:
-                    from .source import source_closure
+                    from .source import source_closure  # here: source is written with this module
+
                     made = source_closure(node, site)
                 else:
                     made = compile_node(node, site)

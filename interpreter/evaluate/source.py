@@ -22,7 +22,7 @@ from __future__ import annotations
 import marshal
 import math
 
-from ..limits import MAX_VALUE_DIGITS, TOO_LARGE
+from ..limits import TOO_LARGE, VALUE_BOUND
 from ..rational import Fraction
 from ..syntax import ast
 from ..types import DATE
@@ -50,7 +50,6 @@ if TYPE_CHECKING:
 
 #: Past this depth a sub-tree stays a closure: Python's parser refuses deeply nested source.
 _DEPTH = 40
-_BOUND = 10**MAX_VALUE_DIGITS
 
 
 class _Writer:
@@ -58,9 +57,7 @@ class _Writer:
 
     def __init__(self, site: Site) -> None:
         self.site = site
-        self.globals: dict[str, Any] = {"U": UNSET, "FR": Fraction, "PV": PartyValues, "B": _BOUND,
-                                        "isinstance": isinstance, "bool": bool, "min": min, "max": max,
-                                        "abs": abs}
+        self.globals: dict[str, Any] = {"U": UNSET, "FR": Fraction, "PV": PartyValues, "B": VALUE_BOUND}
         self.temps = 0
         self.memo = False  # whether the expression reads the evaluator's memo
 
@@ -80,7 +77,8 @@ class _Writer:
         return write(node, self, depth + 1)
 
     def checked(self, value: str, node: ast.Node) -> str:
-        """``value``, or the failure of a value with too many digits, at ``node``."""
+        """``value``, or the failure of a value with too many digits, at ``node``: ``limits.too_large``
+        written out, as a call of it would cost a frame at each operation."""
         t, fail = self.temp(), self.bind(_too_large(self.site.fail(node)))
         return (f"({t} if ({t} := {value}).__class__ is not FR or ({t}.denominator < B and "
                 f"-B < {t}.numerator < B) else {fail}())")
@@ -164,10 +162,6 @@ def _index(node: ast.Index, w: _Writer, depth: int) -> str:
             f"else {series}({t}, {i}, {fail}))")
 
 
-#: Built-ins that are a Python built-in of their arguments' list, or of their one argument.
-_PLAIN = {"lesser_of": "min([{}])", "greater_of": "max([{}])", "abs": "abs({})"}
-
-
 def _call(node: ast.Call, w: _Writer, depth: int) -> str:
     args = ", ".join(w.expression(a, depth) for a in node.args)
     implementation = BUILTINS.get(node.function)
@@ -178,8 +172,6 @@ def _call(node: ast.Call, w: _Writer, depth: int) -> str:
         values = ", ".join(w.expression(k.value, depth) for k in node.keywords)
         fetch, bound = w.bind(constants.fetcher(node.function)), w.bind(bind)
         return f"{fetch}(ev, {bound}(b, {w.bind(names)}, [{values}]))"
-    if node.function in _PLAIN:
-        return w.checked(_PLAIN[node.function].format(args), node)
     return w.checked(f"{w.bind(implementation)}(ev, [{args}], {w.bind(w.site.fail(node))})", node)
 
 
