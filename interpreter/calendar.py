@@ -27,7 +27,8 @@ ONE_DAY = dt.timedelta(days=1)
 
 
 class CalendarError(Exception):
-    """A date computation the calendars cannot answer without guessing."""
+    """A date computation the calendars cannot answer without guessing; its message follows what
+    needed it (``WHAT: message``), which the caller writes: only then is it worth formatting."""
 
 
 @functools.cache
@@ -172,18 +173,18 @@ class TradingCalendar:
             day += ONE_DAY
         return out
 
-    def _require_complete(self, first: dt.date, last: dt.date, what: str) -> None:
+    def _require_complete(self, first: dt.date, last: dt.date) -> None:
         gaps = self.missing(first, last)
         if gaps:
             shown = ", ".join(d.isoformat() for d in gaps[:5]) + (" ..." if len(gaps) > 5 else "")
             exchange = "/".join(self.exchange.codes) if self.exchange else "exchange"
-            raise CalendarError(f"{what}: {self.source} has no data for {shown}, which the "
+            raise CalendarError(f"{self.source} has no data for {shown}, which the "
                                 f"{exchange} calendar says were trading days")
 
     def _empty(self) -> CalendarError:
         return CalendarError(f"{self.source} holds no trading days")
 
-    def window(self, last: dt.date, count: int, what: str) -> list[dt.date]:
+    def window(self, last: dt.date, count: int) -> list[dt.date]:
         """The ``count`` trading days ending on ``last`` (``last`` included if it is one); the
         list is shared by whoever asks for the same window: do not alter it."""
         found = self._windows.get((last, count))
@@ -193,16 +194,16 @@ class TradingCalendar:
             raise self._empty()
         end = bisect_right(self.dates, last)
         if end < count:
-            self._require_complete(self.dates[0], last, what)  # a gap is the likelier cause
+            self._require_complete(self.dates[0], last)  # a gap is the likelier cause
             first = self.dates[0].isoformat()
-            raise CalendarError(f"{what}: needs {_days(count)} up to {last.isoformat()}, "
+            raise CalendarError(f"needs {_days(count)} up to {last.isoformat()}, "
                                 f"but {self.source} starts on {first} with {end} of them")
         days = self.dates[end - count:end]
-        self._require_complete(days[0], last, what)
+        self._require_complete(days[0], last)
         self._windows[(last, count)] = days
         return days
 
-    def add(self, day: dt.date, count: int, what: str) -> dt.date:
+    def add(self, day: dt.date, count: int) -> dt.date:
         """The ``count``-th trading day after ``day`` (before it, if negative)."""
         if count == 0:
             return day
@@ -214,21 +215,21 @@ class TradingCalendar:
         if count < 0:
             end = bisect_left(self.dates, day)  # trading days strictly before ``day``
             if end < -count:
-                self._require_complete(self.dates[0], day - ONE_DAY, what)
-                raise CalendarError(f"{what}: needs {_days(-count)} before "
+                self._require_complete(self.dates[0], day - ONE_DAY)
+                raise CalendarError(f"needs {_days(-count)} before "
                                     f"{day.isoformat()}, but {self.source} starts on "
                                     f"{self.dates[0].isoformat()}")
             result = self.dates[end + count]
-            self._require_complete(result, day - ONE_DAY, what)
+            self._require_complete(result, day - ONE_DAY)
             self._moves[(day, count)] = result
             return result
         start = bisect_right(self.dates, day)  # trading days strictly after ``day``
         if len(self.dates) - start < count:
-            self._require_complete(day + ONE_DAY, self.dates[-1], what)
-            raise CalendarError(f"{what}: needs {_days(count)} after {day.isoformat()}, "
+            self._require_complete(day + ONE_DAY, self.dates[-1])
+            raise CalendarError(f"needs {_days(count)} after {day.isoformat()}, "
                                 f"but {self.source} ends on {self.dates[-1].isoformat()}")
         result = self.dates[start + count - 1]
-        self._require_complete(day + ONE_DAY, result, what)
+        self._require_complete(day + ONE_DAY, result)
         self._moves[(day, count)] = result
         return result
 

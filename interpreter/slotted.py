@@ -26,6 +26,10 @@ class Slotted:
         """The values of the fields, in the order of ``_names``."""
         return tuple(getattr(self, name) for name in self._names)
 
+    def copy_with(self, **changes: Any) -> Any:
+        """A copy with ``changes``, made by ``__init__`` (as ``dataclasses.replace``)."""
+        return type(self)(**{name: changes.get(name, getattr(self, name)) for name in self._names})
+
     def __repr__(self) -> str:
         values = zip(self._names, self._fields(), strict=True)
         return f"{type(self).__qualname__}({', '.join(f'{name}={value!r}' for name, value in values)})"

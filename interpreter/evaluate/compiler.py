@@ -413,11 +413,11 @@ def move(ev: Evaluator, day: dt.date, steps: int, calendar: str, fail: Fail) -> 
             raise fail(f"{day.isoformat()} moved by {steps} months is out of the calendar's range")
         last = calendar_module.monthrange(year, month + 1)[1]
         return dt.date(year, month + 1, min(day.day, last))
-    what = f"{day.isoformat()} {'+' if steps >= 0 else '-'} {abs(steps)} trading days"
     try:
-        return _trading(ev, fail).add(day, steps, what)
+        return _trading(ev, fail).add(day, steps)
     except CalendarError as exc:
-        raise fail(str(exc)) from None
+        sign = "+" if steps >= 0 else "-"
+        raise fail(f"{day.isoformat()} {sign} {abs(steps)} trading days: {exc}") from None
 
 
 def _trading(ev: Evaluator, fail: Fail) -> TradingCalendar:
@@ -652,14 +652,16 @@ def _window_days(args: list[Any], fail: Fail) -> list[dt.date]:
     series, length, ending = args
     if length.denominator != 1 or length <= 0:
         raise fail(f"a window is a positive whole number of days, not {length}")
-    what = f"window of {length} trading days ending {ending.isoformat()}"
+    def failed(problem: str) -> EvaluationError:  # written only then: a run takes a window a conversion
+        return fail(f"window of {length} trading days ending {ending.isoformat()}: {problem}")
+
     try:
-        days: list[dt.date] = series.calendar.window(ending, int(length), what)
+        days: list[dt.date] = series.calendar.window(ending, int(length))
     except CalendarError as exc:
-        raise fail(str(exc)) from None
+        raise failed(str(exc)) from None
     empty = [d.isoformat() for d in days if d not in series.values]
     if empty:
-        raise fail(f"{what}: {series.name} is empty on {', '.join(empty)}")
+        raise failed(f"{series.name} is empty on {', '.join(empty)}")
     return days
 
 

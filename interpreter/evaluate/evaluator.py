@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Mapping
 
 from ..calendar import BusinessCalendar, TradingCalendar
-from ..deferred import dataclass, field, replace
 from ..diagnostics import ClauseError, Diagnostic
 from ..link.program import (
     DEFINITION,
@@ -32,6 +31,7 @@ from ..link.program import (
     Term,
 )
 from ..rational import Fraction
+from ..slotted import Slotted
 from ..syntax import ast
 from ..types import Type, map_levels
 from ..values import PartyValues, SeriesValue, empty_map
@@ -50,27 +50,39 @@ _ORIGINS = {PARAMETER: "parameter", INPUT: "default", DEFINITION: "formula",
             INTERPRETATION: "interpretation", STATE: "initial state"}
 
 
-@dataclass
-class Environment:
-    """What evaluation needs besides the program: given values, readings, data, calendars."""
+class Environment(Slotted):
+    """What evaluation needs besides the program: given values, readings, data, calendars.
 
-    given: dict[str, Any] = field(default_factory=dict)
-    choices: dict[str, str] = field(default_factory=dict)
-    market: MarketData | None = None
-    state: dict[str, Any] = field(default_factory=dict)
-    origins: dict[str, str] = field(default_factory=dict)  # why a given value is given
-    #: When given, collects the name of every term evaluated (but the constants, which a lean
-    #: evaluator reads as values: they read no input, state, data or reading).
-    read: set[str] | None = None
-    #: In a run, the state day by day (for ``X as of D``) and the day being evaluated, after which
-    #: the state is not known yet; None outside a run, where the state never changes.
-    history: StateHistory | None = None
-    today: dt.date | None = None
-    #: The parties a run names that are not holders (the Company): values by party summed,
-    #: counted or listed leave theirs out.
-    others: frozenset[str] = frozenset()
-    #: The parties of the run (its holders), which ``for each P among holders`` ranges over.
-    parties: tuple[str, ...] = ()
+    Slotted, not a dataclass: a run makes one for each event and contract, and a dataclass's
+    ``__init__`` (or the stand-in of ``deferred``) costs several times this one's.
+    """
+
+    _names = ("given", "choices", "market", "state", "origins", "read", "history", "today", "others",
+              "parties")
+    __slots__ = _names
+
+    def __init__(self, *, given: dict[str, Any] | None = None, choices: dict[str, str] | None = None,
+                 market: MarketData | None = None, state: dict[str, Any] | None = None,
+                 origins: dict[str, str] | None = None, read: set[str] | None = None,
+                 history: StateHistory | None = None, today: dt.date | None = None,
+                 others: frozenset[str] = frozenset(), parties: tuple[str, ...] = ()) -> None:
+        self.given: dict[str, Any] = {} if given is None else given
+        self.choices: dict[str, str] = {} if choices is None else choices
+        self.market = market
+        self.state: dict[str, Any] = {} if state is None else state
+        self.origins: dict[str, str] = {} if origins is None else origins  # why a given value is given
+        #: When given, collects the name of every term evaluated (but the constants, which a lean
+        #: evaluator reads as values: they read no input, state, data or reading).
+        self.read = read
+        #: In a run, the state day by day (for ``X as of D``) and the day being evaluated, after which
+        #: the state is not known yet; None outside a run, where the state never changes.
+        self.history = history
+        self.today = today
+        #: The parties a run names that are not holders (the Company): values by party summed,
+        #: counted or listed leave theirs out.
+        self.others = others
+        #: The parties of the run (its holders), which ``for each P among holders`` ranges over.
+        self.parties = parties
 
 
 class Evaluator:
@@ -187,7 +199,7 @@ class Evaluator:
                        "the day evaluated")
         found = self._past.get(day)
         if found is None:
-            env = replace(self.env, state=dict(history.on(day)))
+            env = self.env.copy_with(state=dict(history.on(day)))
             found = self._past[day] = Evaluator(self.program, env, self.derivations)
             found._active = self._active  # what it computes is used by the term computed here
         return found
