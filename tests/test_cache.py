@@ -294,3 +294,20 @@ def test_a_literal_read_without_the_grammar_is_the_parsers() -> None:
     for text in ("1000", "1,000", "1999-08-02", "$6.03", "4.9%", "-5", ".06", "true", "false"):
         assert literal_formula(text) is not None, text
     assert read > 400
+
+
+def test_a_source_file_changed_makes_another_installation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fingerprint follows the size and time of Clause's own files (what Python checks of a
+    module's source before it runs its compiled code): either changed, the cache is another."""
+    source = Path(cache.__file__).parent / "slotted.py"
+    before = os.stat(source)
+    monkeypatch.setattr(cache, "_fingerprint", None)
+    first = cache.fingerprint()
+    try:
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns + 1))  # one nanosecond later
+        monkeypatch.setattr(cache, "_fingerprint", None)
+        later = cache.fingerprint()
+    finally:
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    monkeypatch.setattr(cache, "_fingerprint", None)
+    assert len({first, later}) == 2 and cache.fingerprint() == first
