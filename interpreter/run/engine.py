@@ -337,8 +337,16 @@ class Engine:
             self._push(Occurrence(day, name, {}, None, origin), 1)
         self._push(Occurrence(self.scenario.as_of, END_EVENT, {}, None, "end of run"), 2)
         not_reached = []
-        while self._queue:
-            day, _, _, item = heapq.heappop(self._queue)
+        # What is known before the run, in order once: the queue then holds only what clauses
+        # schedule, a few at a time, and each day comes from whichever of the two is first.
+        planned, self._queue = sorted(self._queue), []
+        next_planned = 0
+        while self._queue or next_planned < len(planned):
+            if self._queue and (next_planned == len(planned) or self._queue[0] < planned[next_planned]):
+                day, _, _, item = heapq.heappop(self._queue)
+            else:
+                day, _, _, item = planned[next_planned]
+                next_planned += 1
             if day > self.scenario.as_of:
                 if isinstance(item, Occurrence):
                     not_reached.append(item)
