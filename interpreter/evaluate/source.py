@@ -129,11 +129,16 @@ _COMPARE = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "==", "!=": "!="}
 
 def _compare(node: ast.Compare, w: _Writer, depth: int) -> str:
     left, right = w.expression(node.left, depth), w.expression(node.right, depth)
-    return f"bool({left} {_COMPARE[node.op]} {right})"
+    return f"({left} {_COMPARE[node.op]} {right})"  # numbers, dates and texts compare to a bool
+
+
+#: The nodes whose expression is a bool already (``and`` and ``or`` of bools give one of them).
+_BOOLS = (ast.Compare, ast.Logical, ast.Not)
 
 
 def _logical(node: ast.Logical, w: _Writer, depth: int) -> str:
-    operands = [f"bool({w.expression(o, depth)})" for o in node.operands]
+    operands = [w.expression(o, depth) if isinstance(o, _BOOLS) else f"bool({w.expression(o, depth)})"
+                for o in node.operands]
     return "(" + f" {node.op} ".join(operands) + ")"
 
 

@@ -11,8 +11,10 @@ what it always raised.
 
 from __future__ import annotations
 
-import json
-from json.encoder import encode_basestring_ascii as _string
+try:  # json's own C function, without the json package (its decoder, which imports re) around it
+    from _json import encode_basestring_ascii as _string
+except ImportError:  # another Python
+    from json.encoder import encode_basestring_ascii as _string
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
@@ -30,6 +32,8 @@ def json_text(value: Any) -> str:
     try:
         _value(value, "\n", out.append)
     except Exception:  # not JSON-able, or circular: json's own error
+        import json
+
         return json.dumps(value, indent=2)
     return "".join(out)
 

@@ -103,6 +103,22 @@ class _Plan:
         return found
 
 
+class _Reaction:
+    """What one contract does on an event of one name, worked out at its first occurrence: the
+    requirements it checks, the clauses that fire (in file order), the inputs each field fills
+    and those the day fills. Hashed by identity: the engine keeps what it learns of each."""
+
+    __slots__ = ("clauses", "date_inputs", "fields", "program", "requirements")
+
+    def __init__(self, program: Program, requirements: list[Requirement], clauses: list[Clause],
+                 fields: dict[str, list[str]], date_inputs: list[str]) -> None:
+        self.program = program
+        self.requirements = requirements
+        self.clauses = clauses
+        self.fields = fields
+        self.date_inputs = date_inputs
+
+
 class Occurrence(Slotted):
     """An event as it happens: from the scenario, a clause's schedule, or the run's end."""
 
@@ -277,16 +293,16 @@ class Engine:
         self._sequence = 0
         self._open: dict[str, list[Obligation]] = {}  # unsettled obligations by name, oldest first
         self._owed: dict[str, PartyValues] = {}  # what is outstanding of each, by creditor, when any is
-        self._on: dict[int, dict[str, list[Clause]]] = {}  # each program's clauses by event
+        self._reactions: dict[str, list[_Reaction]] = {}  # by event: each contract's that does something
         self._plans: dict[int, _Plan] = {}  # by effect
         self._seen_now: dict[str, Any] | None = None  # _seen(), until state or what is owed changes
         self._state_now: dict[str, Any] | None = None  # a copy of the state, until it changes
         self._facts: dict[int, dict[str, Any]] = {}  # the scenario's facts each program reads
         self._origins: dict[tuple[int, tuple[str, ...]], dict[str, str]] = {}  # see _evaluator
-        #: By program and event of every day: what its conditions read, when they read nothing the
+        #: By reaction to an event of every day: what its conditions read, when they read nothing the
         #: day binds (None: they do), and the values of those names when nothing fired (see _idle).
-        self._conditions: dict[tuple[int, str], tuple[str, ...] | None] = {}
-        self._quiet: dict[tuple[int, str], tuple[Any, ...]] = {}
+        self._conditions: dict[_Reaction, tuple[str, ...] | None] = {}
+        self._quiet: dict[_Reaction, tuple[Any, ...]] = {}
         self.history = StateHistory({})  # the state after each occurrence, for ``as of``
         self._now: Occurrence | None = None  # the occurrence being processed
 
@@ -505,40 +521,39 @@ class Engine:
 
     # -- events -----------------------------------------------------------
 
-    def _clauses(self, program: Program, event: str) -> list[Clause]:
-        """``program``'s clauses on ``event``, in file order."""
-        on = self._on.get(id(program))
-        if on is None:
-            on = self._on[id(program)] = {}
-            for clause in program.clauses:
-                for name in clause.on:
-                    on.setdefault(name, []).append(clause)
-        return on.get(event, [])
+    def _reactions_to(self, event: str) -> list[_Reaction]:
+        """What each contract that declares ``event`` (or any, for a built-in one) does on it, when
+        it checks or applies anything, in the scenario's order of contracts."""
+        found = self._reactions.get(event)
+        if found is None:
+            found = self._reactions[event] = []
+            for program in self.scenario.programs:
+                declared = program.events.get(event)
+                if declared is None and event not in BUILT_IN_EVENTS:
+                    continue
+                requirements = declared.requires if declared else []
+                clauses = [clause for clause in program.clauses if event in clause.on]
+                if requirements or clauses:
+                    fields, days = (declared.fields, declared.date_inputs) if declared else ({}, [])
+                    found.append(_Reaction(program, requirements, clauses, fields, days))
+        return found
 
     def _fire(self, occurrence: Occurrence) -> None:
         result = Result(occurrence)
         every = occurrence.origin.startswith("every ")
         before = self._marks() if every else None
-        for program in self.scenario.programs:
-            declared = program.events.get(occurrence.name)
-            if declared is None and occurrence.name not in BUILT_IN_EVENTS:
-                continue
-            requirements = declared.requires if declared else []
-            clauses = self._clauses(program, occurrence.name)
-            if not requirements and not clauses:
-                continue
-            fields = declared.fields if declared else {}
+        for reaction in self._reactions_to(occurrence.name):
+            program, fields = reaction.program, reaction.fields
             bound: dict[str, Any] = {}
             for k, v in occurrence.fields.items():  # a field fills the inputs it names, else its own
                 for name in fields.get(k, (k,)):
                     bound[name] = v
-            for name in declared.date_inputs if declared else ():
+            for name in reaction.date_inputs:
                 bound[name] = occurrence.date
-            idle = (id(program), occurrence.name) if every else None
-            if idle is not None and self._idle(idle, program, requirements, clauses, bound):
+            if every and self._idle(reaction, bound):
                 continue
             evaluator = self._evaluator(program, bound, occurrence.date)
-            for requirement in requirements:
+            for requirement in reaction.requirements:
                 try:
                     met = evaluator.formula_value(requirement.condition)
                 except EvaluationError as exc:  # the context is written only for a failure
@@ -548,32 +563,31 @@ class Engine:
                     self._impossible(occurrence, f"{requirement.message} "
                                                  f"({' '.join(requirement.condition.text.split())} is false)")
             applied = len(result.clauses)
-            for clause in clauses:
+            for clause in reaction.clauses:
                 try:
                     self._apply(evaluator, program, clause, occurrence, result)
                 except EvaluationError as exc:  # the context is written only for a failure
                     raise _located(exc, f", applying clause {clause.name} on {occurrence.name} of "
                                         f"{occurrence.date.isoformat()}") from None
-            if idle is not None:
-                self._rest(idle, len(result.clauses) == applied)
+            if every:
+                self._rest(reaction, len(result.clauses) == applied)
         # An event of every day is reported on the days its clauses change something, not on each.
         quiet = every and self._marks() == before
         if (result.clauses and not quiet) or occurrence.index is not None:
             self.results.append(result)
 
-    def _idle(self, key: tuple[int, str], program: Program, requirements: list[Requirement],
-              clauses: list[Clause], bound: dict[str, Any]) -> bool:
-        """Whether an event of every day (``key``: program and event) would do nothing again, as it
+    def _idle(self, key: _Reaction, bound: dict[str, Any]) -> bool:
+        """Whether an event of every day (``key``: a contract's reaction) would do nothing again, as it
         did last time: its requirements held and no clause's condition did, and nothing those
         formulas read has changed since. They read the state, what is owed, the facts, readings,
         market data and the day's bound names, and formulas compute the same values from the same
         values: when they read nothing the day binds, and each name of the state or of what is owed
         they read holds the very value it held then, they hold and do not hold as they did."""
         if key not in self._conditions:
-            formulas = [r.condition for r in requirements] + [c.when for c in clauses]
+            formulas = [r.condition for r in key.requirements] + [c.when for c in key.clauses]
             reads: frozenset[str] = frozenset()
             if all(f is not None for f in formulas):  # a clause without a condition always applies
-                reads = frozenset().union(*(compiled(program).formula_reads(f) for f in formulas if f))
+                reads = frozenset().union(*(compiled(key.program).formula_reads(f) for f in formulas if f))
             self._conditions[key] = (tuple(sorted(reads)) if reads and reads.isdisjoint(bound)
                                      else None)
         names, last = self._conditions[key], self._quiet.get(key)
@@ -582,7 +596,7 @@ class Engine:
         seen = self._seen()
         return all(seen.get(name, UNSET) is value for name, value in zip(names, last, strict=True))
 
-    def _rest(self, key: tuple[int, str], quiet: bool) -> None:
+    def _rest(self, key: _Reaction, quiet: bool) -> None:
         """After an event of every day: when no clause applied, what its conditions read (see _idle)."""
         names = self._conditions[key]
         if quiet and names is not None:
