@@ -54,19 +54,20 @@ if TYPE_CHECKING:
 
 #: The bindings of an effect applied once, not for each party.
 _UNBOUND: list[Bindings] = [()]
-#: An effect's closures (see ``_Plan.closures``): its condition, formulas and fields by name, and
-#: the keys of the map value it changes.
-_Closures = tuple["Closure | None", list[tuple[str, "Closure"]], list[tuple[str, "Closure"]],
-                  "list[Closure] | None"]
+#: An effect as a clause applies it (see ``Engine._effects``): its plan, the closures of its
+#: condition, formulas and fields by name, and of the keys of the map value it changes, and the
+#: bindings it is applied under (each party's, or none).
+_Applied = tuple["_Plan", "Closure | None", list[tuple[str, "Closure"]], list[tuple[str, "Closure"]],
+                 "list[Closure] | None", list[Bindings]]
 
 
 class _Plan:
-    """An effect as the engine applies it, worked out once per run: its formulas by name (an
-    ``owe`` or ``settle`` takes the parties it lacks from its declaration) and its fields'; where
-    its target names a map's value, the target's formula and its keys, outermost first; the state
-    it changes, its term and the type of the value it holds."""
+    """An effect as the engine applies it, worked out once per run (see ``Engine._effects``): its
+    formulas by name (an ``owe`` or ``settle`` takes the parties it lacks from its declaration) and
+    its fields'; where its target names a map's value, the target's formula and its keys, outermost
+    first; the state it changes, its term and the type of the value it holds."""
 
-    __slots__ = ("_closures", "effect", "element", "fields", "formulas", "name", "party_of", "term")
+    __slots__ = ("effect", "element", "fields", "formulas", "name", "party_of", "term")
 
     def __init__(self, program: Program, effect: Effect) -> None:
         self.effect = effect
@@ -88,19 +89,6 @@ class _Plan:
             self.element = held_value(self.term.type)
             if isinstance(effect.target.node, ast.Index):
                 self.party_of = (effect.target, keys)
-        self._closures: dict[bool, _Closures] = {}
-
-    def closures(self, evaluator: Evaluator) -> _Closures:
-        """The closures of the effect's condition, formulas, fields and target keys for evaluators
-        of ``evaluator``'s kind, found once for each kind (constants inlined or not)."""
-        found = self._closures.get(evaluator.inline)
-        if found is None:
-            closure, when = evaluator.closure, self.effect.when
-            keys = [closure(self.party_of[0], key) for key in self.party_of[1]] if self.party_of else None
-            found = self._closures[evaluator.inline] = (
-                closure(when) if when is not None else None, [(k, closure(f)) for k, f in self.formulas],
-                [(k, closure(f)) for k, f in self.fields], keys)
-        return found
 
 
 class _Reaction:
@@ -294,7 +282,7 @@ class Engine:
         self._open: dict[str, list[Obligation]] = {}  # unsettled obligations by name, oldest first
         self._owed: dict[str, PartyValues] = {}  # what is outstanding of each, by creditor, when any is
         self._reactions: dict[str, list[_Reaction]] = {}  # by event: each contract's that does something
-        self._plans: dict[int, _Plan] = {}  # by effect
+        self._effects_of: dict[tuple[int, bool], list[_Applied]] = {}  # see _effects
         self._seen_now: dict[str, Any] | None = None  # _seen(), until state or what is owed changes
         self._state_now: dict[str, Any] | None = None  # a copy of the state, until it changes
         self._facts: dict[int, dict[str, Any]] = {}  # the scenario's facts each program reads
@@ -620,13 +608,7 @@ class Engine:
         for name in clause.compute:
             result.values.append(Computed(evaluator.record(name), clause.name, program))
         planned = []
-        for effect in clause.effects:
-            plan = self._plans.get(id(effect))
-            if plan is None:
-                plan = self._plans[id(effect)] = _Plan(program, effect)
-            when, formulas, field_formulas, keys = plan.closures(evaluator)
-            each: list[Bindings] = ([((effect.for_each, party),) for party in self.scenario.holders]
-                                    if effect.for_each else _UNBOUND)
+        for plan, when, formulas, field_formulas, keys, each in self._effects(program, clause, evaluator):
             for b in each:
                 if when is None or when(evaluator, b):
                     # Loops, not comprehensions: most effects have one formula and one key, and a
@@ -650,6 +632,24 @@ class Engine:
         if changed:
             evaluator.set_state({name: self.state[name] if name in self.state else self._owed_now(name)
                                  for name in changed})
+
+    def _effects(self, program: Program, clause: Clause, evaluator: Evaluator) -> list[_Applied]:
+        """The clause's effects as it applies them (see ``_Applied``) with evaluators of
+        ``evaluator``'s kind (constants inlined or not), worked out once for each kind."""
+        key = (id(clause), evaluator.inline)
+        found = self._effects_of.get(key)
+        if found is None:
+            closure, found = evaluator.closure, []
+            for effect in clause.effects:
+                plan = _Plan(program, effect)
+                keys = [closure(plan.party_of[0], key) for key in plan.party_of[1]] if plan.party_of else None
+                each: list[Bindings] = ([((effect.for_each, party),) for party in self.scenario.holders]
+                                        if effect.for_each else _UNBOUND)
+                found.append((plan, closure(effect.when) if effect.when is not None else None,
+                              [(k, closure(f)) for k, f in plan.formulas],
+                              [(k, closure(f)) for k, f in plan.fields], keys, each))
+            self._effects_of[key] = found
+        return found
 
     def _effect(self, program: Program, clause: Clause, plan: _Plan, values: dict[str, Any],
                 fields: dict[str, Any], keys: tuple[Any, ...] | None, occurrence: Occurrence) -> str | None:
