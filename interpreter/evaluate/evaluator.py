@@ -71,8 +71,8 @@ class Environment(Slotted):
         self.market = market
         self.state: dict[str, Any] = {} if state is None else state
         self.origins: dict[str, str] = {} if origins is None else origins  # why a given value is given
-        #: When given, collects the name of every term evaluated (but the constants, which a lean
-        #: evaluator reads as values: they read no input, state, data or reading).
+        #: When given, collects the name of every interpretation evaluated (whose other readings
+        #: may change what was computed).
         self.read = read
         #: In a run, the state day by day (for ``X as of D``) and the day being evaluated, after which
         #: the state is not known yet; None outside a run, where the state never changes.
@@ -110,7 +110,6 @@ class Evaluator:
         self._bound: dict[str, dict[Bindings, Any]] = {}  # by term, then by the bindings in force
         self._active: list[Record] = []
         self._given, self._terms = env.given, program.terms
-        self._read = env.read if not derivations else None  # with derivations, record() adds each name
         self._past: dict[dt.date, Evaluator] = {}  # by day: an evaluator of the state at its end
 
     # -- terms -------------------------------------------------------------
@@ -126,8 +125,6 @@ class Evaluator:
         found = memo.get(bindings) if memo is not None else self.memo.get(name)
         if found is not None:
             return found  # type: ignore[no-any-return]
-        if self.env.read is not None:
-            self.env.read.add(name)
         rec = Record(term, bindings)
         self._active.append(rec)
         try:
@@ -235,8 +232,6 @@ class Evaluator:
         """The value of ``term`` under ``bindings``, not memoised here: bound, given or computed by
         its kind (the program's computer for it, worked out once)."""
         name = term.name
-        if self._read is not None:
-            self._read.add(name)
         for bound, value in bindings:
             if bound == name:
                 return value
@@ -283,6 +278,8 @@ class Evaluator:
             by_choice: dict[str, Closure] = {}
 
             def reading(ev: Evaluator, b: Bindings) -> Any:  # the formula of the reading chosen
+                if ev.env.read is not None:
+                    ev.env.read.add(name)
                 choice = ev.env.choices.get(name, default)
                 found = by_choice.get(choice)
                 if found is None:

@@ -232,7 +232,7 @@ class RunResult:
     initial: dict[str, Any] = field(default_factory=dict)  # state before the first event
     #: Every occurrence that happened, in order, with what formulas read after it (state, what is owed).
     timeline: list[tuple[Occurrence, dict[str, Any]]] = field(default_factory=list)
-    read: set[str] = field(default_factory=set)  # the terms the run evaluated
+    read: set[str] = field(default_factory=set)  # the interpretations the run evaluated
 
 
 def run_environment(scenario: Scenario, program: Program, state: dict[str, Any], bound: dict[str, Any],
@@ -241,7 +241,7 @@ def run_environment(scenario: Scenario, program: Program, state: dict[str, Any],
     """What a formula of ``program`` sees during a run of ``scenario``: its facts, readings and
     market, ``state``, and the names ``bound`` by the event (or by whoever asks).
 
-    ``read``, when given, collects the names of the terms evaluated; ``history`` is the state of
+    ``read``, when given, collects the names of the interpretations evaluated; ``history`` is the state of
     the run before ``today``, the day evaluated, which ``as of`` reads.
     """
     facts = {k: v for k, v in scenario.facts.items() if k in program.terms}
