@@ -658,7 +658,6 @@ class Engine:
 
         ``keys`` name the value of a map the effect changes, outermost first."""
         effect = plan.effect
-        sources = effect.sources or clause.sources
         if effect.kind == "remove":
             assert keys is not None
             name = plan.name
@@ -679,7 +678,7 @@ class Engine:
             if effect.kind in ("raise", "clear") and old != new:
                 party = ", ".join(str(k) for k in keys if k != "") if keys is not None else None
                 self.flags.append(FlagChange(name, party, bool(new), occurrence.date, clause.name,
-                                             sources))
+                                             effect.sources or clause.sources))
             if keys is None:
                 self._set(name, new)
             else:
@@ -690,8 +689,8 @@ class Engine:
             amount = values.get("amount")
             declared = program.obligations[effect.label or ""]
             obligation = Obligation(declared.name, values["debtor"], values["creditor"], declared.what,
-                                    amount, declared.unit or Type(), values["due"], clause.name, sources,
-                                    occurrence.date, amount)
+                                    amount, declared.unit or Type(), values["due"], clause.name,
+                                    effect.sources or clause.sources, occurrence.date, amount)
             self.obligations.append(obligation)
             self._open.setdefault(obligation.name, []).append(obligation)
             return obligation.name
