@@ -50,7 +50,8 @@ def hand_written(market: PathMarket, columns: np.ndarray, days: list[dt.date]) -
 
 def exact(program, given, market: PathMarket, path: int, day: dt.date) -> Fraction:  # type: ignore[no-untyped-def]
     """The exact evaluator's conversion_shares on one path and day."""
-    values = {d: Fraction(float(v)) for d, v in zip(market.dates, market.series["closing_bid"][path], strict=True)}
+    values = {d: Fraction(float(v))
+              for d, v in zip(market.dates, market.series["closing_bid"][path], strict=True)}
     env = Environment(given={**given, "notice_date": day},
                       market=MarketData("paths", market.dates, {"closing_bid": values}))
     return Fraction(Evaluator(program, env).value("conversion_shares"))

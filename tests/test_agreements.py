@@ -113,7 +113,8 @@ def test_expense_cap_and_deadlines() -> None:
                   expenses_reimbursed="$35,000")["expense_reimbursement"] == 15000
     # SPA 4.2: Form 8-K within 5 days of 1998-12-18 (12-23); SPA 8.10: within 2 business days (12-22).
     got = values(SPA, "form_8k_deadline", "form_8k_filing_deadline", "termination_deadline")
-    assert got == {"form_8k_deadline": dt.date(1998, 12, 23), "form_8k_filing_deadline": dt.date(1998, 12, 22),
+    assert got == {"form_8k_deadline": dt.date(1998, 12, 23),
+                   "form_8k_filing_deadline": dt.date(1998, 12, 22),
                    "termination_deadline": dt.date(1998, 12, 13)}
 
 
@@ -712,7 +713,8 @@ def test_allocation_in_a_run(tmp_path: Path) -> None:
 
 def test_a_sale_over_the_volume_limit_is_flagged(tmp_path: Path) -> None:
     # SPA 4.15 on 1999-08-02 (made-up volumes): the limit is 59,985 shares (test_daily_sale_limit).
-    # 59,985 at $5.00: within it. 60,000 at $5.00: over it, flagged. 500,000 at $12.00: not below $12, allowed.
+    # 59,985 at $5.00: within it. 60,000 at $5.00: over it, flagged.
+    # 500,000 at $12.00: not below $12, allowed.
     # After the Purchaser no longer owns Series B Preferred, no limit.
     def breached(shares: str, price: str, owns: str = "true") -> bool:
         run = _run(tmp_path, [SPA], "CC Investments: {}\n",

@@ -57,7 +57,8 @@ def test_as_of_binds_tighter_than_arithmetic() -> None:
     assert isinstance(parse_formula("as_of + 1"), ast.Arithmetic)  # a name that starts with the words
 
 
-def test_the_checker_wants_a_date_and_state(contract: Callable[..., Path], cli: Callable[..., object]) -> None:
+def test_the_checker_wants_a_date_and_state(contract: Callable[..., Path],
+                                            cli: Callable[..., object]) -> None:
     bad = TOY.replace('"held[who] as of day"', '"held[who] as of 1"')
     result = cli("validate", contract(bad))
     # HEADER is 3 lines: then_held is on line 17, its formula's text from column 43, `1` at 59
@@ -138,7 +139,8 @@ MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"  # made-up closing bids
 def _consents(tmp_path: Path, consenting: list[str]) -> RunResult:
     # Record date 1999-09-01: CC Investments 4,000 and Gemini 3,500 of the 7,500 shares. On 09-10
     # CC transfers 1,000 to Gemini (3,000 and 4,500); the consents come on 09-15.
-    lines = "".join(f"  - {{date: 1999-09-15, event: written_consent, holder: {who}, record_date: 1999-09-01}}\n"
+    lines = "".join(f"  - {{date: 1999-09-15, event: written_consent, holder: {who}, "
+                    f"record_date: 1999-09-01}}\n"
                     for who in consenting)
     path = tmp_path / "consent.yaml"
     path.write_text(f"""\

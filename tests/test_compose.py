@@ -87,7 +87,8 @@ def test_names_are_qualified_by_document(tmp_path: Path) -> None:
 
 def test_deal_entries_use_and_replace_document_terms(tmp_path: Path) -> None:
     # The deal's b.room replaces b's own: stock 1,000 less what both delivered, none yet, less 100.
-    # Its total: a.cost(units = 4 shares) + b.cost(units = 5 shares) = $8 + $15 = $23; keywords read in the callee's document.
+    # Its total: a.cost(units = 4 shares) + b.cost(units = 5 shares) = $8 + $15 = $23; keywords read
+    # in the callee's document.
     deal = _deal(tmp_path, """\
 provisions:
   T 2:
@@ -104,7 +105,8 @@ def test_shared_state_and_events_are_one(tmp_path: Path) -> None:
     # deal's order; a fills 700 (room 1,000), then b sees 300 left and fills 300; delivered = 1,000.
     deal = _deal(tmp_path, "shared:\n  delivered: [a, b]\n  order: [a, b]\n  stock: [a, b]\n")
     result = _order_700(tmp_path, deal)
-    filled = [(c.clause, c.record.value) for r in result.results for c in r.values if c.name.endswith("filled")]
+    filled = [(c.clause, c.record.value) for r in result.results for c in r.values
+              if c.name.endswith("filled")]
     assert filled == [("a.fill", 700), ("b.fill", 300)]
     assert result.state["delivered"] == 1000
 
@@ -137,7 +139,8 @@ def test_shared_parameters_must_agree(tmp_path: Path) -> None:
 
 
 def test_a_definition_cannot_be_shared(tmp_path: Path) -> None:
-    assert "room is shared, but it is a definition here" in _error(_deal(tmp_path, "shared:\n  room: [a, b]\n"))
+    assert "room is shared, but it is a definition here" in _error(
+        _deal(tmp_path, "shared:\n  room: [a, b]\n"))
 
 
 def test_shared_entries_must_name_something(tmp_path: Path) -> None:

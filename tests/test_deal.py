@@ -47,7 +47,8 @@ def owed(result: RunResult, what: str) -> list[F | None]:
 
 CAP_EVENTS = """\
   - {date: 1999-08-02, event: series_b.conversion_notice, holder: CC Investments, preferred_shares: 3000}
-  - {date: 1999-12-13, event: gemini_warrant.exercise_notice, holder: Gemini Capital, shares: 87500, cashless: true}
+  - {date: 1999-12-13, event: gemini_warrant.exercise_notice, holder: Gemini Capital, shares: 87500,
+      cashless: true}
   - {date: 2000-07-03, event: series_a.conversion_notice, holder: CC Investments, preferred_shares: 7500}
   - {date: 2000-12-21, event: series_b.conversion_notice, holder: CC Investments, preferred_shares: 4500}
   - {date: 2001-01-23, event: stockholder_approval}
@@ -60,7 +61,8 @@ def test_documents_keep_their_own_terms_under_their_names() -> None:
     # On 1999-08-02: A: 1,000 × 371/365 × 6% = $60.986301…; B: 1,000 × 227/365 × 6% = $37.315068…
     got = values(DEAL, "series_a.premium", "series_b.premium", "rra.registration_deadline",
                  **{"series_a.notice_date": "1999-08-02", "series_b.notice_date": "1999-08-02"})
-    assert got == {"series_a.premium": F(1000 * 371 * 6, 365 * 100), "series_b.premium": F(1000 * 227 * 6, 365 * 100),
+    assert got == {"series_a.premium": F(1000 * 371 * 6, 365 * 100),
+                   "series_b.premium": F(1000 * 227 * 6, 365 * 100),
                    "rra.registration_deadline": dt.date(1999, 2, 16)}
 
 
@@ -73,7 +75,8 @@ def test_one_cap_amount_first_submission_first(tmp_path: Path) -> None:
     got = computed(result, 3)
     price = got["series_b.conversion_price"]
     rate = (1000 + F(1000 * 734 * 6, 365 * 100)) / price  # Common per Preferred: (Face + Premium) / CP
-    convertible = math.floor(F(336718) / rate)  # round down (cap_room / conversion_rate): 336,718 / 249.75 = 1,348.2
+    # round down (cap_room / conversion_rate): 336,718 / 249.75 = 1,348.2
+    convertible = math.floor(F(336718) / rate)
     assert got["series_b.convertible_preferred"] == convertible == 1348
     assert got["series_b.issued_shares"] == math.ceil(convertible * rate)
     assert result.snapshots[3]["series_b.conversion_limited"].get("CC Investments") is True
@@ -114,7 +117,8 @@ def test_the_documents_clauses_on_the_end_of_the_run_run_in_a_deal(tmp_path: Pat
     result = run(tmp_path, events, facts="common_outstanding: 26704073")
     accrued = [(o.name, o.creditor, o.due) for o in result.obligations
                if o.what == "Conversion Default Payments accrued to date"]
-    assert accrued == [("series_b.conversion_default_payments_accrued_date", "CC Investments", dt.date(2001, 4, 6))]
+    assert accrued == [("series_b.conversion_default_payments_accrued_date", "CC Investments",
+                        dt.date(2001, 4, 6))]
 
 
 def test_conversion_default_payments_not_paid_twice(tmp_path: Path) -> None:
@@ -132,7 +136,8 @@ def test_not_paid_twice_whichever_series_is_cured_first(tmp_path: Path) -> None:
     # The same two defaults, the Series A shares delivered before the Series B ones: Series A's
     # default days (08-06..08-23) are known from its Cure Date, so Series B still pays no $500 days.
     late = BOTH_LATE.splitlines()
-    result = run(tmp_path, "\n".join([*late[:4], late[5], late[4]]) + "\n", facts="common_outstanding: 26704073")
+    result = run(tmp_path, "\n".join([*late[:4], late[5], late[4]]) + "\n",
+                 facts="common_outstanding: 26704073")
     premium_a, premium_b = F(1000 * 371 * 6, 365 * 100), F(1000 * 227 * 6, 365 * 100)
     assert sorted(owed(result, "Conversion Default Payments")) == sorted([
         2000 + 140000 + 1000 * premium_a, 0 + 140000 + 1000 * premium_b])
@@ -149,7 +154,8 @@ def test_proviso_read_over_every_payment(tmp_path: Path) -> None:
 
 def test_series_a_waiver_of_variable_pricing(tmp_path: Path) -> None:
     # SPA 4.8: Series A converts 1,000 at the Variable price $5.03421875 < Fixed $6.03.
-    # Issued: round up (1,000 × $1,060.986301… / 5.03421875) = 210,755; at $6.03: round up(175,951.29…) = 175,952.
+    # Issued: round up (1,000 × $1,060.986301… / 5.03421875) = 210,755;
+    # at $6.03: round up(175,951.29…) = 175,952.
     # Contributed back: 210,755 − 175,952 = 34,803 shares, owed by the Holder to the Company.
     result = run(tmp_path, BOTH_LATE, facts="common_outstanding: 26704073")
     assert computed(result, 0)["series_a.issued_shares"] == 210755

@@ -18,10 +18,13 @@ MARKET = ROOT / "examples" / "closing-bids-MADE-UP.csv"  # made-up closing bids
 # On each trading day of December 1998 both series convert at the Fixed Conversion Price, $6.03
 # (variable pricing starts 1999-01-27 for Series A, 1999-07-27 for Series B). All 7,500 shares of
 # each series are outstanding. On the first trading day, Friday 1998-12-18:
-#   Series A: Premium 1,000 × 144/365 × 6% = $23.6712…; round up(7,500 × $1,023.6712… / $6.03) = round up(1,273,222.9…) = 1,273,223
-#   Series B: Premium 0 (the Closing Date);            round up(7,500 × $1,000 / $6.03) = round up(1,243,781.1…) = 1,243,782
+#   Series A: Premium 1,000 × 144/365 × 6% = $23.6712…;
+#             round up(7,500 × $1,023.6712… / $6.03) = round up(1,273,222.9…) = 1,273,223
+#   Series B: Premium 0 (the Closing Date);
+#             round up(7,500 × $1,000 / $6.03) = round up(1,243,781.1…) = 1,243,782
 # 200% of Series A alone is 2,546,446 and of Series B alone 2,487,564, both under 4,000,000;
-# 200% of both is 2 × 2,517,005 = 5,034,010, over it. The shares issuable grow with the Premium on 12-21 and 12-22.
+# 200% of both is 2 × 2,517,005 = 5,034,010, over it. The shares issuable grow with the Premium
+# on 12-21 and 12-22.
 SERIES_A_DAYS = (dt.date(1998, 12, 18) - dt.date(1998, 7, 27)).days
 
 
@@ -50,7 +53,8 @@ events: []
 
 def triggers(result: RunResult) -> set[tuple[str, dt.date]]:
     """The Authorization Trigger Dates of the run: the flag each certificate raises, and when."""
-    return {(f.name, f.date) for f in result.flags if f.raised and f.name.endswith("reserve_increase_pending")}
+    return {(f.name, f.date) for f in result.flags
+            if f.raised and f.name.endswith("reserve_increase_pending")}
 
 
 def test_the_hand_worked_figures() -> None:

@@ -109,7 +109,8 @@ def test_as_of_stops_the_run_and_fires_the_end_event(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("event", "line_col", "message"), [
     ("{date: 1999-07-01, event: odrer, buyer: Buyer A, units: 1}", (6, 31), "unknown event 'odrer'"),
     ("{date: 1999-07-01, event: order, buyer: Buyer Z, units: 1}", (6, 45), "unknown holder 'Buyer Z'"),
-    ("{date: 1999-07-01, event: order, buyer: Buyer A, units: $5}", (6, 61), "units (shares): the value is money"),
+    ("{date: 1999-07-01, event: order, buyer: Buyer A, units: $5}", (6, 61),
+     "units (shares): the value is money"),
     ("{date: 1999-06-30, event: order, buyer: Buyer A, units: 1}", (6, 12),
      "1999-06-30 is before Toy delivery agreement's start_date (1999-07-01)"),
     ("{date: 1999-07-01, event: order, buyer: Buyer A}", (6, 5), "order needs its field 'units'"),

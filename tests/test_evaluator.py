@@ -140,8 +140,8 @@ def test_window_over_a_missing_trading_day_is_an_error_naming_it(contract, tmp_p
 def test_window_before_the_first_date_is_an_error(contract, tmp_path: Path) -> None:
     market = write_market(tmp_path, JULY)
     path = contract(INPUTS + defs(("w", "list of price", "window(close, 4 trading days, ending = day)")))
-    with pytest.raises(ClauseError, match="needs 4 trading days up to 1999-07-21, but .* starts on "
-                                          "1999-07-19 with 3 of them"):
+    with pytest.raises(ClauseError, match=r"needs 4 trading days up to 1999-07-21, but .* starts on "
+                                          r"1999-07-19 with 3 of them"):
         values(path, "w", day="1999-07-21", market=market)
 
 

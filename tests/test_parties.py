@@ -55,7 +55,8 @@ provisions:
 
 
 def _run(tmp_path: Path, contract: Path, holders: str, payers: list[str]) -> RunResult:
-    events = "".join(f"  - {{date: 1999-07-0{i + 1}, event: pay, payer: {p}}}\n" for i, p in enumerate(payers))
+    events = "".join(f"  - {{date: 1999-07-0{i + 1}, event: pay, payer: {p}}}\n"
+                     for i, p in enumerate(payers))
     path = tmp_path / "s.yaml"
     path.write_text(textwrap.dedent(f"""\
         title: parties
@@ -90,7 +91,8 @@ def test_an_unknown_party_is_located(tmp_path: Path, contract: Callable[..., Pat
     with pytest.raises(ClauseError) as failure:
         _run(tmp_path, contract(TOY), "A: {}\n", ["Toy Company"])
     [problem] = failure.value.diagnostics
-    # the events start on line 7 of the scenario; `  - {date: 1999-07-01, event: pay, payer: ` is 42 characters
+    # the events start on line 7 of the scenario;
+    # `  - {date: 1999-07-01, event: pay, payer: ` is 42 characters
     assert (problem.line, problem.column) == (7, 43)
     assert problem.message == "unknown holder 'Toy Company' (holders: A; Toy Co., the Company)"
 

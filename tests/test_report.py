@@ -203,7 +203,8 @@ def test_cod_vii_a_renders_its_quotes_beside_its_formulas(series_b_page: str) ->
     entry = section[section.index('id="term-daily_default_payment"'):]
     assert '<span class="hl-kw">if</span> <a class="hl-name" href="#term-default_day"' not in entry  # given
     assert '<span class="hl-kw">if</span> <span class="hl-given">default_day</span>' in entry
-    assert '<a class="hl-name" href="#term-early_default_payment" title="early_default_payment: money">' in entry
+    assert ('<a class="hl-name" href="#term-early_default_payment" '
+            'title="early_default_payment: money">') in entry
     assert '<span class="hl-lit">5</span> <span class="hl-lit">business days</span>' in entry
     # the interpretations of the provision, with their readings and reasons
     assert "Does the proviso against paying twice reach the 1% a day" in section

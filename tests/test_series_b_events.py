@@ -85,7 +85,8 @@ def test_liquidation_short_of_assets_is_ratable_with_pari_passu_stock(tmp_path: 
     # plus Series A's 3,975,000 = 11,925,000; assets 3,975,000 cover one third.
     # A: 1,060 × 3,000 / 3 = 1,060,000; B: 530,000.
     result = run(tmp_path, """\
-        - {date: 1999-12-18, event: liquidation, assets_available: "$3,975,000", pari_passu_preference: "$3,975,000"}
+        - {date: 1999-12-18, event: liquidation, assets_available: "$3,975,000",
+            pari_passu_preference: "$3,975,000"}
         """)
     assert owed(result, "Liquidation Preference") == {"A": 1060000, "B": 530000}
 
@@ -95,7 +96,8 @@ def test_major_transaction_pays_the_greater_leg(tmp_path: Path) -> None:
     # 3,000 × 1,037.3150684932 / 5.03421875 = 618,158.5 → 618,159 shares × $8 = $4,945,272,
     # more than 125% × $1,000 × 3,000 = $3,750,000. For B: 309,080 × $8 = $2,472,640 > $1,875,000.
     result = run(tmp_path, """\
-        - {date: 1999-09-15, event: major_transaction, transaction_announced_on: 1999-08-03, consideration_per_share: $8}
+        - {date: 1999-09-15, event: major_transaction, transaction_announced_on: 1999-08-03,
+            consideration_per_share: $8}
         """)
     assert owed(result, "Major Transaction consideration") == {"A": 4945272, "B": 2472640}
     notices = [o.due for o in result.obligations if o.what == "Notice of Major Transaction"]
@@ -105,7 +107,8 @@ def test_major_transaction_pays_the_greater_leg(tmp_path: Path) -> None:
 def test_major_transaction_floor_of_125_percent(tmp_path: Path) -> None:
     # At $1 a share of consideration, 618,159 × $1 < $3,750,000: the cash leg wins.
     result = run(tmp_path, """\
-        - {date: 1999-09-15, event: major_transaction, transaction_announced_on: 1999-08-03, consideration_per_share: $1}
+        - {date: 1999-09-15, event: major_transaction, transaction_announced_on: 1999-08-03,
+            consideration_per_share: $1}
         """)
     assert owed(result, "Major Transaction consideration")["A"] == 3750000
 
@@ -250,7 +253,8 @@ def test_redemption_paid_pro_rata_when_funds_are_short(tmp_path: Path) -> None:
 
 
 def test_no_redemption_without_a_redemption_event(tmp_path: Path) -> None:
-    result = run(tmp_path, "- {date: 1999-07-20, event: redemption_notice, holder: A, preferred_shares: 100}\n")
+    result = run(tmp_path,
+                 "- {date: 1999-07-20, event: redemption_notice, holder: A, preferred_shares: 100}\n")
     assert owed(result, "Redemption Amount") == {}
 
 
@@ -264,17 +268,20 @@ def test_statement_of_available_shares_and_default_interest(tmp_path: Path) -> N
     result = run(tmp_path, """\
         - {date: 1999-03-01, event: conversion_notice, holder: B, preferred_shares: 1500}
         - {date: 1999-03-05, event: statement_request, holder: A}
-        - {date: 1999-03-31, event: late_payment, holder: A, default_amount: "$10,000", default_due_date: 1999-03-01}
+        - {date: 1999-03-31, event: late_payment, holder: A, default_amount: "$10,000",
+            default_due_date: 1999-03-01}
         """)
     values = {c.name: c.record.value for r in result.results for c in r.values}
     assert values["available_for_conversion"] == 3748258  # 4,000,000 − 251,742
     assert owed(result, "interest on a Default Amount") == {"A": F(10000) * F(24, 100) * 30 / 365}
-    assert [o.due for o in result.obligations if o.what == "statement of available shares"] == [D(1999, 3, 10)]
+    assert [o.due for o in result.obligations
+            if o.what == "statement of available shares"] == [D(1999, 3, 10)]
 
 
 @pytest.mark.parametrize(("approved", "flagged"), [(False, True), (True, False)])
 def test_protection_provisions(tmp_path: Path, approved: bool, flagged: bool) -> None:
-    result = run(tmp_path, f"- {{date: 1999-05-03, event: protected_action, approved: {str(approved).lower()}}}\n")
+    result = run(tmp_path,
+                 f"- {{date: 1999-05-03, event: protected_action, approved: {str(approved).lower()}}}\n")
     assert result.state["protection_breach"] is flagged
 
 
@@ -360,7 +367,8 @@ def test_a_demand_during_a_refusal_default(tmp_path: Path) -> None:
         - {date: 1999-08-20, event: payment_demand, holder: A}
         - {date: 1999-08-30, event: refusal_withdrawn}
         """)
-    kind_y = [(o.creditor, o.amount) for o in result.obligations if o.what == "Conversion Default Payments (kind y)"]
+    kind_y = [(o.creditor, o.amount) for o in result.obligations
+              if o.what == "Conversion Default Payments (kind y)"]
     assert kind_y == [("A", 334000 + 3000 * F(2724, 73)), ("A", 270000),
                       ("B", 4000 + 20 * 15000 + 1500 * F(2724, 73))]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import math
 import statistics
 from pathlib import Path
@@ -90,7 +91,8 @@ def test_no_fraction_when_funds_are_not_available() -> None:
     ("2003-07-27", "4:59 p.m.", True), ("2003-07-27", "5:00 p.m.", False)])
 def test_exercise_period(date: str, time: str, inside: bool) -> None:
     # W 2: on or after July 27, 1999 and before 5:00 p.m. Henderson time on July 27, 2003.
-    assert values(CC, "in_exercise_period", exercise_date=date, exercise_time=time)["in_exercise_period"] is inside
+    assert values(CC, "in_exercise_period", exercise_date=date,
+                  exercise_time=time)["in_exercise_period"] is inside
 
 
 def test_buy_in_readings() -> None:
@@ -113,7 +115,7 @@ def _black_scholes(spot_prices: dict[dt.date, float], volatility_prices: dict[dt
     # W 4(e), notice 2000-06-01: spot = price of 05-31; volatility = s.d. of the log returns of the
     # 100 trading days before, × √252; 6% risk-free; term to 2003-07-27 (1,151 days of 365).
     days = sorted(d for d in spot_prices if d < dt.date(2000, 6, 1))[-100:]
-    returns = [math.log(volatility_prices[b] / volatility_prices[a]) for a, b in zip(days, days[1:], strict=False)]
+    returns = [math.log(volatility_prices[b] / volatility_prices[a]) for a, b in itertools.pairwise(days)]
     sigma = statistics.stdev(returns) * math.sqrt(252)
     spot, strike, rate, years = spot_prices[days[-1]], 6.7838, 0.06, 1151 / 365
     d1 = (math.log(spot / strike) + (rate + sigma ** 2 / 2) * years) / (sigma * math.sqrt(years))
@@ -189,7 +191,8 @@ def test_options_repriced_readjust_as_if_granted_so(tmp_path: Path) -> None:
     # price before the grant: 6.7838 × (26,704,073 + 4,000,000/5.375) / 28,704,073 = 6.4870… → $6.49.
     run = _run(tmp_path, "  - {date: 1999-09-15, event: issuance, security: option, shares: 2000000, "
                          "consideration: \"$6,000,000\"}\n"
-                         "  - {date: 1999-10-15, event: options_repriced, new_consideration: \"$4,000,000\"}\n")
+                         "  - {date: 1999-10-15, event: options_repriced, "
+                         "new_consideration: \"$4,000,000\"}\n")
     assert run.snapshots[0]["current_exercise_price"] == F("6.57")
     assert run.state["current_exercise_price"] == F("6.49")
     expected = F("6.7838") * (26704073 + F(4000000) / F("5.375")) / 28704073
