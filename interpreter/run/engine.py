@@ -241,8 +241,8 @@ def run_environment(scenario: Scenario, program: Program, state: dict[str, Any],
     """What a formula of ``program`` sees during a run of ``scenario``: its facts, readings and
     market, ``state``, and the names ``bound`` by the event (or by whoever asks).
 
-    ``read``, when given, collects the names of the interpretations evaluated; ``history`` is the state of
-    the run before ``today``, the day evaluated, which ``as of`` reads.
+    ``read``, when given, collects the names of the interpretations evaluated; ``history`` is the
+    state of the run before ``today``, the day evaluated, which ``as of`` reads.
     """
     facts = {k: v for k, v in scenario.facts.items() if k in program.terms}
     origins = {**dict.fromkeys(facts, "scenario fact"), **dict.fromkeys(bound, "from the event")}
