@@ -652,17 +652,19 @@ def _window_days(args: list[Any], fail: Fail) -> list[dt.date]:
     series, length, ending = args
     if length.denominator != 1 or length <= 0:
         raise fail(f"a window is a positive whole number of days, not {length}")
-    def failed(problem: str) -> EvaluationError:  # written only then: a run takes a window a conversion
-        return fail(f"window of {length} trading days ending {ending.isoformat()}: {problem}")
-
     try:
         days: list[dt.date] = series.calendar.window(ending, int(length))
     except CalendarError as exc:
-        raise failed(str(exc)) from None
+        raise fail(f"{_window_text(length, ending)}: {exc}") from None
     empty = [d.isoformat() for d in days if d not in series.values]
     if empty:
-        raise failed(f"{series.name} is empty on {', '.join(empty)}")
+        raise fail(f"{_window_text(length, ending)}: {series.name} is empty on {', '.join(empty)}")
     return days
+
+
+def _window_text(length: Fraction, ending: dt.date) -> str:
+    """What a failed window was, written only when it fails (a run may take thousands that do not)."""
+    return f"window of {length} trading days ending {ending.isoformat()}"
 
 
 def _window(ev: Evaluator, args: list[Any], fail: Fail) -> list[Fraction]:

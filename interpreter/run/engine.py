@@ -642,7 +642,8 @@ class Engine:
             closure, found = evaluator.closure, []
             for effect in clause.effects:
                 plan = _Plan(program, effect)
-                keys = [closure(plan.party_of[0], key) for key in plan.party_of[1]] if plan.party_of else None
+                target = plan.party_of
+                keys = [closure(target[0], node) for node in target[1]] if target else None
                 each: list[Bindings] = ([((effect.for_each, party),) for party in self.scenario.holders]
                                         if effect.for_each else _UNBOUND)
                 found.append((plan, closure(effect.when) if effect.when is not None else None,
